@@ -1,0 +1,38 @@
+# The two commands in the README: `make demo` and `make test`. Both install what they need.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+AZURITE := node_modules/.bin/azurite
+
+.PHONY: venv node test unit lint demo bench soak clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+node: $(AZURITE)
+
+$(AZURITE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(AZURITE)
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
+# Whole suite: lint, type-check, unit and integration (fixtures start and stop Azurite and the emulators).
+test: venv node lint
+	$(PY) -m pytest
+
+unit: venv
+	$(PY) -m pytest -m "not integration"
+
+demo: venv node
+	$(PY) -m devhost.demo
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .stack

@@ -1,0 +1,181 @@
+"""Deploy-time settings: the only place that reads the environment.
+
+Each setting is one row of ``SETTINGS`` (name, required?, default, description). ``Settings.from_env``
+validates them all at once and raises ``SettingsError`` naming every missing or bad one, so a
+misconfigured app fails at start-up with a readable message rather than on the first email.
+Admin-changeable policy (filters, mapping, mailboxes) is *not* here: see ``shared.domain.options``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+GRAPH_AUTH_MODES = ("client_secret", "certificate", "managed_identity", "workload_identity", "static_token")
+
+
+class SettingsError(ValueError):
+    """One or more settings are missing or invalid; ``problems`` maps setting name to what is wrong."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = problems
+        lines = "; ".join(f"{name}: {why}" for name, why in sorted(problems.items()))
+        super().__init__(f"invalid settings: {lines}")
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    description: str
+    default: str | None = None  # None = required (unless ``when`` says otherwise)
+    secret: bool = False
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("AzureWebJobsStorage", "Storage connection string (queues, tables, blobs). In Azure use the "
+            "identity-based form AzureWebJobsStorage__accountName / __*ServiceUri instead.", ""),
+    Setting("AzureWebJobsStorage__accountName", "Storage account name for identity-based connections.", ""),
+    Setting("AzureWebJobsStorage__blobServiceUri", "Blob endpoint for identity-based connections.", ""),
+    Setting("AzureWebJobsStorage__queueServiceUri", "Queue endpoint for identity-based connections.", ""),
+    Setting("AzureWebJobsStorage__tableServiceUri", "Table endpoint for identity-based connections.", ""),
+    Setting("AzureWebJobsStorage__clientId", "Client id of the user-assigned identity used for storage.", ""),
+    Setting("GRAPH_BASE_URL", "Microsoft Graph base URL (a Graph-compatible server).",
+            "https://graph.microsoft.com/v1.0"),
+    Setting("GRAPH_AUTH_MODE", "How to get Graph tokens: " + ", ".join(GRAPH_AUTH_MODES) + ".",
+            "client_secret"),
+    Setting("GRAPH_TENANT_ID", "Entra ID tenant id of the Graph app registration.", ""),
+    Setting("GRAPH_CLIENT_ID", "Application (client) id of the Graph app registration.", ""),
+    Setting("GRAPH_CLIENT_SECRET", "Client secret (GRAPH_AUTH_MODE=client_secret); a Key Vault reference.",
+            "", secret=True),
+    Setting("GRAPH_CLIENT_CERTIFICATE_PATH", "PEM/PFX certificate path (GRAPH_AUTH_MODE=certificate).", ""),
+    Setting("GRAPH_STATIC_TOKEN", "Fixed bearer token (GRAPH_AUTH_MODE=static_token; local emulator only).",
+            "", secret=True),
+    Setting("MANAGED_IDENTITY_CLIENT_ID", "Client id of the user-assigned managed identity (Azure).", ""),
+    Setting("GRAPH_CLIENT_STATE", "Secret sent with every subscription and checked on every notification "
+            "(at least 16 characters); a Key Vault reference.", None, secret=True),
+    Setting("WEBHOOK_BASE_URL", "Public https base URL of this function app, e.g. "
+            "https://<app>.azurewebsites.net/api; Graph posts notifications there.", None),
+    Setting("IMIS_BASE_URL", "iMIS site URL (the folder holding /token and /api).", None),
+    Setting("IMIS_USERNAME", "iMIS service user for the password grant.", None),
+    Setting("IMIS_PASSWORD", "Password of the iMIS service user; a Key Vault reference.", None, secret=True),
+    Setting("IMIS_TIMEZONE", "Time zone iMIS stores dates in (dates are sent as local time).", "UTC"),
+    Setting("MAIL_QUEUE_NAME", "Queue of message ids waiting for the worker.", "mail-messages"),
+    Setting("MAIL_TABLE_PREFIX", "Prefix for the Table storage tables this app creates.", "MailCapture"),
+    Setting("MAIL_BLOB_CONTAINER", "Blob container for .eml copies and large payloads.", "mail-capture"),
+    Setting("ADMIN_ROLES_CLAIM", "Claim carrying Entra ID app roles in the App Service auth principal.",
+            "roles"),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an absolute http(s) URL")
+    return value.rstrip("/")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    storage_connection: str
+    storage_account_name: str
+    blob_service_uri: str
+    queue_service_uri: str
+    table_service_uri: str
+    storage_client_id: str
+    graph_base_url: str
+    graph_auth_mode: str
+    graph_tenant_id: str
+    graph_client_id: str
+    graph_client_secret: str
+    graph_certificate_path: str
+    graph_static_token: str
+    managed_identity_client_id: str
+    client_state: str
+    webhook_base_url: str
+    imis_base_url: str
+    imis_username: str
+    imis_password: str
+    imis_timezone: str
+    queue_name: str
+    table_prefix: str
+    blob_container: str
+    admin_roles_claim: str
+
+    @property
+    def poison_queue_name(self) -> str:
+        return f"{self.queue_name}-poison"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        problems: dict[str, str] = {}
+        raw = {s.name: (environ.get(s.name) or s.default or "") for s in SETTINGS}
+        for s in SETTINGS:
+            if s.default is None and not raw[s.name]:
+                problems[s.name] = "is required"
+
+        def check(name: str, fn: Callable[[str], str]) -> str:
+            if not raw[name]:
+                return ""
+            try:
+                return fn(raw[name])
+            except ValueError as exc:
+                problems[name] = str(exc)
+                return raw[name]
+
+        for name in ("GRAPH_BASE_URL", "WEBHOOK_BASE_URL", "IMIS_BASE_URL"):
+            raw[name] = check(name, _url)
+        _check_storage(raw, problems)
+        _check_graph_auth(raw, problems)
+        if raw["GRAPH_CLIENT_STATE"] and len(raw["GRAPH_CLIENT_STATE"]) < 16:
+            problems["GRAPH_CLIENT_STATE"] = "must be at least 16 characters"
+        if len(raw["GRAPH_CLIENT_STATE"]) > 128:
+            problems["GRAPH_CLIENT_STATE"] = "must be at most 128 characters (Graph's limit)"
+        _check_timezone(raw, problems)
+        if problems:
+            raise SettingsError(problems)
+        return cls(*(raw[s.name] for s in SETTINGS))
+
+
+def _check_storage(raw: dict[str, str], problems: dict[str, str]) -> None:
+    identity = raw["AzureWebJobsStorage__accountName"] or raw["AzureWebJobsStorage__queueServiceUri"]
+    if not raw["AzureWebJobsStorage"] and not identity:
+        problems["AzureWebJobsStorage"] = (
+            "is required (a connection string, or AzureWebJobsStorage__accountName for managed identity)")
+    if raw["AzureWebJobsStorage__queueServiceUri"] and not (
+        raw["AzureWebJobsStorage__tableServiceUri"] and raw["AzureWebJobsStorage__blobServiceUri"]
+    ):
+        problems["AzureWebJobsStorage__tableServiceUri"] = (
+            "identity-based storage needs the blob, queue and table service URIs together")
+
+
+def _check_graph_auth(raw: dict[str, str], problems: dict[str, str]) -> None:
+    mode = raw["GRAPH_AUTH_MODE"]
+    needs = {
+        "client_secret": ("GRAPH_TENANT_ID", "GRAPH_CLIENT_ID", "GRAPH_CLIENT_SECRET"),
+        "certificate": ("GRAPH_TENANT_ID", "GRAPH_CLIENT_ID", "GRAPH_CLIENT_CERTIFICATE_PATH"),
+        "managed_identity": (),
+        "workload_identity": ("GRAPH_TENANT_ID", "GRAPH_CLIENT_ID"),
+        "static_token": ("GRAPH_STATIC_TOKEN",),
+    }
+    if mode not in needs:
+        problems["GRAPH_AUTH_MODE"] = f"must be one of {', '.join(GRAPH_AUTH_MODES)}"
+        return
+    for name in needs[mode]:
+        if not raw[name]:
+            problems[name] = f"is required when GRAPH_AUTH_MODE={mode}"
+
+
+def _check_timezone(raw: dict[str, str], problems: dict[str, str]) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(raw["IMIS_TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError):
+        problems["IMIS_TIMEZONE"] = "must be an IANA time zone such as Europe/London"
+
+
+def describe(name: str) -> Setting:
+    return _BY_NAME[name]

@@ -1,0 +1,59 @@
+"""Error hierarchy of the service.
+
+    MailCaptureError
+    ├── TransientError          retry later (queue redelivery): Graph/CRM 429, 5xx, timeouts
+    │   ├── GraphUnavailable
+    │   └── CrmUnavailable
+    ├── PermanentError          record and stop: retrying cannot help
+    │   ├── MessageNotFound
+    │   └── CrmRejected
+    └── OptionsError
+        ├── InvalidOptions      400: every problem with its field path
+        └── OptionsConflict     412: the document changed since the caller read it
+"""
+
+from __future__ import annotations
+
+
+class MailCaptureError(Exception):
+    pass
+
+
+class TransientError(MailCaptureError):
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class GraphUnavailable(TransientError):
+    pass
+
+
+class CrmUnavailable(TransientError):
+    pass
+
+
+class PermanentError(MailCaptureError):
+    pass
+
+
+class MessageNotFound(PermanentError):
+    pass
+
+
+class CrmRejected(PermanentError):
+    pass
+
+
+class OptionsError(MailCaptureError):
+    pass
+
+
+class InvalidOptions(OptionsError):
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{path or '(document)'}: {msg}" for path, msg in problems))
+
+
+class OptionsConflict(OptionsError):
+    pass

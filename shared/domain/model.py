@@ -1,0 +1,117 @@
+"""The message model every rule decides on.
+
+A Graph message (JSON) and a MIME message (.eml) both convert into ``MailMessage``, so the webhook path
+and ``python -m shared.explain`` decide alike. Values only: no I/O here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Folder(StrEnum):
+    """Graph well-known folder names; OTHER for any user folder."""
+
+    INBOX = "inbox"
+    SENT_ITEMS = "sentitems"
+    DRAFTS = "drafts"
+    DELETED_ITEMS = "deleteditems"
+    JUNK_EMAIL = "junkemail"
+    ARCHIVE = "archive"
+    OTHER = "other"
+
+
+class Direction(StrEnum):
+    INBOUND = "Inbound"
+    OUTBOUND = "Outbound"
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    email: str  # lower-cased; may be "" for a display name with no address
+    name: str = ""
+
+    @property
+    def domain(self) -> str:
+        return self.email.rpartition("@")[2] if "@" in self.email else ""
+
+    @property
+    def local_part(self) -> str:
+        return self.email.rpartition("@")[0]
+
+    def display(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name and self.name != self.email else self.email
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentInfo:
+    name: str
+    size: int
+    content_type: str = "application/octet-stream"
+    is_inline: bool = False
+    id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MailMessage:
+    """One email as seen in one mailbox folder. Header names in ``headers`` keep their case;
+    use ``header()`` to look one up case-insensitively."""
+
+    id: str = ""  # Graph (immutable) id; "" when parsed from MIME
+    internet_message_id: str = ""
+    conversation_id: str = ""
+    subject: str = ""
+    sender: Address | None = None
+    from_: Address | None = None
+    to: tuple[Address, ...] = ()
+    cc: tuple[Address, ...] = ()
+    bcc: tuple[Address, ...] = ()
+    reply_to: tuple[Address, ...] = ()
+    sent_at: datetime | None = None
+    received_at: datetime | None = None
+    is_draft: bool = False
+    is_read_receipt_requested: bool = False
+    folder: Folder = Folder.INBOX
+    headers: tuple[tuple[str, str], ...] = ()
+    message_class: str = ""  # MAPI PidTagMessageClass, e.g. IPM.Note, REPORT.IPM.Note.NDR; "" if unknown
+    content_type: str = ""  # top-level MIME type, lower-case, e.g. multipart/report
+    report_type: str = ""  # report-type parameter of multipart/report, e.g. delivery-status
+    part_types: tuple[str, ...] = ()  # MIME types of all parts, lower-case (message/delivery-status…)
+    body_text: str = ""
+    body_html: str = ""
+    attachments: tuple[AttachmentInfo, ...] = ()
+    has_attachments: bool = False
+    in_reply_to: str = ""
+    references: tuple[str, ...] = ()
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    def header(self, name: str) -> str | None:
+        wanted = name.lower()
+        for key, value in self.headers:
+            if key.lower() == wanted:
+                return value
+        return None
+
+    def header_all(self, name: str) -> list[str]:
+        wanted = name.lower()
+        return [value for key, value in self.headers if key.lower() == wanted]
+
+    @property
+    def author(self) -> Address | None:
+        """The From address, falling back to Sender (Graph sets both; MIME may have only From)."""
+        return self.from_ or self.sender
+
+    def recipients(self) -> tuple[Address, ...]:
+        return self.to + self.cc + self.bcc
+
+    def participants(self) -> tuple[Address, ...]:
+        """From, To, Cc and Bcc without repeats, in that order."""
+        seen: set[str] = set()
+        out: list[Address] = []
+        for addr in ((self.author,) if self.author else ()) + self.recipients():
+            if addr.email and addr.email not in seen:
+                seen.add(addr.email)
+                out.append(addr)
+        return tuple(out)

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import pytest
+
+from shared.domain.errors import InvalidOptions
+from shared.domain.options import DEFAULT_OPTIONS, options_to_doc, parse_options
+
+
+def problems_of(doc: dict) -> dict[str, str]:
+    with pytest.raises(InvalidOptions) as err:
+        parse_options(doc)
+    return dict(err.value.problems)
+
+
+class TestParseOptions:
+    def test_empty_document_gives_defaults_that_block_no_domain(self) -> None:
+        options = parse_options({})
+        assert options == DEFAULT_OPTIONS
+        assert options.blocked_domains == ()
+        assert options.activity_type().code == "EMAIL"
+
+    def test_round_trips_through_json(self) -> None:
+        doc = options_to_doc(DEFAULT_OPTIONS)
+        assert parse_options(doc) == DEFAULT_OPTIONS
+
+    @pytest.mark.parametrize(
+        ("doc", "path", "words"),
+        [
+            ({"activity_types": [{"code": "EMAIL", "fields": [{"field": "NOTE", "template": "[Bdy]"}]}]},
+             "activity_types.0.fields.0.template", "unknown token"),
+            ({"activity_types": [{"code": "DUES"}], "default_activity_type": "DUES"}, "activity_types.0.code",
+             "system activity type"),
+            ({"blocked_domains": ["not a domain"]}, "blocked_domains", "not a domain"),
+            ({"blocked_addresses": ["nobody"]}, "blocked_addresses", "not an email address"),
+            ({"look_back_days": -1}, "look_back_days", "greater than or equal"),
+            ({"unknown_option": True}, "unknown_option", "Extra inputs"),
+            ({"default_activity_type": "MISSING"}, "default_activity_type", "not one of"),
+            ({"internal_domains": ["a.org"], "blocked_domains": ["a.org"]}, "blocked_domains", "internal"),
+            ({"save_as_eml": True, "attachments": "all"}, "attachments", "either"),
+            ({"folder_scope": ["drafts"]}, "folder_scope", "cannot be captured"),
+            ({"profile_url_template": "https://imis/x"}, "profile_url_template", "{contact_id}"),
+        ],
+    )
+    def test_refuses_with_field_path(self, doc: dict, path: str, words: str) -> None:
+        problems = problems_of(doc)
+        assert path in problems
+        assert words in problems[path]
+
+    def test_over_long_literal_text_is_refused(self) -> None:
+        doc = {"activity_types": [{"code": "EMAIL", "fields": [
+            {"field": "DESCRIPTION", "template": "x" * 300 + "[Subject]"}]}]}
+        assert "255" in problems_of(doc)["activity_types.0.fields.0.template"]
+
+    def test_reports_every_problem(self) -> None:
+        assert len(problems_of({"look_back_days": -1, "retention_days": 0, "bogus": 1})) == 3
+
+    def test_not_an_object(self) -> None:
+        assert "" in problems_of([])  # type: ignore[arg-type]
