@@ -1,0 +1,249 @@
+"""MIME (.eml) bytes -> ``MailMessage``, tolerant of the mail found in real mailboxes.
+
+Python's ``email`` parser (compat32 policy, which never raises lazily on odd headers) does the work; this
+module decodes headers and bodies defensively (unknown charsets, 8-bit headers, CR-only line ends, mbox
+``From `` lines) and caps what it keeps, so a hostile file costs bounded time. Parts inside attached
+messages (``message/rfc822``) are not walked: a bounce *attached* by a person must not look like a bounce.
+``UnparseableMessage`` is raised only when the input is not a message at all.
+"""
+
+from __future__ import annotations
+
+import codecs
+import email
+import email.policy
+import email.utils
+from datetime import UTC, datetime
+from email.header import decode_header, make_header
+from email.message import Message
+
+from shared.domain.model import Address, AttachmentInfo, Folder, MailMessage
+
+MAX_BYTES = 100 * 1024 * 1024
+MAX_HEADERS = 2000
+MAX_PARTS = 500
+MAX_DEPTH = 40
+MAX_BODY_BYTES = 1024 * 1024
+# A message has at least one of these; binary garbage or a random text file has none.
+_MESSAGE_FIELDS = frozenset({
+    "from", "sender", "to", "cc", "bcc", "subject", "date", "message-id", "received", "return-path",
+    "mime-version", "content-type", "in-reply-to", "references", "reply-to", "delivered-to", "x-mailer",
+})
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class UnparseableMessage(ValueError):
+    """The bytes are not an Internet message; the text says what was wrong."""
+
+
+def message_from_mime(raw: bytes, folder: Folder = Folder.INBOX) -> MailMessage:
+    msg = _parse(raw)
+    headers = tuple((name, _header_text(value)) for name, value in msg.raw_items())[:MAX_HEADERS]
+
+    def first(name: str) -> str:
+        return next((v for k, v in headers if k.lower() == name), "")
+
+    def raw_values(name: str) -> list[str]:
+        return [_raw_str(v) for k, v in msg.raw_items() if k.lower() == name]
+
+    top_type = msg.get_content_type()
+    parts, bodies, attachments = _walk(msg)
+    sent_at = _parse_date(first("date"))
+    return MailMessage(
+        internet_message_id=first("message-id").strip(),
+        subject=first("subject").strip(),
+        sender=next(iter(_addresses(raw_values("sender"))), None),
+        from_=next(iter(_addresses(raw_values("from"))), None),
+        to=_addresses(raw_values("to")),
+        cc=_addresses(raw_values("cc")),
+        bcc=_addresses(raw_values("bcc")),
+        reply_to=_addresses(raw_values("reply-to")),
+        sent_at=sent_at,
+        received_at=_received_date(first("received")) or sent_at,
+        is_draft=first("x-unsent").strip() == "1",  # Outlook marks an unsent draft saved as .eml this way
+        is_read_receipt_requested=bool(first("disposition-notification-to")),
+        folder=folder,
+        headers=headers,
+        content_type=top_type,
+        report_type=_report_type(msg, parts),
+        part_types=tuple(ctype for ctype, _ in parts),
+        body_text=bodies.get("text/plain", ""),
+        body_html=bodies.get("text/html", ""),
+        attachments=tuple(attachments),
+        has_attachments=any(not a.is_inline for a in attachments),
+        in_reply_to=first("in-reply-to").strip(),
+        references=tuple(first("references").split()),
+    )
+
+
+def _parse(raw: bytes) -> Message:
+    if not raw or not raw.strip():
+        raise UnparseableMessage("the file is empty")
+    if raw.startswith(_OLE_MAGIC):
+        raise UnparseableMessage("this is an Outlook .msg file, not MIME; save the message as .eml")
+    if len(raw) > MAX_BYTES:
+        raise UnparseableMessage(f"the message is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    try:
+        msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    except (RecursionError, MemoryError):
+        # Absurdly nested MIME: the headers alone still decide most rules.
+        msg = email.message_from_bytes(raw.split(b"\n\n", 1)[0] + b"\n\n", policy=email.policy.compat32)
+    names = {k.lower() for k in msg}
+    if not names & _MESSAGE_FIELDS:
+        raise UnparseableMessage("no message header fields (From, To, Subject, Date…) were found")
+    return msg
+
+
+def _walk(msg: Message) -> tuple[list[tuple[str, Message]], dict[str, str], list[AttachmentInfo]]:
+    """Every part up to the limits, without entering attached messages; first text bodies; attachments."""
+    parts: list[tuple[str, Message]] = []
+    bodies: dict[str, str] = {}
+    attachments: list[AttachmentInfo] = []
+    stack: list[tuple[Message, int]] = [(msg, 0)]
+    while stack and len(parts) < MAX_PARTS:
+        part, depth = stack.pop()
+        ctype = part.get_content_type()
+        parts.append((ctype, part))
+        payload = part.get_payload()
+        if part.is_multipart() and isinstance(payload, list) and not ctype.startswith("message/"):
+            if depth < MAX_DEPTH:
+                stack.extend((p, depth + 1) for p in reversed(payload) if isinstance(p, Message))
+            continue
+        if part is msg and ctype.startswith("message/"):
+            continue
+        disposition = (part.get("content-disposition") or "").split(";")[0].strip().lower()
+        filename = _filename(part)
+        if ctype.startswith("multipart/"):  # boundary missing or broken: its text is all we have
+            ctype = "text/plain"
+        if ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename:
+            if ctype not in bodies:
+                bodies[ctype] = _body_text(part, MAX_BODY_BYTES)
+        elif part is not msg:
+            attachments.append(_attachment(part, ctype, disposition, filename))
+    return parts, bodies, attachments
+
+
+def _attachment(part: Message, ctype: str, disposition: str, filename: str) -> AttachmentInfo:
+    content_id = _raw_str(part.get("content-id") or "").strip()
+    return AttachmentInfo(
+        name=filename or ctype.replace("/", "."),
+        size=_payload_size(part),
+        content_type=ctype,
+        is_inline=disposition == "inline" and bool(content_id),
+        id=content_id.strip("<>"),
+    )
+
+
+def _report_type(msg: Message, parts: list[tuple[str, Message]]) -> str:
+    """report-type of the top-level multipart/report, else of the first one nested in the structure."""
+    for ctype, part in parts:
+        if ctype == "multipart/report":
+            return _param(part, "report-type").lower()
+    return ""
+
+
+# --- decoding helpers: each returns something usable for any input, never raises ---
+
+MAX_HEADER_CHARS = 100_000
+
+
+def _raw_str(value: object) -> str:
+    """A header value as str; 8-bit bytes (kept as surrogates by the parser) read as UTF-8, else cp1252."""
+    value = str(value)[:MAX_HEADER_CHARS]
+    if not any("\udc80" <= ch <= "\udcff" for ch in value):
+        return value
+    data = value.encode("utf-8", "surrogateescape")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
+
+
+def _decode_bytes(data: bytes, charset: str | None) -> str:
+    for candidate in (charset, "utf-8"):
+        if not candidate:
+            continue
+        try:
+            codecs.lookup(candidate)
+            return data.decode(candidate)
+        except (LookupError, UnicodeDecodeError, ValueError):
+            continue
+    return data.decode("cp1252", "replace")
+
+
+def _header_text(value: object) -> str:
+    """RFC 2047 encoded-words decoded; unknown charsets and broken encodings degrade, never raise."""
+    raw = _raw_str(value)
+    if "=?" not in raw:
+        return " ".join(raw.split())
+    try:
+        return " ".join(str(make_header(decode_header(raw))).split())
+    except Exception:  # LookupError, binascii.Error, UnicodeDecodeError… from hostile encoded-words
+        try:
+            return " ".join("".join(
+                _decode_bytes(chunk, cs) if isinstance(chunk, bytes) else chunk for chunk, cs in decode_header(raw)
+            ).split())
+        except Exception:
+            return " ".join(raw.split())
+
+
+def _addresses(values: list[str]) -> tuple[Address, ...]:
+    out: list[Address] = []
+    for name, addr in email.utils.getaddresses(values):
+        addr = addr.strip().strip("<>").strip().lower()
+        name = _header_text(name).strip().strip('"').strip()
+        if "@" not in addr:
+            if not addr and not name:
+                continue
+            name, addr = name or addr, ""
+        out.append(Address(email=addr, name=name))
+    return tuple(out)
+
+
+def _parse_date(value: str) -> datetime | None:
+    try:
+        parsed = email.utils.parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if parsed is None:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _received_date(received: str) -> datetime | None:
+    """The date stamped by the last relay (the top Received field, after its semicolon)."""
+    return _parse_date(received.rpartition(";")[2]) if ";" in received else None
+
+
+def _param(part: Message, name: str) -> str:
+    try:
+        value = part.get_param(name)
+    except Exception:
+        return ""
+    if value is None:
+        return ""
+    return _raw_str(email.utils.collapse_rfc2231_value(value)).strip()
+
+
+def _filename(part: Message) -> str:
+    try:
+        name = part.get_filename()
+    except Exception:
+        return ""
+    return _header_text(name) if name else ""
+
+
+def _payload_bytes(part: Message) -> bytes:
+    try:
+        data = part.get_payload(decode=True)
+    except Exception:
+        return b""
+    return data if isinstance(data, bytes) else b""
+
+
+def _payload_size(part: Message) -> int:
+    return len(_payload_bytes(part))
+
+
+def _body_text(part: Message, limit: int) -> str:
+    return _decode_bytes(_payload_bytes(part)[:limit], _param(part, "charset") or None)
