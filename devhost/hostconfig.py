@@ -1,0 +1,96 @@
+"""host.json and local.settings.json, read the way the Functions host reads them.
+
+Only the parts the local host honours: ``extensions.queues`` (polling, retries, poison, encoding),
+``extensions.http.routePrefix`` and ``functionTimeout`` (logged, not enforced). Defaults are the Storage
+queue extension's (v5) defaults, so a missing host.json behaves like an empty one in Azure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import MutableMapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+_TIMESPAN = re.compile(r"^(?:(?P<days>\d+)\.)?(?P<h>\d+):(?P<m>\d+):(?P<s>\d+(?:\.\d+)?)$")
+ENCODINGS = ("base64", "none")
+
+
+class HostConfigError(ValueError):
+    """host.json or local.settings.json is unreadable or holds a value the host cannot use."""
+
+
+def parse_timespan(value: str) -> float:
+    """``[d.]hh:mm:ss[.fff]`` (.NET TimeSpan, as host.json writes durations) -> seconds."""
+    match = _TIMESPAN.match(value.strip())
+    if not match:
+        raise HostConfigError(f"not a TimeSpan (hh:mm:ss): {value!r}")
+    days = int(match["days"] or 0)
+    return days * 86400 + int(match["h"]) * 3600 + int(match["m"]) * 60 + float(match["s"])
+
+
+@dataclass(frozen=True, slots=True)
+class QueueOptions:
+    batch_size: int = 16
+    new_batch_threshold: int = 8
+    max_polling_interval: float = 60.0  # seconds
+    visibility_timeout: float = 0.0  # seconds a failed message stays invisible before its retry
+    max_dequeue_count: int = 5
+    message_encoding: str = "base64"
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> QueueOptions:
+        batch = int(raw.get("batchSize", 16))
+        if not 1 <= batch <= 32:  # the service returns at most 32 messages per receive
+            raise HostConfigError(f"extensions.queues.batchSize must be 1..32, got {batch}")
+        encoding = str(raw.get("messageEncoding", "base64")).lower()
+        if encoding not in ENCODINGS:
+            raise HostConfigError(f"extensions.queues.messageEncoding must be one of {ENCODINGS}")
+        return cls(
+            batch_size=batch,
+            new_batch_threshold=int(raw.get("newBatchThreshold", batch // 2)),
+            max_polling_interval=parse_timespan(raw.get("maxPollingInterval", "00:01:00")),
+            visibility_timeout=parse_timespan(raw.get("visibilityTimeout", "00:00:00")),
+            max_dequeue_count=max(1, int(raw.get("maxDequeueCount", 5))),
+            message_encoding=encoding,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class HostConfig:
+    queues: QueueOptions = QueueOptions()
+    route_prefix: str = "api"
+    function_timeout: float | None = None
+
+    @classmethod
+    def load(cls, path: Path | None) -> HostConfig:
+        if path is None or not path.exists():
+            return cls()
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise HostConfigError(f"cannot read {path}: {exc}") from exc
+        extensions = raw.get("extensions", {})
+        timeout = raw.get("functionTimeout")
+        return cls(
+            queues=QueueOptions.from_json(extensions.get("queues", {})),
+            route_prefix=str(extensions.get("http", {}).get("routePrefix", "api")).strip("/"),
+            function_timeout=parse_timespan(timeout) if timeout else None,
+        )
+
+
+def apply_local_settings(path: Path, environ: MutableMapping[str, str] = os.environ) -> list[str]:
+    """Copy ``Values`` of a local.settings.json into ``environ``; variables already set win (returns names set)."""
+    try:
+        values = json.loads(path.read_text(encoding="utf-8")).get("Values", {})
+    except (OSError, ValueError) as exc:
+        raise HostConfigError(f"cannot read {path}: {exc}") from exc
+    applied = []
+    for name, value in values.items():
+        if name not in environ:
+            environ[name] = str(value)
+            applied.append(name)
+    return applied
