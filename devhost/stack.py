@@ -48,12 +48,14 @@ def _find_credentials(node: Any) -> tuple[str, str] | None:
 
 
 def seed_credentials(path: Path = SEED) -> tuple[str, str]:
-    """(username, password) of the first user object in the iMIS seed file; ("manager", "manager") without one."""
+    """(username, password) of the iMIS seed's ``service_user`` (else its first user-like object);
+    ("manager", "manager") when the seed is missing or has none."""
     try:
-        found = _find_credentials(json.loads(path.read_text(encoding="utf-8")))
+        seed = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        found = None
-    return found or ("manager", "manager")
+        return ("manager", "manager")
+    preferred = seed.get("service_user") if isinstance(seed, dict) else None
+    return _find_credentials(preferred) or _find_credentials(seed) or ("manager", "manager")
 
 
 class Stack:

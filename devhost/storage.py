@@ -67,7 +67,7 @@ class QueueGateway:
             if key in self._clients:
                 return self._clients[key]
         client = QueueClient.from_connection_string(
-            key[0], queue, retry_policy=LinearRetry(backoff=1, retry_total=2, random_jitter_range=1))
+            key[0], queue, retry_policy=LinearRetry(backoff=0.5, retry_total=2, random_jitter_range=0.2))  # type: ignore[arg-type]
         with contextlib.suppress(ResourceExistsError):
             client.create_queue()
         with self._lock:
