@@ -12,6 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+# Queue names are fixed: trigger decorators need literals, and Bicep declares the same two queues.
+QUEUE_NAME = "mail-messages"
+POISON_QUEUE_NAME = "mail-messages-poison"
 GRAPH_AUTH_MODES = ("client_secret", "certificate", "managed_identity", "workload_identity", "static_token")
 
 
@@ -60,7 +63,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IMIS_USERNAME", "iMIS service user for the password grant.", None),
     Setting("IMIS_PASSWORD", "Password of the iMIS service user; a Key Vault reference.", None, secret=True),
     Setting("IMIS_TIMEZONE", "Time zone iMIS stores dates in (dates are sent as local time).", "UTC"),
-    Setting("MAIL_QUEUE_NAME", "Queue of message ids waiting for the worker.", "mail-messages"),
     Setting("MAIL_TABLE_PREFIX", "Prefix for the Table storage tables this app creates.", "MailCapture"),
     Setting("MAIL_BLOB_CONTAINER", "Blob container for .eml copies and large payloads.", "mail-capture"),
     Setting("ADMIN_ROLES_CLAIM", "Claim carrying Entra ID app roles in the App Service auth principal.",
@@ -99,14 +101,12 @@ class Settings:
     imis_username: str
     imis_password: str
     imis_timezone: str
-    queue_name: str
     table_prefix: str
     blob_container: str
     admin_roles_claim: str
 
-    @property
-    def poison_queue_name(self) -> str:
-        return f"{self.queue_name}-poison"
+    queue_name = QUEUE_NAME
+    poison_queue_name = POISON_QUEUE_NAME
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:

@@ -6,6 +6,7 @@
     │   └── CrmUnavailable
     ├── PermanentError          record and stop: retrying cannot help
     │   ├── MessageNotFound
+    │   ├── SyncStateExpired    a delta link Graph no longer accepts (410): restart the sync
     │   └── CrmRejected
     └── OptionsError
         ├── InvalidOptions      400: every problem with its field path
@@ -38,6 +39,10 @@ class PermanentError(MailCaptureError):
 
 
 class MessageNotFound(PermanentError):
+    pass
+
+
+class SyncStateExpired(PermanentError):
     pass
 
 

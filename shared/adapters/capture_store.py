@@ -1,0 +1,184 @@
+"""Capture ledger (effectively-once CRM writes), decision log, contact cache, thread index, counters."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from shared.adapters.tables import Table, dumps, safe_key
+from shared.domain.matching import ContactRef
+from shared.ports import Claim, ClaimState
+
+
+class TableCaptureLedger:
+    """Row per (capture key, contact): pending → done. A crash between the CRM write and ``complete``
+    leaves the row pending; the retry (same owner, or anyone after the lease) gets RECOVER and must look
+    the record up by its key in the CRM before writing again."""
+
+    def __init__(self, table: Table, lease: timedelta = timedelta(seconds=90)) -> None:
+        self._table, self._lease = table, lease
+
+    def claim(self, key: str, contact_id: str, owner: str, now: datetime) -> Claim:
+        entity = {"PartitionKey": key, "RowKey": safe_key(contact_id), "Status": "pending", "Owner": owner,
+                  "ClaimedAt": now}
+        etag = self._table.create(entity)
+        if etag is not None:
+            return Claim(ClaimState.NEW, etag)
+        row = self._table.get(key, safe_key(contact_id))
+        if row is None:
+            return self.claim(key, contact_id, owner, now)
+        if row["Status"] == "done":
+            return Claim(ClaimState.DONE, row["etag"], row.get("RecordId", ""))
+        claimed = row["ClaimedAt"] if row["ClaimedAt"].tzinfo else row["ClaimedAt"].replace(tzinfo=UTC)
+        if row["Owner"] != owner and now - claimed < self._lease:
+            return Claim(ClaimState.BUSY)
+        taken = self._table.replace_if(entity, row["etag"])
+        return Claim(ClaimState.RECOVER, taken) if taken else Claim(ClaimState.BUSY)
+
+    def complete(self, key: str, contact_id: str, record_id: str, kind: str, now: datetime) -> None:
+        self._table.upsert({"PartitionKey": key, "RowKey": safe_key(contact_id), "Status": "done",
+                            "RecordId": record_id, "Kind": kind, "Owner": "", "ClaimedAt": now})
+
+    def release(self, key: str, contact_id: str) -> None:
+        self._table.delete(key, safe_key(contact_id))
+
+    def records_for(self, key: str) -> dict[str, str]:
+        return {row["RowKey"]: row.get("RecordId", "") for row in self._table.partition(key)
+                if row["Status"] == "done"}
+
+
+class TableDecisionLog:
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def write(self, entries: list[dict[str, Any]]) -> None:
+        for entry in entries:
+            at: datetime = entry["at"]
+            inverted = 10**13 - int(at.timestamp() * 1000)
+            row = {"PartitionKey": safe_key(entry["mailbox"]),
+                   "RowKey": f"{inverted:013d}-{entry['key'][:16]}-{safe_key(entry.get('contact_id') or '-')}"}
+            row.update({_camel(k): (dumps(v) if isinstance(v, dict | list) else v) for k, v in entry.items()})
+            self._table.upsert(row)
+
+    def search(self, *, mailbox: str | None = None, internet_message_id: str | None = None,
+               contact_id: str | None = None, outcome: str | None = None, reason: str | None = None,
+               since: datetime | None = None, until: datetime | None = None, limit: int = 100) -> list[dict]:
+        clauses: list[str] = []
+        params: dict[str, Any] = {}
+        for name, value in (("Mailbox", mailbox), ("InternetMessageId", internet_message_id),
+                            ("ContactId", contact_id), ("Outcome", outcome), ("Reason", reason)):
+            if value:
+                clauses.append(f"{name} eq @{name.lower()}")
+                params[name.lower()] = value.lower() if name == "Mailbox" else value
+        if since:
+            clauses.append("At ge @since")
+            params["since"] = since
+        if until:
+            clauses.append("At le @until")
+            params["until"] = until
+        rows = self._table.query(" and ".join(clauses), **params) if clauses else self._table.all()
+        out = []
+        for row in rows:
+            out.append(_entry(row))
+            if len(out) >= limit:
+                break
+        return sorted(out, key=lambda e: e["at"], reverse=True)
+
+    def purge_expired(self, now: datetime) -> int:
+        expired = list(self._table.query("ExpiresAt lt @now", now=now))
+        for row in expired:
+            self._table.delete(row["PartitionKey"], row["RowKey"])
+        return len(expired)
+
+
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() if part != "id" else "Id" for part in name.split("_"))
+
+
+_JSON_FIELDS = {"RecordIds", "TimingsMs", "Participants"}
+
+
+def _entry(row: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if key in ("PartitionKey", "RowKey", "etag", "Timestamp"):
+            continue
+        snake = "".join("_" + c.lower() if c.isupper() else c for c in key).lstrip("_").replace("_i_d", "_id")
+        out[snake] = json.loads(value) if key in _JSON_FIELDS and isinstance(value, str) else value
+    out["entry_id"] = f"{row['PartitionKey']}/{row['RowKey']}"
+    return out
+
+
+class TableContactCache:
+    """Cached CRM look-ups by address. Purge bumps a generation counter: O(1), old rows age out."""
+
+    def __init__(self, table: Table, counters: TableCounters) -> None:
+        self._table, self._counters = table, counters
+
+    def _pk(self) -> str:
+        return f"g{self._counters.get('contact-cache', 'generation')}"
+
+    def get(self, email: str, ttl: timedelta, now: datetime) -> tuple[ContactRef, ...] | None:
+        row = self._table.get(self._pk(), safe_key(email))
+        if row is None or now - _utc(row["CachedAt"]) > ttl:
+            return None
+        return tuple(ContactRef(**c) for c in json.loads(row["Contacts"]))
+
+    def put(self, email: str, contacts: tuple[ContactRef, ...], now: datetime) -> None:
+        self._table.upsert({"PartitionKey": self._pk(), "RowKey": safe_key(email), "CachedAt": now,
+                            "Contacts": dumps([{"id": c.id, "name": c.name, "is_organisation": c.is_organisation}
+                                               for c in contacts])})
+
+    def purge(self) -> int:
+        return self._counters.incr("contact-cache", "generation")
+
+
+class TableThreadIndex:
+    """Conversation id / Message-ID → contacts already captured, so replies reach the same contacts."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def contacts_for(self, keys: list[str]) -> tuple[ContactRef, ...]:
+        found: dict[str, ContactRef] = {}
+        for key in keys:
+            for row in self._table.partition(safe_key(key)):
+                found.setdefault(row["ContactId"], ContactRef(row["ContactId"], row.get("Name", "")))
+        return tuple(found.values())
+
+    def add(self, keys: list[str], contacts: tuple[ContactRef, ...]) -> None:
+        for key in keys:
+            for contact in contacts:
+                self._table.upsert({"PartitionKey": safe_key(key), "RowKey": safe_key(contact.id),
+                                    "ContactId": contact.id, "Name": contact.name})
+
+
+class TableCounters:
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def get(self, name: str, scope: str) -> int:
+        row = self._table.get(safe_key(name), safe_key(scope))
+        return int(row["Count"]) if row else 0
+
+    def incr(self, name: str, scope: str, by: int = 1, **extra: Any) -> int:
+        for _ in range(20):  # optimistic concurrency: retry on a lost race
+            row = self._table.get(safe_key(name), safe_key(scope))
+            entity = {"PartitionKey": safe_key(name), "RowKey": safe_key(scope), **extra}
+            if row is None:
+                entity["Count"] = by
+                if self._table.create(entity) is not None:
+                    return by
+                continue
+            entity["Count"] = int(row["Count"]) + by
+            if self._table.replace_if(entity, row["etag"]) is not None:
+                return int(entity["Count"])
+        raise RuntimeError(f"counter {name}/{scope} too contended")
+
+    def scope(self, name: str) -> dict[str, dict[str, Any]]:
+        return {row["RowKey"]: row for row in self._table.partition(safe_key(name))}
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

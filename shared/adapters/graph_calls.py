@@ -1,0 +1,129 @@
+"""The msgraph-sdk request builders for each Graph call the service makes (async)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from kiota_abstractions.base_request_configuration import RequestConfiguration
+
+from shared.ports import DeltaPage, FetchSpec, GraphSubscription
+
+# Only the fields the pipeline uses (one request per email; internetMessageHeaders only when selected).
+MESSAGE_FIELDS = [
+    "id", "internetMessageId", "conversationId", "subject", "body", "from", "sender", "toRecipients",
+    "ccRecipients", "bccRecipients", "replyTo", "sentDateTime", "receivedDateTime", "isDraft",
+    "parentFolderId", "hasAttachments", "internetMessageHeaders", "isReadReceiptRequested",
+]
+# PidTagMessageClass as a single-value extended property: tells NDRs, read receipts and OOF apart.
+MESSAGE_CLASS_EXPAND = "singleValueExtendedProperties($filter=id eq 'String 0x001A')"
+
+
+def _config(params: Any = None, prefer: list[str] | None = None) -> RequestConfiguration:
+    config: RequestConfiguration = RequestConfiguration(query_parameters=params)
+    for value in prefer or []:
+        config.headers.add("Prefer", value)
+    return config
+
+
+class GraphCalls:
+    def __init__(self, client: Any) -> None:
+        self._c = client
+
+    def _message(self, mailbox: str, message_id: str) -> Any:
+        return self._c.users.by_user_id(mailbox).messages.by_message_id(message_id)
+
+    async def get_message(self, mailbox: str, message_id: str, spec: FetchSpec) -> dict[str, Any]:
+        from msgraph.generated.users.item.messages.item.message_item_request_builder import (
+            MessageItemRequestBuilder,
+        )
+
+        from shared.adapters.graph import dumps_model
+
+        params = MessageItemRequestBuilder.MessageItemRequestBuilderGetQueryParameters(
+            select=MESSAGE_FIELDS, expand=[MESSAGE_CLASS_EXPAND])
+        prefer = ['IdType="ImmutableId"']
+        if not spec.html_body:
+            prefer.append('outlook.body-content-type="text"')
+        message = await self._message(mailbox, message_id).get(request_configuration=_config(params, prefer))
+        data = dumps_model(message)
+        if spec.with_attachments and data.get("hasAttachments"):
+            data["attachments"] = await self.get_attachments(mailbox, message_id)
+        return data
+
+    async def get_attachments(self, mailbox: str, message_id: str) -> list[dict[str, Any]]:
+        from shared.adapters.graph import dumps_model
+
+        page = await self._message(mailbox, message_id).attachments.get(
+            request_configuration=_config(prefer=['IdType="ImmutableId"']))
+        return [dumps_model(a) for a in (page.value or [])]
+
+    async def get_mime(self, mailbox: str, message_id: str) -> bytes:
+        return bytes(await self._message(mailbox, message_id).content.get() or b"")
+
+    async def get_user_id(self, mailbox: str) -> str:
+        from msgraph.generated.users.item.user_item_request_builder import UserItemRequestBuilder
+
+        params = UserItemRequestBuilder.UserItemRequestBuilderGetQueryParameters(select=["id"])
+        user = await self._c.users.by_user_id(mailbox).get(request_configuration=_config(params))
+        return str(user.id)
+
+    async def create_subscription(self, resource: str, notification_url: str, lifecycle_url: str,
+                                  client_state: str, expires_at: datetime) -> GraphSubscription:
+        from msgraph.generated.models.subscription import Subscription
+
+        body = Subscription(change_type="created", notification_url=notification_url,
+                            lifecycle_notification_url=lifecycle_url or None, resource=resource,
+                            expiration_date_time=expires_at, client_state=client_state,
+                            latest_supported_tls_version="v1_2")
+        created = await self._c.subscriptions.post(body)
+        return GraphSubscription(created.id, created.resource, created.expiration_date_time, client_state)
+
+    async def renew_subscription(self, subscription_id: str, expires_at: datetime) -> GraphSubscription:
+        from msgraph.generated.models.subscription import Subscription
+
+        renewed = await self._c.subscriptions.by_subscription_id(subscription_id).patch(
+            Subscription(expiration_date_time=expires_at))
+        return GraphSubscription(renewed.id, renewed.resource or "", renewed.expiration_date_time)
+
+    async def reauthorize_subscription(self, subscription_id: str) -> None:
+        await self._c.subscriptions.by_subscription_id(subscription_id).reauthorize.post()
+
+    async def delete_subscription(self, subscription_id: str) -> None:
+        await self._c.subscriptions.by_subscription_id(subscription_id).delete()
+
+    async def delta_page(self, mailbox: str, folder: str, link: str | None, page_size: int) -> DeltaPage:
+        from msgraph.generated.users.item.mail_folders.item.messages.delta.delta_request_builder import (
+            DeltaRequestBuilder,
+        )
+
+        builder = self._c.users.by_user_id(mailbox).mail_folders.by_mail_folder_id(folder).messages.delta
+        prefer = [f"odata.maxpagesize={page_size}", 'IdType="ImmutableId"']
+        if link:
+            page = await builder.with_url(link).get(request_configuration=_config(prefer=prefer))
+        else:
+            params = DeltaRequestBuilder.DeltaRequestBuilderGetQueryParameters(select=["id", "receivedDateTime"])
+            page = await builder.get(request_configuration=_config(params, prefer))
+        added: list[str] = []
+        removed: list[str] = []
+        for item in page.value or []:
+            (removed if "@removed" in (item.additional_data or {}) else added).append(str(item.id))
+        return DeltaPage(tuple(added), tuple(removed), page.odata_next_link, page.odata_delta_link)
+
+    async def list_since(self, mailbox: str, folder: str, since: datetime, link: str | None,
+                         page_size: int) -> tuple[tuple[str, ...], str | None]:
+        from msgraph.generated.users.item.mail_folders.item.messages.messages_request_builder import (
+            MessagesRequestBuilder,
+        )
+
+        builder = self._c.users.by_user_id(mailbox).mail_folders.by_mail_folder_id(folder).messages
+        prefer = ['IdType="ImmutableId"']
+        if link:
+            page = await builder.with_url(link).get(request_configuration=_config(prefer=prefer))
+        else:
+            stamp = since.strftime("%Y-%m-%dT%H:%M:%SZ")
+            params = MessagesRequestBuilder.MessagesRequestBuilderGetQueryParameters(
+                select=["id"], filter=f"receivedDateTime ge {stamp}", top=page_size,
+                orderby=["receivedDateTime desc"])
+            page = await builder.get(request_configuration=_config(params, prefer))
+        return tuple(m.id for m in page.value or []), page.odata_next_link

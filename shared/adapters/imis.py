@@ -1,0 +1,110 @@
+"""iMIS REST adapter (``CrmClient``). Every iMIS field name and envelope stays in this module.
+
+Wire format per the iMIS REST docs (see ../shared/reference/crm-apis.md): ``POST {site}/token`` password
+grant; ``GET /api/Party?Email=eq:…`` PagedResult envelopes with ``$type``/``$values``; ``POST /api/Activity``
+GenericEntityData. The capture key goes into the Activity's ``UF_1`` so a retry can find a record written
+just before a crash (iMIS has no idempotency keys).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from shared.adapters.imis_wire import (
+    activity_body,
+    contact_from_party,
+    interaction_body,
+    person_body,
+    record_id,
+    validation_message,
+)
+from shared.domain.errors import CrmRejected, CrmUnavailable
+from shared.domain.mapping import CrmRecord
+from shared.domain.matching import ContactRef
+
+TRANSIENT = {408, 429, 500, 502, 503, 504}
+PAGE = 100
+
+
+class ImisCrmClient:
+    def __init__(self, http: httpx.Client, username: str, password: str) -> None:
+        self._http, self._username, self._password = http, username, password
+        self._token: tuple[str, float] | None = None
+        self._lock = threading.Lock()
+
+    # --- authentication -------------------------------------------------------------------------------
+    def _bearer(self, renew: bool = False) -> str:
+        with self._lock:
+            if renew or self._token is None or self._token[1] < time.monotonic():
+                answer = self._send("POST", "/token", auth=False, data={
+                    "grant_type": "password", "username": self._username, "password": self._password})
+                body = answer.json()
+                self._token = (body["access_token"], time.monotonic() + int(body.get("expires_in", 1200)) - 60)
+            return self._token[0]
+
+    def _send(self, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> httpx.Response:
+        for attempt in (1, 2):
+            headers = {"Authorization": f"Bearer {self._bearer(renew=attempt == 2)}"} if auth else {}
+            try:
+                answer = self._http.request(method, path, headers=headers, **kwargs)
+            except httpx.TransportError as exc:  # timeouts, refused connections
+                raise CrmUnavailable(f"iMIS did not answer: {type(exc).__name__}") from exc
+            if answer.status_code == 401 and auth and attempt == 1:
+                continue  # token expired or revoked: get a new one once
+            break
+        if answer.status_code in TRANSIENT:
+            retry = answer.headers.get("Retry-After", "")
+            raise CrmUnavailable(f"iMIS answered {answer.status_code}",
+                                 retry_after=float(retry) if retry.isdigit() else None)
+        if answer.status_code >= 400:
+            raise CrmRejected(f"iMIS refused {method} {path.split('?')[0]}: {answer.status_code} "
+                              f"{validation_message(answer)}")
+        return answer
+
+    # --- contacts ---------------------------------------------------------------------------------------
+    def _parties(self, query: str) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        offset = 0
+        while True:
+            page = self._send("GET", f"/api/Party?{query}&limit={PAGE}&offset={offset}").json()
+            out.extend(page.get("Items", {}).get("$values", []))
+            if not page.get("HasNext"):
+                return out
+            offset = int(page.get("NextOffset") or offset + PAGE)
+
+    def find_contacts(self, email: str) -> tuple[ContactRef, ...]:
+        parties = self._parties(f"Email=eq:{quote(email, safe='@')}")
+        return tuple(contact_from_party(p) for p in parties)
+
+    def find_organisations_by_domain(self, domain: str) -> tuple[ContactRef, ...]:
+        # UNCONFIRMED on a live iMIS: an EndsWith filter on Email over Party, keeping organisations only.
+        parties = self._parties(f"Email=endsWith:{quote('@' + domain, safe='@')}")
+        return tuple(c for c in (contact_from_party(p) for p in parties) if c.is_organisation)
+
+    def create_contact(self, email: str, name: str) -> ContactRef:
+        return contact_from_party(self._send("POST", "/api/Party", json=person_body(email, name)).json())
+
+    # --- records ----------------------------------------------------------------------------------------
+    def find_record(self, record: CrmRecord) -> str | None:
+        path = "/api/Activity" if record.kind == "activity" else "/api/CommunicationLogRecipient"
+        party = "PartyId" if record.kind == "activity" else "RecipientId"
+        key = "UF_1" if record.kind == "activity" else "CaptureKey"
+        page = self._send("GET", f"{path}?{party}=eq:{quote(record.contact_id)}&{key}=eq:{record.capture_key}"
+                                 "&limit=1").json()
+        values = page.get("Items", {}).get("$values", [])
+        return record_id(values[0]) if values else None
+
+    def write_record(self, record: CrmRecord, eml: bytes | None = None) -> str:
+        if record.kind == "activity":
+            created = self._send("POST", "/api/Activity", json=activity_body(record)).json()
+        else:
+            created = self._send("POST", "/api/CommunicationLogRecipient", json=interaction_body(record)).json()
+        return record_id(created)
+
+    def profile_url(self, contact_id: str, template: str) -> str:
+        return template.replace("{contact_id}", quote(contact_id)) if template else ""

@@ -1,0 +1,128 @@
+"""Azure Table storage plumbing shared by the repositories: clients, key escaping, ETag-guarded writes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from azure.core import MatchConditions
+from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
+from azure.data.tables import TableClient, TableServiceClient, UpdateMode
+
+from shared.config import Settings
+
+Entity = dict[str, Any]
+FORBIDDEN_KEY_CHARS = str.maketrans({c: "_" for c in "/\\#?\t\n\r"})
+
+
+def safe_key(value: str) -> str:
+    """Table keys forbid / \\ # ? and control characters; long or odd values are hashed."""
+    cleaned = value.translate(FORBIDDEN_KEY_CHARS)
+    if len(cleaned) > 200 or cleaned != value:
+        return hashlib.sha256(value.encode()).hexdigest()[:40]
+    return cleaned
+
+
+def table_service(settings: Settings, credential: Any = None) -> TableServiceClient:
+    if settings.storage_connection:
+        return TableServiceClient.from_connection_string(settings.storage_connection)
+    endpoint = settings.table_service_uri or f"https://{settings.storage_account_name}.table.core.windows.net"
+    return TableServiceClient(endpoint=endpoint, credential=credential)
+
+
+class Table:
+    """One table, created on first use; every method maps storage errors to plain outcomes."""
+
+    def __init__(self, service: TableServiceClient, name: str) -> None:
+        self._service = service
+        self.name = name
+        self._client: TableClient | None = None
+
+    @property
+    def client(self) -> TableClient:
+        if self._client is None:
+            self._service.create_table_if_not_exists(self.name)
+            self._client = self._service.get_table_client(self.name)
+        return self._client
+
+    def get(self, pk: str, rk: str) -> Entity | None:
+        try:
+            return _with_etag(self.client.get_entity(pk, rk))
+        except ResourceNotFoundError:
+            return None
+
+    def create(self, entity: Entity) -> str | None:
+        """Insert; None when the row already exists (atomic claim)."""
+        try:
+            meta = self.client.create_entity(_clean(entity))
+        except ResourceExistsError:
+            return None
+        return str(meta.get("etag", ""))
+
+    def upsert(self, entity: Entity) -> str:
+        return str(self.client.upsert_entity(_clean(entity), mode=UpdateMode.REPLACE).get("etag", ""))
+
+    def merge(self, entity: Entity) -> str:
+        return str(self.client.upsert_entity(_clean(entity), mode=UpdateMode.MERGE).get("etag", ""))
+
+    def replace_if(self, entity: Entity, etag: str) -> str | None:
+        """Replace only if unchanged since ``etag`` was read; None when someone else won the race."""
+        try:
+            meta = self.client.update_entity(_clean(entity), mode=UpdateMode.REPLACE, etag=etag,
+                                             match_condition=MatchConditions.IfNotModified)
+        except (ResourceModifiedError, ResourceNotFoundError):
+            return None
+        return str(meta.get("etag", ""))
+
+    def delete(self, pk: str, rk: str) -> None:
+        self.client.delete_entity(pk, rk)
+
+    def query(self, flt: str, **params: Any) -> Iterator[Entity]:
+        for entity in self.client.query_entities(flt, parameters=params or None):
+            yield _with_etag(entity)
+
+    def partition(self, pk: str) -> Iterator[Entity]:
+        return self.query("PartitionKey eq @pk", pk=pk)
+
+    def all(self) -> Iterator[Entity]:
+        for entity in self.client.list_entities():
+            yield _with_etag(entity)
+
+
+def _with_etag(entity: Any) -> Entity:
+    """Rows carry their ETag as ``etag`` (stripped again before writing)."""
+    row = dict(entity)
+    row["etag"] = entity.metadata.get("etag", "")
+    return row
+
+
+def _clean(entity: Entity) -> Entity:
+    return {k: v for k, v in entity.items() if k != "etag"}
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), default=str)
+
+
+class Tables:
+    """Every table the app uses, named ``<prefix><Name>``."""
+
+    NAMES = ("Options", "OptionsHistory", "Mailboxes", "Subscriptions", "DeltaTokens", "Captures", "Decisions",
+             "ContactCache", "Threads", "Counters")
+
+    def __init__(self, service: TableServiceClient, prefix: str) -> None:
+        for name in self.NAMES:
+            setattr(self, name.lower(), Table(service, prefix + name))
+
+    options: Table
+    optionshistory: Table
+    mailboxes: Table
+    subscriptions: Table
+    deltatokens: Table
+    captures: Table
+    decisions: Table
+    contactcache: Table
+    threads: Table
+    counters: Table

@@ -1,0 +1,84 @@
+"""Composition root: builds the real adapters from settings, once per worker process.
+
+Tests replace the whole thing with ``override(services)``; nothing else constructs clients.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+
+from shared.config import Settings
+from shared.services.deps import Services
+
+_lock = threading.Lock()
+_services: Services | None = None
+
+
+def max_dequeue_count(host_json: Path = Path(__file__).resolve().parent.parent / "host.json") -> int:
+    """Read from host.json so the worker knows its last attempt (and records why) without a second setting."""
+    try:
+        return int(json.loads(host_json.read_text())["extensions"]["queues"]["maxDequeueCount"])
+    except (OSError, KeyError, ValueError):
+        return 5
+
+
+def build_services(settings: Settings) -> Services:
+    import httpx
+
+    from shared.adapters.capture_store import (
+        TableCaptureLedger,
+        TableContactCache,
+        TableCounters,
+        TableDecisionLog,
+        TableThreadIndex,
+    )
+    from shared.adapters.config_store import (
+        TableDeltaTokenRepository,
+        TableMailboxRepository,
+        TableOptionsRepository,
+        TableSubscriptionRepository,
+    )
+    from shared.adapters.credentials import graph_credential, storage_credential
+    from shared.adapters.graph import SdkGraphClient, build_sdk_client
+    from shared.adapters.imis import ImisCrmClient
+    from shared.adapters.queues import StorageMessageQueue, queue_client
+    from shared.adapters.tables import Tables, table_service
+
+    storage_cred = storage_credential(settings)
+    tables = Tables(table_service(settings, storage_cred), settings.table_prefix)
+    counters = TableCounters(tables.counters)
+    imis_http = httpx.Client(base_url=settings.imis_base_url, timeout=httpx.Timeout(30.0, connect=10.0))
+    return Services(
+        settings=settings,
+        graph=SdkGraphClient(build_sdk_client(graph_credential(settings), settings.graph_base_url)),
+        crm=ImisCrmClient(imis_http, settings.imis_username, settings.imis_password),
+        queue=StorageMessageQueue(queue_client(settings, settings.queue_name, storage_cred)),
+        poison_queue=StorageMessageQueue(queue_client(settings, settings.poison_queue_name, storage_cred)),
+        options=TableOptionsRepository(tables.options, tables.optionshistory),
+        mailboxes=TableMailboxRepository(tables.mailboxes),
+        subscriptions=TableSubscriptionRepository(tables.subscriptions),
+        delta_tokens=TableDeltaTokenRepository(tables.deltatokens),
+        ledger=TableCaptureLedger(tables.captures),
+        decisions=TableDecisionLog(tables.decisions),
+        contact_cache=TableContactCache(tables.contactcache, counters),
+        threads=TableThreadIndex(tables.threads),
+        counters=counters,
+        max_dequeue_count=max_dequeue_count(),
+    )
+
+
+def get_services() -> Services:
+    global _services
+    with _lock:
+        if _services is None:
+            _services = build_services(Settings.from_env(os.environ))
+        return _services
+
+
+def override(services: Services | None) -> None:
+    global _services
+    with _lock:
+        _services = services

@@ -1,0 +1,111 @@
+"""The worker's use case: fetch, filter, de-duplicate, match, map and write one email; log the decision."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from shared.adapters.graph_message import message_from_graph
+from shared.domain.dedupe import dedupe_key, normalise_message_id
+from shared.domain.errors import MessageNotFound, TransientError
+from shared.domain.filters import MailboxContext, decide
+from shared.domain.model import Folder, MailMessage
+from shared.domain.reasons import Outcome, Reason
+from shared.ports import FetchSpec
+from shared.services.contacts import match_contacts
+from shared.services.decision_log import DecisionRecorder
+from shared.services.deps import Services
+from shared.services.records import write_records
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItem:
+    """One queued message id: what the webhook, the delta backstop, the import and replay all send."""
+
+    mailbox: str
+    message_id: str
+    folder: str = Folder.INBOX.value
+    source: str = "webhook"
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> WorkItem:
+        return cls(str(payload["mailbox"]).lower(), str(payload["message_id"]),
+                   str(payload.get("folder") or Folder.INBOX.value), str(payload.get("source") or "webhook"))
+
+    def to_payload(self) -> dict[str, str]:
+        return {"mailbox": self.mailbox, "message_id": self.message_id, "folder": self.folder, "source": self.source}
+
+
+def process_message(item: WorkItem, deps: Services, *, owner: str, dequeue_count: int = 1) -> str:
+    """Returns the message-level outcome; raises TransientError to have the queue retry later."""
+    recorder = DecisionRecorder(deps, item)
+    try:
+        return _process(item, deps, owner, recorder)
+    except TransientError as exc:
+        if dequeue_count >= deps.max_dequeue_count:
+            recorder.message(Outcome.FAILED, Reason.RETRIES_EXHAUSTED,
+                             f"Gave up after {dequeue_count} attempts: {exc}. The message is in the poison queue.")
+            recorder.flush()
+        raise
+
+
+def _process(item: WorkItem, deps: Services, owner: str, recorder: DecisionRecorder) -> str:
+    mailbox = deps.mailboxes.get(item.mailbox)
+    if mailbox is None or not mailbox.enabled:
+        return recorder.skip(Reason.MAILBOX_NOT_WATCHED, f"{item.mailbox} is not a watched mailbox.")
+    stored = deps.current_options()
+    options = stored.options
+    recorder.options_version = stored.version
+    record_types = mailbox.record_types or (options.default_record_type,)
+    spec = FetchSpec(html_body="interaction" in record_types or options.save_body_as_html,
+                     with_attachments=options.attachments != "none")
+    started = time.perf_counter()
+    try:
+        data = deps.graph.get_message(item.mailbox, item.message_id, spec)
+    except MessageNotFound:
+        return recorder.skip(Reason.MESSAGE_NOT_FOUND, "The message was deleted or moved before it was processed.")
+    recorder.timing("graph_ms", started)
+    msg = message_from_graph(data, _folder(item.folder))
+    recorder.describe(msg)
+    context = MailboxContext(item.mailbox, mailbox.folders)
+    now = deps.clock.now()
+    today = f"{item.mailbox}|{now:%Y-%m-%d}"
+    decision = decide(msg, options, context, now=now, captured_today=deps.counters.get("captured", today))
+    if not decision.capture:
+        assert decision.reason is not None
+        return recorder.skip(decision.reason, decision.detail)
+    key = dedupe_key(msg, mailbox=item.mailbox if options.allow_duplicate_emails else None)
+    recorder.key = key
+    started = time.perf_counter()
+    match = match_contacts(msg, options, context, mailbox, deps, thread_keys(msg))
+    recorder.timing("match_ms", started)
+    for unmatched in match.unmatched:
+        recorder.participant(unmatched.address, unmatched.reason, unmatched.detail)
+    if not match.targets:
+        first = match.unmatched[0] if match.unmatched else None
+        reason = first.reason if first else Reason.NO_CONTACT
+        return recorder.skip(reason, first.detail if first else "No participant matched a CRM contact.")
+    started = time.perf_counter()
+    written = write_records(msg, options, context, mailbox, match.targets, key, owner, deps, recorder)
+    recorder.timing("crm_ms", started)
+    if written:
+        deps.counters.incr("captured", today)
+        deps.threads.add(thread_keys(msg), match.targets)
+    return recorder.finish()
+
+
+def thread_keys(msg: MailMessage) -> list[str]:
+    keys = [f"conv:{msg.conversation_id}"] if msg.conversation_id else []
+    ids = [msg.in_reply_to, *msg.references, msg.internet_message_id]
+    return keys + [f"mid:{normalise_message_id(i)}" for i in ids if i and i.strip()]
+
+
+def _folder(value: str) -> Folder:
+    try:
+        return Folder(value.lower())
+    except ValueError:
+        return Folder.OTHER

@@ -1,0 +1,55 @@
+"""Contact matching with a TTL cache in Table storage (purged from the admin API)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from shared.domain.errors import CrmRejected
+from shared.domain.filters import MailboxContext, lookup_participants
+from shared.domain.mailbox import Mailbox
+from shared.domain.matching import ContactRef, MatchResult, ParticipantMatch, resolve_targets
+from shared.domain.model import MailMessage
+from shared.domain.options import Options
+from shared.services.deps import Services
+
+
+def cached_contacts(email: str, options: Options, deps: Services) -> tuple[ContactRef, ...]:
+    ttl = timedelta(minutes=options.contact_cache_ttl_minutes)
+    now = deps.clock.now()
+    if ttl:
+        hit = deps.contact_cache.get(email, ttl, now)
+        if hit is not None:
+            return hit
+    contacts = deps.crm.find_contacts(email)
+    if ttl:
+        deps.contact_cache.put(email, contacts, now)
+    return contacts
+
+
+def match_contacts(msg: MailMessage, options: Options, context: MailboxContext, mailbox: Mailbox, deps: Services,
+                   thread_keys: list[str]) -> MatchResult:
+    create = mailbox.create_contacts if mailbox.create_contacts is not None else options.create_contact_if_not_found
+    matches = []
+    for address in lookup_participants(msg, options, context):
+        contacts = cached_contacts(address.email, options, deps)
+        if not contacts and options.link_organisation_by_domain:
+            contacts = _organisation(address.domain, deps)
+        if not contacts and create:
+            contacts = _create(address.email, address.name, deps)
+        matches.append(ParticipantMatch(address.email, contacts))
+    thread = deps.threads.contacts_for(thread_keys) if options.link_replies_to_thread else ()
+    return resolve_targets(matches, thread)
+
+
+def _organisation(domain: str, deps: Services) -> tuple[ContactRef, ...]:
+    found = deps.crm.find_organisations_by_domain(domain) if domain else ()
+    return found if len(found) == 1 else ()  # several organisations on one domain: do not guess
+
+
+def _create(email: str, name: str, deps: Services) -> tuple[ContactRef, ...]:
+    try:
+        contact = deps.crm.create_contact(email, name)
+    except CrmRejected:
+        return ()
+    deps.contact_cache.put(email, (contact,), deps.clock.now())
+    return (contact,)

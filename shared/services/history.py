@@ -1,0 +1,50 @@
+"""Historical import on onboarding: queue the last N days of each watched folder, page by page.
+
+Each step handles one page and queues the next step, so the import is resumable after a restart (the
+cursor lives in the mailbox's progress row) and never holds a worker for long. The worker's Graph calls
+are paced per mailbox (shared.adapters.pacing), which keeps the whole import under Graph's limits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from shared.services.capture import WorkItem
+from shared.services.deps import Services
+
+PAGE_SIZE = 200
+
+
+def start_import(address: str, days: int, folders: list[str], deps: Services) -> dict[str, Any]:
+    since = deps.clock.now() - timedelta(days=days)
+    state = {"state": "running" if days > 0 else "done", "days": days, "since": since.isoformat(),
+             "pending": list(folders) if days > 0 else [], "cursor": None, "queued": 0,
+             "estimated_total": None, "started_at": deps.clock.now().isoformat()}
+    deps.mailboxes.put_progress(address, state)
+    if days > 0:
+        deps.queue.send([{"kind": "import", "mailbox": address}])
+    return state
+
+
+def import_step(address: str, deps: Services) -> dict[str, Any]:
+    state = deps.mailboxes.get_progress(address)
+    if state.get("state") != "running" or not state.get("pending"):
+        return state
+    folder = state["pending"][0]
+    since = datetime.fromisoformat(state["since"])
+    ids, next_link = deps.graph.list_messages_since(address, folder, since, state.get("cursor"), PAGE_SIZE)
+    deps.queue.send(WorkItem(address, i, folder, "import").to_payload() for i in ids)
+    state["queued"] += len(ids)
+    if next_link:
+        state["cursor"] = next_link
+        pages_left = 1  # unknown beyond the next page: estimate grows as we go
+    else:
+        state["pending"], state["cursor"], pages_left = state["pending"][1:], None, 0
+    state["estimated_total"] = state["queued"] + pages_left * PAGE_SIZE * (1 if next_link else 0)
+    if not state["pending"]:
+        state["state"], state["finished_at"] = "done", deps.clock.now().isoformat()
+    deps.mailboxes.put_progress(address, state)  # cursor stored only after the page's ids are queued
+    if state["state"] == "running":
+        deps.queue.send([{"kind": "import", "mailbox": address}])
+    return state

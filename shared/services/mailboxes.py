@@ -1,0 +1,33 @@
+"""Mailbox onboarding and removal (driven by the admin API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.domain.mailbox import Mailbox
+from shared.services.delta import initialise
+from shared.services.deps import Services
+from shared.services.history import start_import
+from shared.services.subscriptions import ensure_subscriptions, folders_for, unsubscribe
+
+
+def onboard_mailbox(mailbox: Mailbox, deps: Services) -> dict[str, Any]:
+    """Save, subscribe each watched folder (Graph validates our webhook first), take delta links, import."""
+    deps.graph.get_user_id(mailbox.address)  # fails clearly if the app cannot read this mailbox
+    deps.mailboxes.put(mailbox)
+    created = ensure_subscriptions(mailbox, deps)
+    folders = [f.value for f in folders_for(mailbox, deps)]
+    for folder in folders:
+        if deps.delta_tokens.get(mailbox.address, folder)[0] is None:
+            initialise(mailbox.address, folder, deps)
+    days = mailbox.import_days if mailbox.import_days is not None else deps.current_options().options.look_back_days
+    progress = start_import(mailbox.address, days, folders, deps)
+    return {"mailbox": mailbox.model_dump(mode="json"), "subscriptions": [s.id for s in created],
+            "import": progress}
+
+
+def remove_mailbox(address: str, deps: Services) -> dict[str, Any]:
+    removed = unsubscribe(address, deps)
+    deps.delta_tokens.delete_mailbox(address)
+    deps.mailboxes.delete(address)
+    return {"mailbox": address, "subscriptions_deleted": removed}
