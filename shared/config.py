@@ -65,6 +65,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IMIS_TIMEZONE", "Time zone iMIS stores dates in (dates are sent as local time).", "UTC"),
     Setting("MAIL_TABLE_PREFIX", "Prefix for the Table storage tables this app creates.", "MailCapture"),
     Setting("MAIL_BLOB_CONTAINER", "Blob container for .eml copies and large payloads.", "mail-capture"),
+    Setting("ADMIN_REQUIRE_PRINCIPAL", "true: admin calls must carry an App Service Authentication (Entra ID) "
+            "principal with an allowed app role; false: the function key alone grants admin (local use).", "false"),
     Setting("ADMIN_ROLES_CLAIM", "Claim carrying Entra ID app roles in the App Service auth principal.",
             "roles"),
 )
@@ -103,6 +105,7 @@ class Settings:
     imis_timezone: str
     table_prefix: str
     blob_container: str
+    admin_require_principal: str
     admin_roles_claim: str
 
     queue_name = QUEUE_NAME
@@ -134,6 +137,8 @@ class Settings:
         if len(raw["GRAPH_CLIENT_STATE"]) > 128:
             problems["GRAPH_CLIENT_STATE"] = "must be at most 128 characters (Graph's limit)"
         _check_timezone(raw, problems)
+        if raw["ADMIN_REQUIRE_PRINCIPAL"].lower() not in ("true", "false"):
+            problems["ADMIN_REQUIRE_PRINCIPAL"] = "must be true or false"
         if problems:
             raise SettingsError(problems)
         return cls(*(raw[s.name] for s in SETTINGS))

@@ -68,7 +68,7 @@ class TableDecisionLog:
         params: dict[str, Any] = {}
         for name, value in (("Mailbox", mailbox), ("InternetMessageId", internet_message_id),
                             ("ContactId", contact_id), ("Outcome", outcome), ("Reason", reason)):
-            if value:
+            if value is not None:
                 clauses.append(f"{name} eq @{name.lower()}")
                 params[name.lower()] = value.lower() if name == "Mailbox" else value
         if since:
@@ -175,6 +175,9 @@ class TableCounters:
             if self._table.replace_if(entity, row["etag"]) is not None:
                 return int(entity["Count"])
         raise RuntimeError(f"counter {name}/{scope} too contended")
+
+    def touch(self, name: str, scope: str, **fields: Any) -> None:
+        self._table.merge({"PartitionKey": safe_key(name), "RowKey": safe_key(scope), **fields})
 
     def scope(self, name: str) -> dict[str, dict[str, Any]]:
         return {row["RowKey"]: row for row in self._table.partition(safe_key(name))}

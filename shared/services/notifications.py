@@ -40,6 +40,14 @@ class SubscriptionLookup:
 
 
 LOOKUP = SubscriptionLookup()
+_LAST_SEEN: dict[str, float] = {}
+
+
+def _note_seen(subscription_id: str, deps: Services) -> None:
+    """'Last notification' for the status page, written at most every 30 s per subscription and worker."""
+    if time.monotonic() - _LAST_SEEN.get(subscription_id, -1e9) > 30:
+        _LAST_SEEN[subscription_id] = time.monotonic()
+        deps.counters.touch("last-notification", subscription_id, At=deps.clock.now().isoformat())
 
 
 def _trusted(record: SubscriptionRecord | None, client_state: str) -> bool:
@@ -57,6 +65,7 @@ def accept_notifications(body: Any, deps: Services) -> Accepted:
             accepted.rejected += 1
             continue
         assert record is not None
+        _note_seen(note.subscription_id, deps)
         item = WorkItem(record.mailbox, note.message_id, record.folder, "webhook")
         accepted.payloads.append(item.to_payload() | {"subscription_id": note.subscription_id})
     if accepted.rejected:

@@ -1,0 +1,61 @@
+"""Shared wrapper for admin routes: authorise the caller, map domain errors to HTTP answers."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+
+import azure.functions as func
+from pydantic import ValidationError
+
+from functions._http import problem
+from shared.bootstrap import get_services
+from shared.domain.errors import InvalidOptions, OptionsConflict, PermanentError, TransientError
+from shared.services.access import Access, AccessDenied, Caller, authorise, caller_from_headers
+from shared.services.deps import Services
+
+logger = logging.getLogger(__name__)
+Handler = Callable[[func.HttpRequest, Services, Caller], func.HttpResponse]
+
+
+def admin(needed: Access) -> Callable[[Handler], Callable[[func.HttpRequest], func.HttpResponse]]:
+    def wrap(handler: Handler) -> Callable[[func.HttpRequest], func.HttpResponse]:
+        @functools.wraps(handler)
+        def run(req: func.HttpRequest) -> func.HttpResponse:
+            try:
+                deps = get_services()
+                caller = caller_from_headers(req.headers.get("x-ms-client-principal"),
+                                             deps.settings.admin_roles_claim)
+                authorise(caller, needed, deps.current_options().options,
+                          deps.settings.admin_require_principal.lower() == "true")
+                return handler(req, deps, caller)
+            except AccessDenied as exc:
+                return problem(exc.status, "Not allowed", str(exc))
+            except InvalidOptions as exc:
+                return problem(400, "Invalid options", "Every problem is listed with its field path; "
+                               "the stored options are unchanged.",
+                               errors=[{"field": path, "message": msg} for path, msg in exc.problems])
+            except ValidationError as exc:
+                return problem(400, "Invalid request", "See errors.", errors=[
+                    {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()])
+            except OptionsConflict as exc:
+                status = 428 if "required" in str(exc) else 412
+                return problem(status, "Precondition failed", str(exc))
+            except (ValueError, KeyError) as exc:
+                return problem(400, "Bad request", str(exc))
+            except TransientError as exc:
+                return problem(503, "Dependency unavailable", str(exc))
+            except PermanentError as exc:
+                return problem(502, "Dependency refused", str(exc))
+        return run
+    return wrap
+
+
+def query_int(req: func.HttpRequest, name: str, default: int, high: int) -> int:
+    raw = req.params.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= high:
+        raise ValueError(f"{name} must be an integer from 1 to {high}")
+    return int(raw)

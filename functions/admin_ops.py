@@ -1,0 +1,118 @@
+"""Admin API: mailboxes, status, decision log, replay, poison replay, contact-cache purge, explain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import azure.functions as func
+
+from functions._admin import admin, query_int
+from functions._http import json_response, problem, read_json
+from shared.domain.mailbox import Mailbox
+from shared.services import admin_ops as ops
+from shared.services.access import Access, Caller
+from shared.services.deps import Services
+from shared.services.mailboxes import onboard_mailbox, remove_mailbox
+
+bp_admin_ops = func.Blueprint()
+
+
+@bp_admin_ops.function_name("AdminListMailboxes")
+@bp_admin_ops.route(route="admin/mailboxes", methods=["GET"])
+@admin(Access.READ)
+def list_mailboxes(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
+    return json_response({"mailboxes": [m.model_dump(mode="json") for m in deps.mailboxes.all()]})
+
+
+@bp_admin_ops.function_name("AdminPutMailbox")
+@bp_admin_ops.route(route="admin/mailboxes", methods=["POST"])
+@admin(Access.WRITE)
+def add_mailbox(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
+    return json_response(onboard_mailbox(Mailbox.model_validate(read_json(req)), deps), status=201)
+
+
+@bp_admin_ops.function_name("AdminMailbox")
+@bp_admin_ops.route(route="admin/mailboxes/{address}", methods=["GET", "PUT", "DELETE"])
+@admin(Access.READ)
+def mailbox(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
+    address = req.route_params["address"].lower()
+    if req.method == "GET":
+        found = deps.mailboxes.get(address)
+        return json_response(found.model_dump(mode="json")) if found else problem(404, "No such mailbox", address)
+    ops.require_write(caller, deps)
+    if req.method == "DELETE":
+        return json_response(remove_mailbox(address, deps))
+    body = read_json(req)
+    if not isinstance(body, dict):
+        raise ValueError("the mailbox must be a JSON object")
+    return json_response(onboard_mailbox(Mailbox.model_validate(body | {"address": address}), deps))
+
+
+@bp_admin_ops.function_name("AdminStatus")
+@bp_admin_ops.route(route="admin/status", methods=["GET"])
+@admin(Access.READ)
+def status(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
+    return json_response(ops.status(deps))
+
+
+def _when(req: func.HttpRequest, name: str) -> datetime | None:
+    raw = req.params.get(name)
+    if not raw:
+        return None
+    value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        raise ValueError(f"{name} needs a time zone, e.g. 2026-11-01T00:00:00Z")
+    return value
+
+
+@bp_admin_ops.function_name("AdminDecisions")
+@bp_admin_ops.route(route="admin/decisions", methods=["GET"])
+@admin(Access.READ)
+def decisions(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
+    p = req.params
+    found = ops.search_decisions(
+        deps, mailbox=p.get("mailbox"), internet_message_id=p.get("internet_message_id"),
+        contact_id=p.get("contact_id"), outcome=p.get("outcome"), reason=p.get("reason"),
+        since=_when(req, "since"), until=_when(req, "until"), limit=query_int(req, "limit", 100, 1000))
+    return json_response({"entries": found})
+
+
+@bp_admin_ops.function_name("AdminReplay")
+@bp_admin_ops.route(route="admin/replay", methods=["POST"])
+@admin(Access.WRITE)
+def replay(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
+    body = read_json(req)
+    items = body.get("emails") if isinstance(body, dict) else None
+    if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
+        raise ValueError('expected {"emails": [{"mailbox": ..., "message_id": ..., "folder": ...}]}')
+    return json_response({"queued": ops.replay(items, deps)}, status=202)
+
+
+@bp_admin_ops.function_name("AdminReplayPoison")
+@bp_admin_ops.route(route="admin/poison/replay", methods=["POST"])
+@admin(Access.WRITE)
+def replay_poison(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
+    return json_response(ops.replay_poison(deps, query_int(req, "limit", 32, 32)), status=202)
+
+
+@bp_admin_ops.function_name("AdminPurgeContactCache")
+@bp_admin_ops.route(route="admin/contact-cache/purge", methods=["POST"])
+@admin(Access.WRITE)
+def purge_contact_cache(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
+    return json_response(ops.purge_contact_cache(deps))
+
+
+@bp_admin_ops.function_name("AdminExplain")
+@bp_admin_ops.route(route="admin/explain", methods=["POST"])
+@admin(Access.READ)
+def explain(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
+    """Body: the .eml itself (message/rfc822), or JSON {"eml": "<text>", "options": {...}} to try proposed
+    options. Query: mailbox, folder."""
+    raw, options_doc = req.get_body(), None
+    if (req.headers.get("content-type") or "").startswith("application/json"):
+        body = read_json(req)
+        if not isinstance(body, dict) or not isinstance(body.get("eml"), str):
+            raise ValueError('expected {"eml": "<the message as text>", "options": {...}}')
+        raw, options_doc = body["eml"].encode("utf-8", "surrogateescape"), body.get("options")
+    return json_response(ops.explain(raw, deps, mailbox=req.params.get("mailbox"), folder=req.params.get("folder"),
+                                     options_doc=options_doc))

@@ -1,0 +1,104 @@
+"""Operations for admins: status, decision-log search, replay, poison replay, cache purge, explain."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import Any
+
+from shared.domain.model import Folder
+from shared.domain.options import parse_options
+from shared.domain.reasons import Reason
+from shared.services.capture import WorkItem
+from shared.services.deps import Services
+from shared.services.subscriptions import folders_for
+
+
+def status(deps: Services) -> dict[str, Any]:
+    now = deps.clock.now()
+    subscriptions = deps.subscriptions.all()
+    last_notes = deps.counters.scope("last-notification")
+    mailboxes = []
+    for mailbox in deps.mailboxes.all():
+        folders = []
+        for folder in folders_for(mailbox, deps):
+            sub = next((s for s in subscriptions if s.mailbox == mailbox.address and s.folder == folder.value), None)
+            delta = deps.delta_tokens.get_row(mailbox.address, folder.value) or {}
+            updated = delta.get("UpdatedAt")
+            note = last_notes.get(sub.id) if sub else None
+            folders.append({
+                "folder": folder.value,
+                "subscription_id": sub.id if sub else None,
+                "subscription_expires_at": sub.expires_at.isoformat() if sub else None,
+                "subscription_expired": bool(sub and sub.expires_at <= now),
+                "last_notification_at": note.get("At") if note else None,
+                "delta_updated_at": updated.isoformat() if updated else None,
+                "delta_lag_seconds": int((now - updated).total_seconds()) if updated else None,
+                "delta_note": delta.get("Note", ""),
+            })
+        mailboxes.append({"address": mailbox.address, "enabled": mailbox.enabled, "folders": folders,
+                          "import": deps.mailboxes.get_progress(mailbox.address)})
+    return {"now": now.isoformat(), "mailboxes": mailboxes, "queue": _queues(deps),
+            "last_24h": outcome_counts(deps, now - timedelta(hours=24)),
+            "webhook_rejected": deps.counters.get("webhook", "rejected")}
+
+
+def _queues(deps: Services) -> dict[str, Any]:
+    failures = deps.decisions.search(reason=Reason.RETRIES_EXHAUSTED.value, limit=5)
+    return {"depth": deps.queue.depth(), "poison_depth": deps.poison_queue.depth(),
+            "last_poison_reasons": [{"at": f["at"], "mailbox": f["mailbox"], "message_id": f["message_id"],
+                                     "detail": f["detail"]} for f in failures]}
+
+
+def outcome_counts(deps: Services, since: datetime) -> dict[str, Any]:
+    entries = deps.decisions.search(since=since, limit=100_000)
+    messages = [e for e in entries if not e.get("contact_id")]
+    return {"messages": len(messages),
+            "by_outcome": dict(Counter(e["outcome"] for e in messages)),
+            "by_reason": dict(Counter(e["reason"] for e in entries if e.get("reason")))}
+
+
+def search_decisions(deps: Services, **filters: Any) -> list[dict[str, Any]]:
+    return deps.decisions.search(**filters)
+
+
+def replay(items: list[dict[str, Any]], deps: Services) -> int:
+    """Queue emails again after options or CRM data changed; the ledger keeps captured ones single."""
+    work = []
+    for item in items:
+        folder = str(item.get("folder") or Folder.INBOX.value)
+        work.append(WorkItem(str(item["mailbox"]).lower(), str(item["message_id"]), folder, "replay").to_payload())
+    deps.queue.send(work)
+    return len(work)
+
+
+def replay_poison(deps: Services, limit: int = 32) -> dict[str, int]:
+    moved = deps.poison_queue.drain(limit)
+    good = [m for m in moved if "raw" not in m]
+    deps.queue.send(good)
+    if len(good) != len(moved):  # keep what cannot be re-queued where an admin can see it
+        deps.poison_queue.send([m for m in moved if "raw" in m])
+    return {"requeued": len(good), "kept": len(moved) - len(good)}
+
+
+def purge_contact_cache(deps: Services) -> dict[str, int]:
+    return {"generation": deps.contact_cache.purge()}
+
+
+def explain(raw: bytes, deps: Services, *, mailbox: str | None, folder: str | None,
+            options_doc: Any = None) -> dict[str, Any]:
+    from shared.explain import explain_message
+
+    options = parse_options(options_doc) if options_doc is not None else deps.options.get().options
+    try:
+        where = Folder((folder or "inbox").lower())
+    except ValueError:
+        where = Folder.OTHER
+    return explain_message(raw, options, (mailbox or "mailbox@organisation.invalid").lower(), where, "message.eml")
+
+
+def require_write(caller: Any, deps: Services) -> None:
+    from shared.services.access import Access, authorise
+
+    authorise(caller, Access.WRITE, deps.current_options().options,
+              deps.settings.admin_require_principal.lower() == "true")

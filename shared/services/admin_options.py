@@ -1,0 +1,106 @@
+"""Options use cases: read, replace, patch (ETag-guarded, with history) and preview."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.domain.errors import InvalidOptions, MessageNotFound, OptionsConflict, TransientError
+from shared.domain.filters import MailboxContext, decide
+from shared.domain.model import Folder
+from shared.domain.options import Options, options_to_doc, parse_options
+from shared.ports import StoredOptions
+from shared.services.deps import Services
+
+
+def get_options(deps: Services) -> StoredOptions:
+    return deps.options.get()
+
+
+def options_etag(stored: StoredOptions) -> str:
+    """The HTTP ETag of the options document: its version (the table's own ETag guards the write)."""
+    return f'"v{stored.version}"'
+
+
+def _same_etag(if_match: str, stored: StoredOptions) -> bool:
+    given = if_match.strip().removeprefix("W/")
+    return given == "*" or given == options_etag(stored) or given.strip('"') == options_etag(stored).strip('"')
+
+
+def diff(before: Any, after: Any, path: str = "") -> list[dict[str, Any]]:
+    """Field-level changes between two option documents, for the history."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        changes = []
+        for key in sorted(set(before) | set(after)):
+            changes += diff(before.get(key), after.get(key), f"{path}.{key}" if path else key)
+        return changes
+    return [] if before == after else [{"path": path, "from": before, "to": after}]
+
+
+def replace_options(doc: Any, if_match: str | None, who: str, deps: Services) -> StoredOptions:
+    if not if_match:
+        raise OptionsConflict("If-Match is required: GET the options and send back their ETag")
+    options = parse_options(doc)  # InvalidOptions: the stored document is untouched
+    current = deps.options.get()
+    if not _same_etag(if_match, current):
+        raise OptionsConflict("the options changed since they were read; reload and retry")
+    changes = diff(options_to_doc(current.options), options_to_doc(options))
+    saved = deps.options.save(options, current.etag, who, changes)
+    deps.forget_options()
+    return saved
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7396 JSON merge patch."""
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+def patch_options(patch: Any, if_match: str | None, who: str, deps: Services) -> StoredOptions:
+    if not isinstance(patch, dict):
+        raise InvalidOptions([("", "a merge patch must be a JSON object")])
+    current = deps.options.get()
+    return replace_options(merge_patch(options_to_doc(current.options), patch), if_match, who, deps)
+
+
+def preview_options(doc: Any, limit: int, deps: Services) -> list[dict[str, Any]]:
+    """Re-decide the last ``limit`` logged emails with proposed options. Reads only: Graph and the log."""
+    proposed: Options = parse_options(doc)
+    current = deps.options.get().options
+    out = []
+    for entry in deps.decisions.search(contact_id="", limit=max(1, min(limit, 100))):
+        mailbox = deps.mailboxes.get(entry["mailbox"])
+        context = MailboxContext(entry["mailbox"], mailbox.folders if mailbox else None)
+        try:
+            msg = _fetch(entry, deps)
+        except (MessageNotFound, TransientError) as exc:
+            out.append({"entry_id": entry["entry_id"], "subject": entry.get("subject", ""), "error": str(exc)})
+            continue
+        before, after = decide(msg, current, context), decide(msg, proposed, context)
+        out.append({"entry_id": entry["entry_id"], "mailbox": entry["mailbox"], "subject": entry.get("subject", ""),
+                    "logged": {"outcome": entry["outcome"], "reason": entry.get("reason") or None},
+                    "current": _decision(before), "proposed": _decision(after), "changed": before != after})
+    return out
+
+
+def _fetch(entry: dict[str, Any], deps: Services) -> Any:
+    from shared.adapters.graph_message import message_from_graph
+    from shared.ports import FetchSpec
+
+    data = deps.graph.get_message(entry["mailbox"], entry["message_id"], FetchSpec())
+    try:
+        folder = Folder(entry.get("folder") or "inbox")
+    except ValueError:
+        folder = Folder.OTHER
+    return message_from_graph(data, folder)
+
+
+def _decision(decision: Any) -> dict[str, Any]:
+    return {"decision": "capture" if decision.capture else "skip",
+            "reason": decision.reason.value if decision.reason else None, "detail": decision.detail}

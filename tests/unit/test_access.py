@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from shared.domain.options import parse_options
+from shared.services.access import Access, AccessDenied, authorise, caller_from_headers
+from shared.services.admin_options import diff, merge_patch
+
+OPTIONS = parse_options({"change_options_roles": ["Capture.Admin"], "read_roles": ["Capture.Reader"]})
+
+
+def principal(*roles: str, name: str = "alex@association.example") -> str:
+    claims = [{"typ": "roles", "val": r} for r in roles] + [{"typ": "name", "val": name}]
+    return base64.b64encode(json.dumps({"auth_typ": "aad", "claims": claims, "name_typ": "name",
+                                        "role_typ": "roles"}).encode()).decode()
+
+
+class TestAuthorise:
+    @pytest.mark.parametrize(("roles", "needed", "allowed"), [
+        (("Capture.Admin",), Access.WRITE, True),
+        (("Capture.Admin",), Access.READ, True),
+        (("Capture.Reader",), Access.READ, True),
+        (("Capture.Reader",), Access.WRITE, False),
+        ((), Access.READ, False),
+        (("Other",), Access.READ, False),
+    ])
+    def test_roles_decide(self, roles: tuple[str, ...], needed: Access, allowed: bool) -> None:
+        caller = caller_from_headers(principal(*roles), "roles")
+        if allowed:
+            authorise(caller, needed, OPTIONS, require_principal=True)
+        else:
+            with pytest.raises(AccessDenied) as err:
+                authorise(caller, needed, OPTIONS, require_principal=True)
+            assert err.value.status == 403
+
+    def test_key_only_is_refused_when_a_principal_is_required(self) -> None:
+        with pytest.raises(AccessDenied) as err:
+            authorise(caller_from_headers(None, "roles"), Access.READ, OPTIONS, require_principal=True)
+        assert err.value.status == 401
+
+    def test_key_only_is_admin_locally(self) -> None:
+        authorise(caller_from_headers(None, "roles"), Access.WRITE, OPTIONS, require_principal=False)
+
+    def test_garbage_principal_is_refused(self) -> None:
+        with pytest.raises(AccessDenied):
+            caller_from_headers("not base64 json", "roles")
+
+    def test_name_comes_from_the_principal(self) -> None:
+        assert caller_from_headers(principal("Capture.Admin"), "roles").name == "alex@association.example"
+
+
+class TestOptionsChanges:
+    def test_merge_patch_follows_rfc_7396(self) -> None:
+        assert merge_patch({"a": 1, "b": {"c": 2, "d": 3}}, {"b": {"c": None, "e": 4}, "f": 5}) == {
+            "a": 1, "b": {"d": 3, "e": 4}, "f": 5}
+
+    def test_diff_lists_changed_paths(self) -> None:
+        assert diff({"a": 1, "b": {"c": 2}}, {"a": 1, "b": {"c": 3}}) == [{"path": "b.c", "from": 2, "to": 3}]
