@@ -89,8 +89,8 @@ param blobContainer string = 'mail-capture'
 @description('Optional. Claim carrying Entra ID app roles in the App Service auth principal.')
 param adminRolesClaim string = 'roles'
 
-@description('Optional. Client id of the Entra ID app registration for the admin endpoints; empty = no App Service Authentication (admin calls then carry no principal and are refused).')
-param adminAuthClientId string = ''
+@description('Required. Client id of the Entra ID app registration that App Service Authentication validates admin tokens for (the admin endpoints require its principal and app role).')
+param adminAuthClientId string
 
 // ---------- Names ----------
 
@@ -207,7 +207,7 @@ module functionApp 'modules/functionapp.bicep' = {
   ]
 }
 
-module auth 'modules/auth.bicep' = if (!empty(adminAuthClientId)) {
+module auth 'modules/auth.bicep' = {
   name: 'auth'
   params: {
     siteName: functionApp.outputs.name

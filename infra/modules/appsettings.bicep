@@ -94,6 +94,7 @@ var appSettings = {
   IMIS_TIMEZONE: imisTimezone
   MAIL_TABLE_PREFIX: tablePrefix
   MAIL_BLOB_CONTAINER: blobContainer
+  ADMIN_REQUIRE_PRINCIPAL: 'true'
   ADMIN_ROLES_CLAIM: adminRolesClaim
 }
 // END app-settings

@@ -1,0 +1,76 @@
+"""local.settings.example.json and docs/deploy.md's settings table list the same settings as shared/config.py
+and the Bicep, with the same descriptions and defaults, and the local example passes the app's validation."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from shared.config import SETTINGS, Settings
+from tests.infra.bicep import ROOT
+from tests.infra.rendering import CODE_SETTINGS, PLATFORM_SETTINGS, PREMIUM_SETTINGS, rendered
+
+LOCAL_EXAMPLE = ROOT / "local.settings.example.json"
+DEPLOY_GUIDE = ROOT / "docs" / "deploy.md"
+LOCAL_HOST_SETTINGS = {"FUNCTIONS_WORKER_RUNTIME"}  # read by Core Tools, not by the app
+
+
+def local_example() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(LOCAL_EXAMPLE.read_text("utf-8"))
+    return data
+
+
+def settings_table() -> dict[str, list[str]]:
+    """Rows of the table under '## Settings reference': setting name -> the other cells."""
+    section = DEPLOY_GUIDE.read_text("utf-8").split("## Settings reference", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        match = re.match(r"^\| `([^`]+)` \|(.*)\|$", line)
+        if match:
+            assert match[1] not in rows, f"{match[1]} is listed twice"
+            rows[match[1]] = [cell.strip() for cell in match[2].split("|")]
+    return rows
+
+
+class TestLocalSettingsExample:
+    def test_lists_every_code_setting_plus_the_worker_runtime(self) -> None:
+        assert set(local_example()["Values"]) == CODE_SETTINGS | LOCAL_HOST_SETTINGS
+
+    def test_describes_every_value_with_the_code_description(self) -> None:
+        descriptions = local_example()["Descriptions"]
+        assert set(descriptions) == set(local_example()["Values"])
+        assert {s.name: descriptions[s.name] for s in SETTINGS} == {s.name: s.description for s in SETTINGS}
+        assert all(descriptions[name].strip() for name in LOCAL_HOST_SETTINGS)
+
+    def test_runs_python_on_the_storage_emulator(self) -> None:
+        values = local_example()["Values"]
+        assert values["FUNCTIONS_WORKER_RUNTIME"] == "python"
+        assert values["AzureWebJobsStorage"] == "UseDevelopmentStorage=true"
+
+    def test_passes_the_app_start_up_validation(self) -> None:
+        settings = Settings.from_env(local_example()["Values"])
+        assert settings.graph_auth_mode == "static_token"
+
+    def test_every_url_points_at_loopback(self) -> None:
+        urls = [v for v in local_example()["Values"].values() if v.startswith(("http://", "https://"))]
+        assert urls and {urlsplit(u).hostname for u in urls} == {"127.0.0.1"}
+
+    def test_holds_no_azure_secret_references(self) -> None:
+        assert not [v for v in local_example()["Values"].values() if "@Microsoft.KeyVault" in v]
+
+
+class TestDeployGuideSettingsTable:
+    def test_lists_every_setting_anywhere(self) -> None:
+        everything = CODE_SETTINGS | set(rendered()) | PLATFORM_SETTINGS | PREMIUM_SETTINGS | LOCAL_HOST_SETTINGS
+        assert set(settings_table()) == everything
+
+    def test_default_column_matches_the_code(self) -> None:
+        table = settings_table()
+        for s in SETTINGS:
+            expected = "required" if s.default is None else "(empty)" if s.default == "" else f"`{s.default}`"
+            assert table[s.name][0] == expected, s.name
+
+    def test_every_row_fills_all_five_columns(self) -> None:
+        assert {len(cells) for cells in settings_table().values()} == {4}
