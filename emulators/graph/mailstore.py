@@ -1,0 +1,115 @@
+"""The emulated Exchange store: mailboxes by id or address, and the operations that change mail.
+
+Each operation records what delta queries need (sequence numbers, tombstones) and tells listeners
+(the notifier) what happened, so change notifications and delta stay consistent by construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from emulators.graph.clock import Clock
+from emulators.graph.errors import GraphError, bad_request, not_found
+from emulators.graph.model import Folder, Mailbox, Message, Tombstone
+
+
+@dataclass(frozen=True, slots=True)
+class StoreEvent:
+    kind: str  # created | updated | deleted | moved
+    mailbox: Mailbox
+    message: Message
+    folder_id: str  # where it happened (for moved: the destination)
+    source_folder_id: str | None = None  # for moved
+
+
+Listener = Callable[[StoreEvent], None]
+_PATCHABLE = {"isRead": "is_read", "subject": "subject", "importance": "importance", "categories": "categories",
+              "inferenceClassification": "inference"}
+
+
+class MailStore:
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.mailboxes: dict[str, Mailbox] = {}
+        self._by_address: dict[str, str] = {}
+        self.listeners: list[Listener] = []
+
+    def create_mailbox(self, address: str, display_name: str = "") -> tuple[Mailbox, bool]:
+        """The mailbox for ``address``, and whether it was created now."""
+        existing = self._by_address.get(address.lower())
+        if existing:
+            return self.mailboxes[existing], False
+        if "@" not in address:
+            raise bad_request("address must be an email address")
+        mailbox = Mailbox(address=address, display_name=display_name or address.split("@")[0])
+        self.mailboxes[mailbox.id] = mailbox
+        self._by_address[address.lower()] = mailbox.id
+        return mailbox, True
+
+    def find(self, ref: str) -> Mailbox | None:
+        return self.mailboxes.get(ref.lower()) or self.mailboxes.get(self._by_address.get(ref.lower(), ""))
+
+    def resolve(self, ref: str) -> Mailbox:
+        mailbox = self.find(ref)
+        if mailbox is None:
+            raise GraphError(404, "ErrorInvalidUser", f"The requested user '{ref}' is invalid.")
+        return mailbox
+
+    @staticmethod
+    def folder(mailbox: Mailbox, ref: str) -> Folder:
+        folder = mailbox.folder(ref)
+        if folder is None:
+            raise not_found()
+        return folder
+
+    @staticmethod
+    def message(mailbox: Mailbox, message_id: str, folder_ref: str | None = None) -> Message:
+        message = mailbox.messages.get(message_id)
+        wrong_folder = folder_ref is not None and message is not None and (
+            MailStore.folder(mailbox, folder_ref).id != message.folder_id)
+        if message is None or wrong_folder:
+            raise not_found()
+        return message
+
+    def _emit(self, event: StoreEvent) -> None:
+        for listener in self.listeners:
+            listener(event)
+
+    def deliver(self, mailbox: Mailbox, message: Message, folder_ref: str = "inbox", notify: bool = True) -> Message:
+        folder = self.folder(mailbox, folder_ref)
+        seq, now = mailbox.next_seq(), self.clock.now()
+        message.folder_id, message.entered_seq, message.created = folder.id, seq, now
+        message.touch(seq, now)
+        mailbox.messages[message.id] = message
+        if notify:
+            self._emit(StoreEvent("created", mailbox, message, folder.id))
+        return message
+
+    def update(self, mailbox: Mailbox, message: Message, changes: dict[str, Any]) -> Message:
+        unknown = sorted(set(changes) - set(_PATCHABLE))
+        if unknown:
+            raise bad_request(f"Property '{unknown[0]}' cannot be updated here.", code="ErrorInvalidProperty")
+        for key, value in changes.items():
+            setattr(message, _PATCHABLE[key], value)
+        message.touch(mailbox.next_seq(), self.clock.now())
+        self._emit(StoreEvent("updated", mailbox, message, message.folder_id))
+        return message
+
+    def move(self, mailbox: Mailbox, message: Message, folder_ref: str) -> Message:
+        target = self.folder(mailbox, folder_ref)
+        source = message.folder_id
+        if target.id == source:
+            return message
+        seq = mailbox.next_seq()
+        mailbox.tombstones.append(Tombstone(seq, message.id, source))
+        message.folder_id, message.entered_seq = target.id, seq
+        message.touch(seq, self.clock.now())
+        self._emit(StoreEvent("moved", mailbox, message, target.id, source))
+        return message
+
+    def delete(self, mailbox: Mailbox, message: Message) -> None:
+        mailbox.tombstones.append(Tombstone(mailbox.next_seq(), message.id, message.folder_id))
+        del mailbox.messages[message.id]
+        self._emit(StoreEvent("deleted", mailbox, message, message.folder_id))

@@ -1,0 +1,136 @@
+"""What the emulated Exchange store holds: mailboxes, folders, messages, attachments, tombstones.
+
+Every change bumps the mailbox's sequence number; messages remember when they last changed and when
+they entered their folder, and leaving a folder (move or delete) leaves a tombstone. Delta queries
+and change notifications are computed from these three facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from emulators.graph import ids
+
+WELL_KNOWN_FOLDERS: dict[str, str] = {
+    "inbox": "Inbox",
+    "sentitems": "Sent Items",
+    "drafts": "Drafts",
+    "deleteditems": "Deleted Items",
+    "junkemail": "Junk Email",
+    "archive": "Archive",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    address: str
+    name: str = ""
+
+
+@dataclass(slots=True)
+class Attachment:
+    name: str
+    content_type: str
+    content: bytes
+    is_inline: bool = False
+    content_id: str | None = None
+    id: str = field(default_factory=ids.attachment_id)
+
+
+@dataclass(slots=True)
+class Message:
+    received: datetime
+    sent: datetime
+    internet_message_id: str
+    conversation_id: str
+    subject: str = ""
+    body_html: str | None = None
+    body_text: str | None = None
+    sender: Recipient | None = None
+    from_: Recipient | None = None
+    to: list[Recipient] = field(default_factory=list)
+    cc: list[Recipient] = field(default_factory=list)
+    bcc: list[Recipient] = field(default_factory=list)
+    reply_to: list[Recipient] = field(default_factory=list)
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    message_class: str = "IPM.Note"
+    importance: str = "normal"
+    inference: str = "focused"
+    is_read: bool = False
+    is_draft: bool = False
+    categories: list[str] = field(default_factory=list)
+    raw_mime: bytes | None = None
+    id: str = field(default_factory=ids.message_id)
+    change_key: str = field(default_factory=ids.change_key)
+    folder_id: str = ""
+    created: datetime | None = None
+    modified: datetime | None = None
+    changed_seq: int = 0  # last create/update/move-in
+    entered_seq: int = 0  # when it entered its current folder
+    text_cache: str | None = None
+
+    @property
+    def has_attachments(self) -> bool:
+        # Graph's hasAttachments ignores inline attachments.
+        return any(not a.is_inline for a in self.attachments)
+
+    def touch(self, seq: int, now: datetime) -> None:
+        self.changed_seq = seq
+        self.modified = now
+        self.change_key = ids.change_key()
+
+
+@dataclass(slots=True)
+class Folder:
+    id: str
+    display_name: str
+    parent_id: str
+    well_known: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Tombstone:
+    seq: int
+    message_id: str
+    folder_id: str
+
+
+@dataclass(slots=True)
+class Mailbox:
+    address: str
+    display_name: str
+    id: str = field(default_factory=ids.new_guid)
+    root_id: str = field(default_factory=ids.folder_id)
+    folders: dict[str, Folder] = field(default_factory=dict)
+    messages: dict[str, Message] = field(default_factory=dict)
+    tombstones: list[Tombstone] = field(default_factory=list)
+    seq: int = 0
+    delta_generation: int = 0
+
+    def __post_init__(self) -> None:
+        for name, display in WELL_KNOWN_FOLDERS.items():
+            self.add_folder(display, well_known=name)
+
+    def add_folder(self, display_name: str, well_known: str | None = None) -> Folder:
+        folder = Folder(ids.folder_id(), display_name, self.root_id, well_known)
+        self.folders[folder.id] = folder
+        return folder
+
+    def folder(self, ref: str) -> Folder | None:
+        """A folder by id, well-known name or display name (names case-insensitive)."""
+        if ref in self.folders:
+            return self.folders[ref]
+        wanted = ref.lower()
+        for folder in self.folders.values():
+            if folder.well_known == wanted or folder.display_name.lower() == wanted:
+                return folder
+        return None
+
+    def next_seq(self) -> int:
+        self.seq += 1
+        return self.seq
+
+    def in_folder(self, folder_id: str) -> list[Message]:
+        return [m for m in self.messages.values() if m.folder_id == folder_id]

@@ -1,0 +1,149 @@
+"""Stored objects to Graph JSON: message, attachment, mailFolder and user representations.
+
+``$select`` keeps ``id`` and ``@odata.etag``; ``internetMessageHeaders`` appears only when selected, as
+on Graph. Bodies are HTML unless ``Prefer: outlook.body-content-type="text"`` asks for text (HTML is
+converted with inscriptis); a text-only message is wrapped in HTML the way Exchange does.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from typing import Any
+
+from inscriptis import get_text
+
+from emulators.graph.errors import bad_request
+from emulators.graph.ids import iso_z
+from emulators.graph.model import Attachment, Folder, Mailbox, Message, Recipient
+
+HEADERS_PROP = "internetMessageHeaders"
+EXT_PROPS = "singleValueExtendedProperties"
+# Extended properties we can answer: PidTagMessageClass and PidTagTransportMessageHeaders.
+KNOWN_TAGS = {0x001A: "String 0x1a", 0x007D: "String 0x7d"}
+
+
+def _address(r: Recipient | None) -> dict[str, Any] | None:
+    return {"emailAddress": {"name": r.name or r.address, "address": r.address}} if r else None
+
+
+def text_of(m: Message) -> str:
+    if m.body_text is not None:
+        return m.body_text
+    if m.text_cache is None:
+        m.text_cache = get_text(m.body_html or "").strip()
+    return m.text_cache
+
+
+def _html_of(m: Message) -> str:
+    if m.body_html is not None:
+        return m.body_html
+    escaped = html.escape(m.body_text or "").replace("\r\n", "\n").replace("\n", "<br>\r\n")
+    return ('<html><head>\r\n<meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head>'
+            f'<body><div class="PlainText">{escaped}</div></body></html>')
+
+
+def _ext_value(m: Message, tag: int) -> str:
+    if tag == 0x001A:
+        return m.message_class
+    return "".join(f"{k}: {v}\r\n" for k, v in m.headers)
+
+
+def message_json(m: Message, text_body: bool = False) -> dict[str, Any]:
+    return {
+        "@odata.etag": f'W/"{m.change_key}"',
+        "id": m.id,
+        "createdDateTime": iso_z(m.created or m.received),
+        "lastModifiedDateTime": iso_z(m.modified or m.received),
+        "changeKey": m.change_key,
+        "categories": list(m.categories),
+        "receivedDateTime": iso_z(m.received),
+        "sentDateTime": iso_z(m.sent),
+        "hasAttachments": m.has_attachments,
+        "internetMessageId": m.internet_message_id,
+        "subject": m.subject,
+        "bodyPreview": re.sub(r"\s+", " ", text_of(m)).strip()[:255],
+        "importance": m.importance,
+        "parentFolderId": m.folder_id,
+        "conversationId": m.conversation_id,
+        "isDeliveryReceiptRequested": False,
+        "isReadReceiptRequested": any(k.lower() == "disposition-notification-to" for k, _ in m.headers),
+        "isRead": m.is_read,
+        "isDraft": m.is_draft,
+        "webLink": f"https://outlook.office365.com/owa/?ItemID={m.id}&exvsurl=1&viewmodel=ReadMessageItem",
+        "inferenceClassification": m.inference,
+        "body": {"contentType": "text", "content": text_of(m)} if text_body
+        else {"contentType": "html", "content": _html_of(m)},
+        "sender": _address(m.sender),
+        "from": _address(m.from_),
+        "toRecipients": [_address(r) for r in m.to],
+        "ccRecipients": [_address(r) for r in m.cc],
+        "bccRecipients": [_address(r) for r in m.bcc],
+        "replyTo": [_address(r) for r in m.reply_to],
+        "flag": {"flagStatus": "notFlagged"},
+    }
+
+
+def render_message(m: Message, select: list[str] | None = None, text_body: bool = False,
+                   ext_tags: list[int] | None = None, expand_attachments: bool = False) -> dict[str, Any]:
+    full = message_json(m, text_body)
+    full[HEADERS_PROP] = [{"name": k, "value": v} for k, v in m.headers]
+    if select is None:
+        out = {k: v for k, v in full.items() if k != HEADERS_PROP}
+    else:
+        by_lower = {k.lower(): k for k in full}
+        extra = ("attachments", EXT_PROPS.lower())
+        unknown = [s for s in select if s.lower() not in by_lower and s.lower() not in extra]
+        if unknown:
+            raise bad_request(f"Could not find a property named '{unknown[0]}' on type 'microsoft.graph.message'.",
+                              code="RequestBroker--ParseUri")
+        keep = {"@odata.etag", "id"} | {by_lower[s.lower()] for s in select if s.lower() in by_lower}
+        out = {k: v for k, v in full.items() if k in keep}
+    props = [{"id": KNOWN_TAGS[t], "value": _ext_value(m, t)} for t in ext_tags or [] if t in KNOWN_TAGS]
+    if props:
+        out[EXT_PROPS] = props
+    if expand_attachments:
+        out["attachments"] = [render_attachment(a, m) for a in m.attachments]
+    return out
+
+
+def render_attachment(a: Attachment, m: Message, with_content: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "@odata.type": "#microsoft.graph.fileAttachment",
+        "@odata.mediaContentType": a.content_type,
+        "id": a.id,
+        "lastModifiedDateTime": iso_z(m.modified or m.received),
+        "name": a.name,
+        "contentType": a.content_type,
+        "size": len(a.content),
+        "isInline": a.is_inline,
+        "contentId": a.content_id,
+        "contentLocation": None,
+    }
+    if with_content:
+        out["contentBytes"] = base64.b64encode(a.content).decode("ascii")
+    return out
+
+
+def render_folder(f: Folder, mailbox: Mailbox) -> dict[str, Any]:
+    items = mailbox.in_folder(f.id)
+    return {
+        "id": f.id,
+        "displayName": f.display_name,
+        "parentFolderId": f.parent_id,
+        "childFolderCount": 0,
+        "unreadItemCount": sum(1 for m in items if not m.is_read),
+        "totalItemCount": len(items),
+        "sizeInBytes": sum(len(m.raw_mime or b"") + len(m.body_html or m.body_text or "") for m in items),
+        "isHidden": False,
+    }
+
+
+def render_user(mailbox: Mailbox) -> dict[str, Any]:
+    return {
+        "id": mailbox.id,
+        "displayName": mailbox.display_name,
+        "mail": mailbox.address,
+        "userPrincipalName": mailbox.address,
+    }
