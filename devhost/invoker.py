@@ -98,11 +98,14 @@ class Invoker:
     async def _run(self, spec: FunctionSpec, trigger_value: Any, context: _Context) -> Any:
         if spec.unsupported:
             raise RuntimeError(f"devhost cannot provide: {', '.join(spec.unsupported)}")
-        outs: dict[str, OutValue[Any]] = {o.arg_name: OutValue() for o in spec.queue_outputs if o.arg_name != "$return"}
+        names = [o.arg_name for o in spec.queue_outputs if o.arg_name != "$return"] + [spec.http_output or "$return"]
+        outs: dict[str, OutValue[Any]] = {name: OutValue() for name in names if name != "$return"}
         kwargs: dict[str, Any] = {spec.arg_name: trigger_value, **outs}
         if "context" in spec.params and "context" not in kwargs:
             kwargs["context"] = context
         value = await self._call(spec.fn, kwargs, spec.is_async)
+        if spec.http_output:
+            value = outs[spec.http_output].get()
         sends = [(o, value if o.arg_name == "$return" else outs[o.arg_name].get()) for o in spec.queue_outputs]
         pending = [(o, _messages(v)) for o, v in sends if v is not None]
         if pending:

@@ -45,6 +45,7 @@ class FunctionSpec:
     fn: Callable[..., Any]
     bindings: list[dict[str, Any]]  # function.json view, for listings
     queue_outputs: tuple[QueueOutput, ...] = ()
+    http_output: str | None = None  # parameter name when the response is set on a func.Out, not returned
     unsupported: tuple[str, ...] = ()
     params: tuple[str, ...] = field(default=())  # parameter names of the user function
 
@@ -95,8 +96,12 @@ def _trigger_settings(trigger: Any, environ: Mapping[str, str]) -> dict[str, Any
 def to_spec(function: Any, environ: Mapping[str, str]) -> FunctionSpec:
     trigger = function.get_trigger()
     outputs, unsupported = [], []
+    http_out = None
     for binding in function.get_bindings():
-        if binding is trigger or binding.type == "http":
+        if binding is trigger:
+            continue
+        if binding.type == "http":
+            http_out = None if binding.name == "$return" else binding.name
             continue
         if binding.type == "queue":
             outputs.append(QueueOutput(binding.name, resolve_settings(binding.queue_name, environ),
@@ -110,7 +115,7 @@ def to_spec(function: Any, environ: Mapping[str, str]) -> FunctionSpec:
         name=function.get_function_name(), trigger_type=trigger.type, arg_name=trigger.name,
         settings=_trigger_settings(trigger, environ), fn=fn,
         bindings=json.loads(function.get_function_json())["bindings"],
-        queue_outputs=tuple(outputs), unsupported=tuple(unsupported),
+        queue_outputs=tuple(outputs), http_output=http_out, unsupported=tuple(unsupported),
         params=tuple(inspect.signature(fn).parameters),
     )
 

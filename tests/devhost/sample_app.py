@@ -53,6 +53,12 @@ async def greet(req: func.HttpRequest) -> func.HttpResponse:
     return func.HttpResponse(f"hello {req.route_params['name']}")
 
 
+@app.function_name("SetResponse")
+@app.route(route="set-response", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS, binding_arg_name="res")
+def set_response(req: func.HttpRequest, res: func.Out[func.HttpResponse]) -> None:
+    res.set(func.HttpResponse("set on the output", status_code=203))
+
+
 @app.function_name("Boom")
 @app.route(route="boom", auth_level=func.AuthLevel.ANONYMOUS)
 def boom(req: func.HttpRequest) -> func.HttpResponse:

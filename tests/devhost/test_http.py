@@ -46,6 +46,10 @@ class TestRouting:
         assert (response.status_code, response.text) == (200, "hello ada")
         assert response.headers["content-type"] == "text/plain; charset=utf-8"
 
+    def test_response_may_be_set_on_an_http_output_instead_of_returned(self, sample_stack: Stack) -> None:
+        response = call(sample_stack, "GET", "set-response")
+        assert (response.status_code, response.text) == (203, "set on the output")
+
     def test_unhandled_exception_is_500(self, sample_stack: Stack) -> None:
         response = call(sample_stack, "GET", "boom")
         assert (response.status_code, response.headers["x-devhost-function"]) == (500, "Boom")

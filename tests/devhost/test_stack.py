@@ -1,0 +1,74 @@
+"""The stack launcher: app settings it hands out, Azurite restarts, readable start-up failures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+from azure.storage.queue import QueueClient
+
+from devhost.stack import REPO, Stack, StackError, seed_credentials
+from devhost.storage import encode_message
+from tests.devhost.support import Records
+
+
+class TestAppEnv:
+    def test_points_the_product_at_this_stack(self, tmp_path: Path) -> None:
+        stack = Stack(tmp_path, extra_env={"IMIS_TIMEZONE": "Europe/Paris", "GRAPH_STATIC_TOKEN": "other"})
+        env = stack.app_env()
+        assert env["AzureWebJobsStorage"] == stack.connection_string
+        assert "QueueEndpoint=http://127.0.0.1:" in stack.connection_string
+        assert (env["GRAPH_BASE_URL"], env["IMIS_BASE_URL"]) == (stack.graph_url, stack.imis_url)
+        assert env["WEBHOOK_BASE_URL"] == stack.host_url + "/api"
+        assert (env["GRAPH_AUTH_MODE"], env["GRAPH_STATIC_TOKEN"]) == ("static_token", "other")
+        assert len(env["GRAPH_CLIENT_STATE"]) == 32
+        assert (env["DEVHOST_FUNCTION_KEY"], env["DEVHOST_MASTER_KEY"]) == (stack.function_key, stack.master_key)
+        assert env["IMIS_TIMEZONE"] == "Europe/Paris"
+
+    def test_every_url_uses_a_distinct_loopback_port(self, tmp_path: Path) -> None:
+        stack = Stack(tmp_path)
+        urls = [stack.graph_url, stack.imis_url, stack.host_url]
+        ports = {u.split(":")[2].split("/")[0] for u in urls}
+        assert len(ports) == 3 and all(u.startswith("http://127.0.0.1:") for u in urls)
+
+
+class TestSeedCredentials:
+    def test_reads_the_service_user(self, tmp_path: Path) -> None:
+        seed = tmp_path / "crm.json"
+        seed.write_text(json.dumps({"persons": [{"username": "x", "password": "y"}],
+                                    "service_user": {"username": "SVC", "password": "pw"}}))
+        assert seed_credentials(seed) == ("SVC", "pw")
+
+    def test_defaults_without_a_seed(self, tmp_path: Path) -> None:
+        assert seed_credentials(tmp_path / "missing.json") == ("manager", "manager")
+
+
+@pytest.mark.integration
+class TestChildren:
+    def test_restarting_azurite_keeps_ports_and_data_and_the_host_recovers(
+            self, sample_stack: Stack, sample_records: Records, unique: str) -> None:
+        before = sample_stack.connection_string
+        kept = QueueClient.from_connection_string(before, f"kept-{unique}")
+        kept.create_queue()
+        kept.send_message("still here")
+        sample_stack.restart_azurite()
+        assert sample_stack.connection_string == before
+        assert [m.content for m in kept.peek_messages()] == ["still here"]
+        inbox = QueueClient.from_connection_string(before, "devhost-in")
+        inbox.send_message(encode_message(f"after-restart:{unique}", "base64"))
+        sample_records.wait(body=f"after-restart:{unique}", ok=True)
+
+    def test_a_host_that_cannot_start_raises_with_its_output(self, tmp_path: Path) -> None:
+        stack = Stack(tmp_path, app="tests.devhost.no_such_app")  # fails on import, before it needs storage
+        with pytest.raises(StackError, match="(?s)host exited.*No module named 'tests.devhost.no_such_app'"):
+            stack.start_host()
+
+    @pytest.mark.skipif(not (REPO / "emulators" / "graph" / "__main__.py").exists(),
+                        reason="Graph emulator CLI not written yet")
+    def test_full_stack_answers_on_every_health_url(self, tmp_path: Path) -> None:
+        with Stack(tmp_path) as stack:
+            for url in (stack.graph_control_url + "/health", stack.imis_control_url + "/health",
+                        stack.host_url + "/api/health"):
+                assert httpx.get(url, timeout=5).status_code == 200
