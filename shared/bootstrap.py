@@ -18,7 +18,11 @@ _services: Services | None = None
 
 
 def max_dequeue_count(host_json: Path = Path(__file__).resolve().parent.parent / "host.json") -> int:
-    """Read from host.json so the worker knows its last attempt (and records why) without a second setting."""
+    """Read from host.json so the worker knows its last attempt (and records why) without a second setting.
+    An app setting AzureFunctionsJobHost__extensions__queues__maxDequeueCount overrides host.json, as in Azure."""
+    override = os.environ.get("AzureFunctionsJobHost__extensions__queues__maxDequeueCount", "")
+    if override.isdigit():
+        return int(override)
     try:
         return int(json.loads(host_json.read_text())["extensions"]["queues"]["maxDequeueCount"])
     except (OSError, KeyError, ValueError):

@@ -7,6 +7,8 @@ so a crash between the CRM write and the ledger update never produces a second r
 
 from __future__ import annotations
 
+import time
+
 from shared.domain.errors import CrmRejected, TransientError
 from shared.domain.filters import MailboxContext, direction
 from shared.domain.mailbox import Mailbox
@@ -15,7 +17,7 @@ from shared.domain.matching import ContactRef
 from shared.domain.model import MailMessage
 from shared.domain.options import Options
 from shared.domain.reasons import Outcome, Reason
-from shared.ports import ClaimState
+from shared.ports import Claim, ClaimState
 from shared.services.decision_log import DecisionRecorder
 from shared.services.deps import Services
 
@@ -44,6 +46,17 @@ def build_records(msg: MailMessage, options: Options, context: MailboxContext, m
     return out
 
 
+def _claim(ledger_key: str, contact_id: str, owner: str, deps: Services, patience_s: float = 8.0) -> Claim:
+    """Claim the row; while another invocation holds it (webhook and delta racing), wait a little for it to
+    finish rather than paying a whole queue visibility timeout."""
+    deadline = time.monotonic() + patience_s
+    while True:
+        claim = deps.ledger.claim(ledger_key, contact_id, owner, deps.clock.now())
+        if claim.state != ClaimState.BUSY or time.monotonic() > deadline:
+            return claim
+        time.sleep(0.2)
+
+
 def write_records(msg: MailMessage, options: Options, context: MailboxContext, mailbox: Mailbox,
                   targets: tuple[ContactRef, ...], key: str, owner: str, deps: Services,
                   recorder: DecisionRecorder) -> int:
@@ -52,7 +65,7 @@ def write_records(msg: MailMessage, options: Options, context: MailboxContext, m
     for contact in targets:
         for record in build_records(msg, options, context, mailbox, contact, key, deps.settings.imis_timezone):
             ledger_key = f"{key}-{record.kind[0]}"
-            claim = deps.ledger.claim(ledger_key, contact.id, owner, deps.clock.now())
+            claim = _claim(ledger_key, contact.id, owner, deps)
             if claim.state == ClaimState.DONE:
                 recorder.record(contact, record, Outcome.DUPLICATE, Reason.ALREADY_CAPTURED, claim.record_id)
                 continue
