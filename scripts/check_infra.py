@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -23,6 +24,7 @@ INFRA = ROOT / "infra"
 VENV = ROOT / ".venv-infra"
 REQUIREMENTS = ROOT / "requirements-infra.txt"
 STAMP = VENV / ".requirements.sha256"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 # checkov's own suppression syntax (checkov.common.comment.enum.COMMENT_REGEX), for `// checkov:skip=ID: reason`.
 SKIP_COMMENT = re.compile(r"checkov:skip=\s*([A-Za-z_\d-]+(?:,[A-Za-z_\d-]+)*)?(:[^\n]*)?")
 MIN_REASON_WORDS = 5
@@ -79,7 +81,7 @@ def as_report(raw: str) -> dict:
 
 def ensure_venv() -> Path:
     wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
-    python = VENV / "bin" / "python"
+    python = BIN / "python"
     if python.exists() and STAMP.exists() and STAMP.read_text().strip() == wanted:
         return python
     print(f"check_infra: installing {REQUIREMENTS.name} into {VENV.name}/ ...", flush=True)
