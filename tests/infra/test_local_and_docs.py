@@ -14,6 +14,7 @@ from tests.infra.rendering import CODE_SETTINGS, PLATFORM_SETTINGS, PREMIUM_SETT
 
 LOCAL_EXAMPLE = ROOT / "local.settings.example.json"
 DEPLOY_GUIDE = ROOT / "docs" / "deploy.md"
+HOST_JSON = ROOT / "host.json"
 LOCAL_HOST_SETTINGS = {"FUNCTIONS_WORKER_RUNTIME"}  # read by Core Tools, not by the app
 
 
@@ -22,9 +23,9 @@ def local_example() -> dict[str, Any]:
     return data
 
 
-def settings_table() -> dict[str, list[str]]:
-    """Rows of the table under '## Settings reference': setting name -> the other cells."""
-    section = DEPLOY_GUIDE.read_text("utf-8").split("## Settings reference", 1)[1].split("\n## ", 1)[0]
+def table(heading: str) -> dict[str, list[str]]:
+    """Rows of the table under a '## <heading>' of the guide: first-column name -> the other cells."""
+    section = DEPLOY_GUIDE.read_text("utf-8").split(f"## {heading}", 1)[1].split("\n## ", 1)[0]
     rows = {}
     for line in section.splitlines():
         match = re.match(r"^\| `([^`]+)` \|(.*)\|$", line)
@@ -64,13 +65,41 @@ class TestLocalSettingsExample:
 class TestDeployGuideSettingsTable:
     def test_lists_every_setting_anywhere(self) -> None:
         everything = CODE_SETTINGS | set(rendered()) | PLATFORM_SETTINGS | PREMIUM_SETTINGS | LOCAL_HOST_SETTINGS
-        assert set(settings_table()) == everything
+        assert set(table("Settings reference")) == everything
 
     def test_default_column_matches_the_code(self) -> None:
-        table = settings_table()
+        rows = table("Settings reference")
         for s in SETTINGS:
             expected = "required" if s.default is None else "(empty)" if s.default == "" else f"`{s.default}`"
-            assert table[s.name][0] == expected, s.name
+            assert rows[s.name][0] == expected, s.name
 
     def test_every_row_fills_all_five_columns(self) -> None:
-        assert {len(cells) for cells in settings_table().values()} == {4}
+        assert {len(cells) for cells in table("Settings reference").values()} == {4}
+
+
+def host_json_value(path: str) -> Any:
+    """host.json value at a dotted path whose keys may themselves hold dots (``logging.logLevel.Host.Results``)."""
+    node: Any = json.loads(HOST_JSON.read_text("utf-8"))
+    parts = path.split(".")
+    while parts:
+        for size in range(len(parts), 0, -1):
+            key = ".".join(parts[:size])
+            if isinstance(node, dict) and key in node:
+                node, parts = node[key], parts[size:]
+                break
+        else:
+            raise KeyError(path)
+    return node
+
+
+class TestDeployGuideHostJsonTable:
+    def test_documents_every_queue_setting(self) -> None:
+        queues = json.loads(HOST_JSON.read_text("utf-8"))["extensions"]["queues"]
+        documented = table("`host.json` explained")
+        assert {f"extensions.queues.{key}" for key in queues} <= set(documented)
+
+    def test_documented_values_match_host_json(self) -> None:
+        for key, cells in table("`host.json` explained").items():
+            value = re.fullmatch(r"`([^`]*)`", cells[0])
+            if value and not isinstance(host_json_value(key), dict):
+                assert str(host_json_value(key)) == value[1], key
