@@ -192,7 +192,14 @@ class Stack:
         return self._stop("host", hard=hard)
 
     # -- helpers -----------------------------------------------------------------------------------------------
+    def running(self, name: str) -> bool:
+        """Whether the child ``azurite``, ``graph``, ``imis`` or ``host`` is running."""
+        child = self._children.get(name)
+        return child is not None and child.running
+
     def _spawn(self, name: str, argv: list[str]) -> Child:
+        if self.running(name):
+            raise StackError(f"{name} is already running; stop it first")
         env = {**os.environ, **self.app_env(), "PYTHONUNBUFFERED": "1"}
         child = Child(name, argv, cwd=REPO, env=env, log_dir=self.workdir / "logs")
         self._children[name] = child

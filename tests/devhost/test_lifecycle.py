@@ -18,7 +18,8 @@ pytestmark = pytest.mark.integration
 def restarted_after(sample_stack: Stack) -> Iterator[Stack]:
     """The shared host, started again after the test (which stops or kills it)."""
     yield sample_stack
-    sample_stack.start_host()
+    if not sample_stack.running("host"):
+        sample_stack.start_host()
 
 
 def send_slow(queue: Callable[[str], QueueClient], records: Records, unique: str) -> tuple[str, QueueClient]:

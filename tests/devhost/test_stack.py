@@ -60,6 +60,11 @@ class TestChildren:
         inbox.send_message(encode_message(f"after-restart:{unique}", "base64"))
         sample_records.wait(body=f"after-restart:{unique}", ok=True)
 
+    def test_starting_a_running_child_again_is_refused(self, sample_stack: Stack) -> None:
+        with pytest.raises(StackError, match="already running"):
+            sample_stack.start_host()
+        assert sample_stack.running("host")
+
     def test_a_host_that_cannot_start_raises_with_its_output(self, tmp_path: Path) -> None:
         stack = Stack(tmp_path, app="tests.devhost.no_such_app")  # fails on import, before it needs storage
         with pytest.raises(StackError, match="(?s)host exited.*No module named 'tests.devhost.no_such_app'"):
