@@ -101,6 +101,8 @@ def _address(recipient: Any) -> Address | None:
     inner = recipient.get("emailAddress") or {}
     email = str(inner.get("address") or "").strip().lower()
     name = str(inner.get("name") or "").strip()
+    if "@" not in email:  # e.g. a bare "MAILER-DAEMON": a name, not an address (as the MIME adapter reads it)
+        email, name = "", name or email
     return Address(email=email, name=name) if email or name else None
 
 

@@ -13,6 +13,7 @@ import codecs
 import email
 import email.policy
 import email.utils
+import re
 from datetime import UTC, datetime
 from email.header import decode_header, make_header
 from email.message import Message
@@ -77,6 +78,7 @@ def message_from_mime(raw: bytes, folder: Folder = Folder.INBOX) -> MailMessage:
 
 
 def _parse(raw: bytes) -> Message:
+    raw = raw.removeprefix(b"\xef\xbb\xbf").lstrip(b"\r\n")  # a BOM or blank lines from Windows tools
     if not raw or not raw.strip():
         raise UnparseableMessage("the file is empty")
     if raw.startswith(_OLE_MAGIC):
@@ -111,7 +113,7 @@ def _walk(msg: Message) -> tuple[list[tuple[str, Message]], dict[str, str], list
             continue
         if part is msg and ctype.startswith("message/"):
             continue
-        disposition = (part.get("content-disposition") or "").split(";")[0].strip().lower()
+        disposition = _raw_str(part.get("content-disposition") or "").split(";")[0].strip().lower()
         filename = _filename(part)
         if ctype.startswith("multipart/"):  # boundary missing or broken: its text is all we have
             ctype = "text/plain"
@@ -187,9 +189,16 @@ def _header_text(value: object) -> str:
             return " ".join(raw.split())
 
 
+_ADDR_RE = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w.-]+")
+
+
 def _addresses(values: list[str]) -> tuple[Address, ...]:
+    try:
+        pairs = email.utils.getaddresses(values)
+    except Exception:  # RecursionError on pathological groups: fall back to bare addresses
+        pairs = [("", found) for value in values for found in _ADDR_RE.findall(value)]
     out: list[Address] = []
-    for name, addr in email.utils.getaddresses(values):
+    for name, addr in pairs:
         addr = addr.strip().strip("<>").strip().lower()
         name = _header_text(name).strip().strip('"').strip()
         if "@" not in addr:

@@ -51,3 +51,13 @@ def is_mailer_daemon(address: Address | None) -> bool:
 def is_postmaster(address: Address | None) -> bool:
     """postmaster@ (RFC 5321 4.5.1, RFC 2142): also read by people, so only supporting evidence."""
     return address is not None and address.local_part.lower() in ("postmaster", "post_master", "post-master")
+
+
+_SYSTEM_LOCAL = frozenset({"www-data", "apache", "nobody", "daemon", "cron", "httpd", "nginx", "wwwrun", "www"})
+
+
+def is_system_account(address: Address | None) -> bool:
+    """A Unix service account (cron jobs, web applications) rather than a person."""
+    if address is None:
+        return False
+    return address.local_part.lower() in _SYSTEM_LOCAL or address.name.lower() in ("cron daemon", "anacron")

@@ -65,8 +65,10 @@ def decide(msg: MailMessage, options: Options, mailbox: MailboxContext, *, now: 
         return _skip(Reason.BLOCKED_SENDER, f"The sender {author.email} is on the blocked list.")
     external = _external(msg, options, mailbox)
     if not external:
+        named = any(a.email for a in msg.participants() if a.email != mailbox.address)
         return _skip(Reason.INTERNAL_ONLY, "Every participant is in the organisation's own domains "
-                                           f"({', '.join(_internal_domains(options, mailbox))}).")
+                                           f"({', '.join(_internal_domains(options, mailbox))})." if named else
+                     "No participant outside the organisation: the message names no other address.")
     wanted = lookup_participants(msg, options, mailbox)
     if not wanted:
         return _skip(Reason.NO_EXTERNAL_PARTICIPANT, "Every outside participant is on the blocked list: "

@@ -1,0 +1,68 @@
+"""Copy the public corpus out of local snapshots of its source repositories (no network).
+
+    python -m tests.corpus.collect [--mirrors DIR] [--out DIR]
+
+A snapshot is a git directory at ``<mirrors>/<owner>+<name>/repo`` (bare, or with a ``.git`` inside), as
+the search tool's ``fetch`` leaves them. Each manifest entry is read at the pinned commit (falling back to
+the snapshot's HEAD when the commit is missing) and written to ``<out>/<label>/<source>-<name>.eml``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+from pathlib import Path
+
+from tests.corpus.samples import SOURCES, manifest, public_dir
+
+DEFAULT_MIRRORS = Path("/work/.mirror")
+
+
+def git_dir(mirrors: Path, repo: str) -> Path | None:
+    base = mirrors / repo.replace("/", "+") / "repo"
+    for candidate in (base / ".git", base):
+        if (candidate / "HEAD").is_file():
+            return candidate
+    return None
+
+
+def read_blob(gitdir: Path, commit: str, path: str) -> bytes | None:
+    for rev in (commit, "HEAD"):
+        done = subprocess.run(["git", f"--git-dir={gitdir}", "show", f"{rev}:{path}"], capture_output=True,
+                              timeout=60, check=False)
+        if done.returncode == 0:
+            return done.stdout
+    return None
+
+
+def collect(mirrors: Path = DEFAULT_MIRRORS, out: Path | None = None) -> tuple[int, list[str]]:
+    """Write every sample that a snapshot holds; return how many were written and what was missing."""
+    out = out or public_dir()
+    written, missing = 0, []
+    dirs = {name: git_dir(mirrors, src.repo) for name, src in SOURCES.items()}
+    for entry in manifest():
+        gitdir = dirs[entry.source]
+        data = read_blob(gitdir, SOURCES[entry.source].commit, entry.path) if gitdir else None
+        if data is None:
+            missing.append(f"{entry.source}:{entry.path}")
+            continue
+        target = out / entry.local_name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written += 1
+    return written, missing
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.corpus.collect", description=__doc__.split("\n")[0])
+    parser.add_argument("--mirrors", type=Path, default=DEFAULT_MIRRORS)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+    written, missing = collect(args.mirrors, args.out)
+    print(f"{written} samples written to {args.out or public_dir()}; {len(missing)} missing")
+    for item in missing[:20]:
+        print(f"  missing {item}")
+
+
+if __name__ == "__main__":
+    main()

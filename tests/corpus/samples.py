@@ -1,0 +1,95 @@
+"""The labelled development corpus: our own samples (committed) plus public samples (collected locally).
+
+Public samples are NOT committed: ``manifest.tsv`` names each one (label, source, path in the source
+repository) and ``python -m tests.corpus.collect`` copies them out of local snapshots of the source
+repositories (see SOURCES.md) into ``tests/corpus/public/<label>/<source>-<name>.eml``. Set
+``MAIL_CORPUS_DIR`` to read them from elsewhere (e.g. a copy kept beside the checkout).
+
+Labels: a reason code (``bounce``, ``auto_reply``…), ``capture`` for person-to-person mail, ``unparseable``
+for inputs that are not messages, and ``any`` for inputs only checked for not crashing (spam, ambiguous).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).parent
+OWN = HERE / "own"
+MANIFEST = HERE / "manifest.tsv"
+MACHINE_LABELS = frozenset({"auto_reply", "bounce", "bulk", "no_reply_sender", "automated"})
+LABELS = MACHINE_LABELS | {"capture", "unparseable", "any"}
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    repo: str
+    commit: str
+    licence: str
+
+
+SOURCES = {
+    "sisimai": Source("sisimai/set-of-emails", "18e585c22288b83c1f6943949cb86b2623b362ce", "BSD-2-Clause"),
+    "flufl": Source("wRAR/flufl.bounce", "796a6b901710175ca367f79c0ac6d963201db91d", "LGPL-3.0"),
+    "mikel": Source("mikel/mail", "d645d7b5b7d03218b0bc8971ef041c991a63f5f7", "MIT"),
+    "flanker": Source("mailgun/flanker", "c7f70738dbb39eda2861b03917b63ec9fa828f5d", "Apache-2.0"),
+    "zbateson": Source("zbateson/mail-mime-parser", "3db681988a48fdffdba551dcc6b2f4c2da574540", "BSD-2-Clause"),
+    "mailparser": Source("SpamScope/mail-parser", "01c177fecddd9db1def23ba509ab31b12ab4fbc5", "Apache-2.0"),
+    "spamassassin": Source("apache/spamassassin", "f7fe7b82a2db63ee1406d74d88ce564b69881954", "Apache-2.0"),
+    "mimekit": Source("jstedfast/MimeKit", "cf6d38dd0a1a26b5145c10b35e971efc133e1fb3", "MIT"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    label: str
+    source: str
+    path: str
+    note: str = ""
+
+    @property
+    def local_name(self) -> str:
+        flat = re.sub(r"[^A-Za-z0-9._-]+", "_", self.path.rsplit("/", 2)[-2] + "-" + self.path.rsplit("/", 1)[-1])
+        return f"{self.label}/{self.source}-{flat}" + ("" if flat.endswith(".eml") else ".eml")
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    label: str
+    path: Path
+    origin: str  # "own" or the public source name
+
+    @property
+    def name(self) -> str:
+        return f"{self.path.parent.name}/{self.path.name}"
+
+
+def public_dir() -> Path:
+    return Path(os.environ.get("MAIL_CORPUS_DIR") or HERE / "public")
+
+
+def manifest() -> list[Entry]:
+    entries = []
+    for line in MANIFEST.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            label, source, path, *rest = line.split("\t")
+            if label not in LABELS or source not in SOURCES:
+                raise ValueError(f"manifest.tsv: bad label or source in {line!r}")
+            entries.append(Entry(label, source, path, rest[0] if rest else ""))
+    return entries
+
+
+def own_samples() -> list[Sample]:
+    return [Sample(p.parent.name, p, "own") for p in sorted(OWN.glob("*/*.eml"))]
+
+
+def public_samples() -> list[Sample]:
+    root = public_dir()
+    found = [(e, root / e.local_name) for e in manifest()]
+    return [Sample(e.label, p, e.source) for e, p in found if p.is_file()]
+
+
+def all_samples() -> list[Sample]:
+    return own_samples() + public_samples()
