@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 AZURITE := node_modules/.bin/azurite
 
-.PHONY: venv node test unit lint demo bench soak clean
+.PHONY: venv node test unit lint infra demo bench soak clean
 
 venv: $(STAMP)
 
@@ -24,8 +24,13 @@ lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 
-# Whole suite: lint, type-check, unit and integration (fixtures start and stop Azurite and the emulators).
-test: venv node lint
+# Bicep: every file parses and checkov passes (checkov lives in its own .venv-infra/).
+infra:
+	$(PYTHON) scripts/check_infra.py
+
+# Whole suite: lint, type-check, Bicep checks, unit and integration (fixtures start and stop Azurite and the
+# emulators).
+test: venv node lint infra
 	$(PY) -m pytest
 
 unit: venv

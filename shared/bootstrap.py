@@ -10,7 +10,7 @@ import os
 import threading
 from pathlib import Path
 
-from shared.config import Settings
+from shared.config import Settings, host_override
 from shared.services.deps import Services
 
 _lock = threading.Lock()
@@ -20,7 +20,7 @@ _services: Services | None = None
 def max_dequeue_count(host_json: Path = Path(__file__).resolve().parent.parent / "host.json") -> int:
     """Read from host.json so the worker knows its last attempt (and records why) without a second setting.
     An app setting AzureFunctionsJobHost__extensions__queues__maxDequeueCount overrides host.json, as in Azure."""
-    override = os.environ.get("AzureFunctionsJobHost__extensions__queues__maxDequeueCount", "")
+    override = host_override(os.environ, "extensions__queues__maxDequeueCount")
     if override.isdigit():
         return int(override)
     try:

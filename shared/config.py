@@ -128,6 +128,9 @@ class Settings:
                 problems[name] = str(exc)
                 return raw[name]
 
+        for s in SETTINGS:  # an unresolved Key Vault reference arrives as its literal text
+            if raw[s.name].startswith("@Microsoft.KeyVault("):
+                problems[s.name] = "is an unresolved Key Vault reference: check the app's access to the vault"
         for name in ("GRAPH_BASE_URL", "WEBHOOK_BASE_URL", "IMIS_BASE_URL"):
             raw[name] = check(name, _url)
         _check_storage(raw, problems)
@@ -184,3 +187,9 @@ def _check_timezone(raw: dict[str, str], problems: dict[str, str]) -> None:
 
 def describe(name: str) -> Setting:
     return _BY_NAME[name]
+
+
+def host_override(environ: Mapping[str, str], path: str) -> str:
+    """A host.json value overridden by an app setting (AzureFunctionsJobHost__<path>), as the Functions host
+    allows; "" when not overridden."""
+    return environ.get(f"AzureFunctionsJobHost__{path}", "")

@@ -67,8 +67,8 @@ async def add_fault(request: Request) -> Response:
         if not isinstance(value, wanted) or isinstance(value, bool):
             return _bad(f"{name} must be a {wanted.__name__}")
     fault = Fault(**body)
-    if fault.count < 1 or (fault.status is None and not fault.delay_ms):
-        return _bad("a fault needs count >= 1 and a status and/or delay_ms")
+    if fault.count < 1 or (fault.status is None and not fault.delay_ms and not fault.after_ms):
+        return _bad("a fault needs count >= 1 and a status, delay_ms and/or after_ms")
     _traffic(request).faults.append(fault)
     return JSONResponse(asdict(fault), 201)
 

@@ -2,7 +2,8 @@
 
 A fault rule applies to the next ``count`` matching requests (optionally only a path prefix and/or a method):
 it delays the request by ``delay_ms`` (to make clients time out) and/or answers ``status`` (500, 503, 429…)
-instead of the real handler, with ``Retry-After`` when asked.
+instead of the real handler, with ``Retry-After`` when asked. ``after_ms`` runs the real handler (the write
+is committed) and holds its answer back that long: a client killed meanwhile never learns of the write.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class Fault:
     count: int = 1
     status: int | None = None
     delay_ms: int = 0
+    after_ms: int = 0
     path_prefix: str = ""
     method: str = ""
     retry_after: int | None = None
@@ -84,6 +86,16 @@ class Traffic:
                 headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
                 reply = JSONResponse({"Message": "An error has occurred."}, fault.status, headers=headers)
                 await reply(scope, receive, recording_send)
+            elif fault and fault.after_ms:
+                held: list[Message] = []
+
+                async def holding_send(message: Message) -> None:
+                    held.append(message)
+
+                await self.app(scope, receive, holding_send)
+                await asyncio.sleep(fault.after_ms / 1000)
+                for message in held:
+                    await recording_send(message)
             else:
                 await self.app(scope, receive, recording_send)
         finally:

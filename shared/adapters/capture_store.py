@@ -40,6 +40,12 @@ class TableCaptureLedger:
         self._table.upsert({"PartitionKey": key, "RowKey": safe_key(contact_id), "Status": "done",
                             "RecordId": record_id, "Kind": kind, "Owner": "", "ClaimedAt": now})
 
+    def abandon(self, key: str, contact_id: str) -> None:
+        """The CRM write failed in an unknown state (timeout, 5xx): leave the row pending but unowned, so
+        the next attempt, whoever makes it, checks the CRM first instead of waiting out the lease."""
+        self._table.merge({"PartitionKey": key, "RowKey": safe_key(contact_id), "Owner": "",
+                           "ClaimedAt": datetime(2000, 1, 1, tzinfo=UTC)})
+
     def release(self, key: str, contact_id: str) -> None:
         self._table.delete(key, safe_key(contact_id))
 

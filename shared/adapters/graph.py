@@ -85,8 +85,8 @@ class SdkGraphClient:
     def get_attachments(self, mailbox: str, message_id: str) -> list[dict[str, Any]]:
         return self._run(mailbox, lambda: self._calls.get_attachments(mailbox, message_id))
 
-    def get_user_id(self, mailbox: str) -> str:
-        return self._run(mailbox, lambda: self._calls.get_user_id(mailbox))
+    def check_mailbox(self, mailbox: str) -> str:
+        return self._run(mailbox, lambda: self._calls.check_mailbox(mailbox))
 
     def create_subscription(self, resource: str, notification_url: str, lifecycle_url: str, client_state: str,
                             expires_at: datetime) -> GraphSubscription:

@@ -61,12 +61,17 @@ class GraphCalls:
     async def get_mime(self, mailbox: str, message_id: str) -> bytes:
         return bytes(await self._message(mailbox, message_id).content.get() or b"")
 
-    async def get_user_id(self, mailbox: str) -> str:
-        from msgraph.generated.users.item.user_item_request_builder import UserItemRequestBuilder
+    async def check_mailbox(self, mailbox: str) -> str:
+        """Read the Inbox folder: proves Mail.Read reaches this mailbox (GET /users/{id} would need
+        User.Read.All, a permission the service otherwise does not need)."""
+        from msgraph.generated.users.item.mail_folders.item.mail_folder_item_request_builder import (
+            MailFolderItemRequestBuilder,
+        )
 
-        params = UserItemRequestBuilder.UserItemRequestBuilderGetQueryParameters(select=["id"])
-        user = await self._c.users.by_user_id(mailbox).get(request_configuration=_config(params))
-        return str(user.id)
+        params = MailFolderItemRequestBuilder.MailFolderItemRequestBuilderGetQueryParameters(select=["id"])
+        folder = await self._c.users.by_user_id(mailbox).mail_folders.by_mail_folder_id("inbox").get(
+            request_configuration=_config(params))
+        return str(folder.id)
 
     async def create_subscription(self, resource: str, notification_url: str, lifecycle_url: str,
                                   client_state: str, expires_at: datetime) -> GraphSubscription:

@@ -13,7 +13,7 @@ from shared.services.subscriptions import ensure_subscriptions, folders_for, uns
 
 def onboard_mailbox(mailbox: Mailbox, deps: Services) -> dict[str, Any]:
     """Save, subscribe each watched folder (Graph validates our webhook first), take delta links, import."""
-    deps.graph.get_user_id(mailbox.address)  # fails clearly if the app cannot read this mailbox
+    deps.graph.check_mailbox(mailbox.address)  # fails clearly if the app cannot read this mailbox
     deps.mailboxes.put(mailbox)
     created = ensure_subscriptions(mailbox, deps)
     folders = [f.value for f in folders_for(mailbox, deps)]

@@ -77,6 +77,9 @@ def write_records(msg: MailMessage, options: Options, context: MailboxContext, m
                     eml = deps.graph.get_mime(context.address, msg.id)
                 try:
                     record_id = deps.crm.write_record(record, eml)
+                except TransientError:
+                    deps.ledger.abandon(ledger_key, contact.id)
+                    raise
                 except CrmRejected as exc:
                     deps.ledger.release(ledger_key, contact.id)
                     recorder.record(contact, record, Outcome.FAILED, Reason.CRM_REJECTED, "", str(exc))

@@ -53,3 +53,10 @@ class TestSettingsFromEnv:
 
     def test_every_setting_has_a_description(self) -> None:
         assert all(s.description for s in SETTINGS)
+
+
+def test_refuses_an_unresolved_key_vault_reference() -> None:
+    ref = "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/graph-client-state/)"
+    with pytest.raises(SettingsError) as err:
+        Settings.from_env(GOOD | {"GRAPH_CLIENT_STATE": ref})
+    assert "Key Vault" in err.value.problems["GRAPH_CLIENT_STATE"]
