@@ -1,8 +1,9 @@
 """Every function registered in the product's function_app.py is served by the local host.
 
 HTTP functions must be routed (the response names the function); queue and timer functions must be listed
-with their trigger and run once through the admin API (the host log shows the execution, whatever its outcome:
-no Graph or iMIS emulator runs here).
+with their trigger and run once through the admin API (the host log shows the execution, whatever its
+outcome). The stack includes the Graph and iMIS emulators once their CLIs exist, which also checks that
+``Stack`` starts them and finds them healthy.
 """
 
 from __future__ import annotations
@@ -17,16 +18,17 @@ import httpx
 import pytest
 
 import function_app
-from devhost.stack import Stack
+from devhost.stack import REPO, Stack
 from tests.devhost.support import wait_for
 
 pytestmark = pytest.mark.integration
 FUNCTIONS = function_app.app.get_functions()  # once per process: the library refuses a second indexing
+EMULATORS = all((REPO / "emulators" / name / "__main__.py").exists() for name in ("graph", "imis"))
 
 
 @pytest.fixture(scope="module")
 def product_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    with Stack(tmp_path_factory.mktemp("product-stack"), emulators=False) as stack:
+    with Stack(tmp_path_factory.mktemp("product-stack"), emulators=EMULATORS) as stack:
         yield stack
 
 
@@ -40,6 +42,13 @@ def sample_path(route: str) -> str:
 
 def by_trigger(kind: str) -> list[Any]:
     return [f for f in FUNCTIONS if f.get_trigger().type == kind]
+
+
+@pytest.mark.skipif(not EMULATORS, reason="emulator CLIs not written yet")
+def test_every_child_of_the_full_stack_is_healthy(product_stack: Stack) -> None:
+    for url in (product_stack.graph_control_url + "/health", product_stack.imis_control_url + "/health",
+                product_stack.host_url + "/api/health"):
+        assert httpx.get(url, timeout=5).status_code == 200
 
 
 class TestProductFunctions:
