@@ -12,50 +12,23 @@ from __future__ import annotations
 
 import atexit
 import functools
-import json
 import os
 import secrets
 import sys
 from pathlib import Path
-from typing import Any
 
 import httpx
 from azure.storage.queue import LinearRetry, QueueServiceClient
 
 from devhost.processes import Child, StackError, free_ports, port_open
+from devhost.seed import SEED, seed_credentials
 
 REPO = Path(__file__).resolve().parents[1]
 AZURITE = REPO / "node_modules" / ".bin" / "azurite"
-SEED = REPO / "emulators" / "sample" / "crm.json"
 # Azurite's well-known development account (public, documented by Microsoft; not a secret).
 ACCOUNT = "devstoreaccount1"
 ACCOUNT_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 __all__ = ["Stack", "StackError", "seed_credentials"]
-
-
-def _find_credentials(node: Any) -> tuple[str, str] | None:
-    if isinstance(node, dict):
-        text = {k.lower(): v for k, v in node.items() if isinstance(v, str)}
-        for user_key in ("username", "user_name", "userid", "user", "login"):
-            if user_key in text and "password" in text:
-                return text[user_key], text["password"]
-        node = list(node.values())
-    if isinstance(node, list):
-        for item in node:
-            if (found := _find_credentials(item)) is not None:
-                return found
-    return None
-
-
-def seed_credentials(path: Path = SEED) -> tuple[str, str]:
-    """(username, password) of the iMIS seed's ``service_user`` (else its first user-like object);
-    ("manager", "manager") when the seed is missing or has none."""
-    try:
-        seed = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return ("manager", "manager")
-    preferred = seed.get("service_user") if isinstance(seed, dict) else None
-    return _find_credentials(preferred) or _find_credentials(seed) or ("manager", "manager")
 
 
 class Stack:
