@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import httpx
@@ -19,6 +20,14 @@ from tests.emulators.imis_fixtures import (  # noqa: F401
 )
 
 pytestmark = pytest.mark.integration
+
+
+def _wait_until_counted(imis: Imis, total: int, timeout: float = 10.0) -> None:
+    """A request the client gave up on still finishes on the server; wait for it so later tests start clean."""
+    deadline = time.monotonic() + timeout
+    while imis.http.get("/_emulator/requests").json()["total"] < total:
+        assert time.monotonic() < deadline, "the abandoned request never finished"
+        time.sleep(0.05)
 
 
 class TestFaultInjection:
@@ -40,10 +49,18 @@ class TestFaultInjection:
         assert len(imis.records()["activities"]) == 1  # the faulted request wrote nothing
 
     def test_delay_makes_a_client_time_out(self, imis: Imis) -> None:
-        imis.http.post("/_emulator/faults", json={"delay_ms": 1500, "path_prefix": "/api/Party"})
+        imis.http.post("/_emulator/faults", json={"delay_ms": 800, "path_prefix": "/api/Party"})
         with pytest.raises(httpx.ReadTimeout):
-            imis.api.get("/api/Party/20001", timeout=0.3)
+            imis.api.get("/api/Party/20001", timeout=0.2)
         assert imis.api.get("/api/Party/20001", timeout=5).status_code == 200
+        _wait_until_counted(imis, 3)  # the token, the abandoned GET and this one
+
+    def test_after_ms_commits_the_write_but_holds_the_answer(self, imis: Imis) -> None:
+        imis.http.post("/_emulator/faults", json={"after_ms": 800, "path_prefix": "/api/Activity", "method": "POST"})
+        with pytest.raises(httpx.ReadTimeout):
+            imis.api.post("/api/Activity", json=activity_body(UF_1="lost-answer"), timeout=0.2)
+        _wait_until_counted(imis, 2)  # the token and the abandoned POST
+        assert [a["UF_1"] for a in imis.records()["activities"]] == ["lost-answer"]  # a retry must find it
 
     def test_bad_fault_definitions_are_refused(self, imis: Imis) -> None:
         assert imis.http.post("/_emulator/faults", json={"count": 1}).status_code == 400
