@@ -88,6 +88,7 @@ class MailStore:
         return message
 
     def update(self, mailbox: Mailbox, message: Message, changes: dict[str, Any]) -> Message:
+        changes = {k: v for k, v in changes.items() if not k.startswith("@odata.")}  # SDKs send @odata.type
         unknown = sorted(set(changes) - set(_PATCHABLE))
         if unknown:
             raise bad_request(f"Property '{unknown[0]}' cannot be updated here.", code="ErrorInvalidProperty")

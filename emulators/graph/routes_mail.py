@@ -80,7 +80,8 @@ async def message_item(request: Request) -> Response:
 async def move_message(request: Request) -> Response:
     mailbox, message = _message(request)
     body = await read_json(request)
-    destination = body.get("destinationId") if isinstance(body, dict) else None
+    # Action parameters are case-insensitive: msgraph-sdk sends "DestinationId".
+    destination = {k.lower(): v for k, v in body.items()}.get("destinationid") if isinstance(body, dict) else None
     if not destination:
         raise bad_request("destinationId is required.", code="ErrorInvalidIdMalformed")
     state_of(request).store.move(mailbox, message, str(destination))

@@ -37,6 +37,7 @@ _SDK_MODULES = (
     "msgraph.generated.users.item.messages.item.message_item_request_builder",
     "msgraph.generated.users.item.mail_folders.item.messages.delta.delta_request_builder",
     "msgraph.generated.users.item.mail_folders.item.messages.messages_request_builder",
+    "msgraph.generated.users.item.messages.item.move.move_post_request_body",
 )
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -154,8 +155,12 @@ def sink(sink_server: tuple[WebhookSink, str]) -> WebhookSink:
     return sink_server[0]
 
 
+HookUrl = Callable[[str], str]
+
+
 @pytest.fixture
-def hook_url(sink_server: tuple[WebhookSink, str]) -> Callable[[str], str]:
+def hook_url(sink_server: tuple[WebhookSink, str]) -> HookUrl:
+    """``hook_url("hooks/x")``: the sink's URL for endpoint ``/hooks/x``."""
     return lambda path: sink_server[1] + "/" + path.strip("/")
 
 

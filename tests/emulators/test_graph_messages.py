@@ -70,6 +70,7 @@ class TestGetMessage:
         config = RequestConfiguration(query_parameters=Query(select=["subject", "body", "internetMessageHeaders"]),
                                       options=[inspect])
         config.headers.add("Prefer", 'outlook.body-content-type="text"')
+        config.headers.add("Prefer", 'IdType="ImmutableId"')
 
         message = get(graph_client, user, mid, query_parameters=config.query_parameters, options=config.options,
                       headers=config.headers)
@@ -77,7 +78,8 @@ class TestGetMessage:
         assert message.body.content_type.value == "text"
         assert "Hello Alice," in message.body.content and "<b>" not in message.body.content
         assert {"X-Campaign": "spring"}.items() <= {h.name: h.value for h in message.internet_message_headers}.items()
-        assert inspect.response_headers.get("preference-applied") == {'outlook.body-content-type="text"'}
+        applied = inspect.response_headers.get("preference-applied")
+        assert applied == {'outlook.body-content-type="text", IdType="ImmutableId"'}
 
     def test_defaults_to_html_body_without_internet_headers(self, emu: Emulator, graph_client: Connect) -> None:
         emu.mailbox()
