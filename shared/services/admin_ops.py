@@ -35,6 +35,7 @@ def status(deps: Services) -> dict[str, Any]:
                 "delta_updated_at": updated.isoformat() if updated else None,
                 "delta_lag_seconds": int((now - updated).total_seconds()) if updated else None,
                 "delta_note": delta.get("Note", ""),
+                "delta_resyncs": deps.counters.get("delta-resync", f"{mailbox.address}|{folder.value}"),
             })
         mailboxes.append({"address": mailbox.address, "enabled": mailbox.enabled, "folders": folders,
                           "import": deps.mailboxes.get_progress(mailbox.address)})
