@@ -3,7 +3,8 @@
     with Stack(tmp_path) as stack:          # starts everything; every child is stopped on exit
         httpx.get(stack.host_url + "/api/health")
 
-``Stack(..., emulators=False)`` or ``host=False`` leaves parts out. Azurite keeps its data under
+``Stack(..., emulators=False)`` or ``host=False`` leaves parts out; ``storage=<connection string>`` uses that
+storage instead of starting Azurite (e.g. a second stack sharing the first one's Azurite). Azurite keeps its data under
 ``workdir/azurite`` and keeps its ports across ``restart_azurite()``; the host keeps its port across
 ``kill_host()``/``start_host()``. Child output goes to ``workdir/logs/<name>.log``.
 """
@@ -34,8 +35,9 @@ __all__ = ["Stack", "StackError", "seed_credentials"]
 class Stack:
     def __init__(self, workdir: Path, *, host: bool = True, emulators: bool = True,
                  extra_env: dict[str, str] | None = None, app: str = "function_app",
-                 host_json: Path | None = None, timeout: float = 30.0) -> None:
+                 host_json: Path | None = None, storage: str | None = None, timeout: float = 30.0) -> None:
         self.workdir = Path(workdir).resolve()
+        self._storage = storage  # an existing storage connection string: no Azurite of our own
         self._want_host, self._want_emulators = host, emulators
         self._extra_env = dict(extra_env or {})
         self._app, self._host_json, self._timeout = app, host_json, timeout
@@ -53,6 +55,8 @@ class Stack:
 
     @property
     def connection_string(self) -> str:
+        if self._storage is not None:
+            return self._storage
         endpoints = "".join(f"{kind}Endpoint=http://127.0.0.1:{port}/{ACCOUNT};" for kind, port in
                             (("Blob", self._blob), ("Queue", self._queue), ("Table", self._table)))
         return f"DefaultEndpointsProtocol=http;AccountName={ACCOUNT};AccountKey={ACCOUNT_KEY};{endpoints}"
@@ -73,7 +77,8 @@ class Stack:
     def start(self) -> None:
         atexit.register(self.stop)
         try:
-            self.start_azurite()
+            if self._storage is None:
+                self.start_azurite()
             if self._want_emulators:
                 self.start_emulators()
             if self._want_host:
@@ -97,6 +102,8 @@ class Stack:
 
     # -- Azurite -----------------------------------------------------------------------------------------------
     def start_azurite(self) -> None:
+        if self._storage is not None:
+            raise StackError("this stack uses the storage it was given (storage=...), not an Azurite of its own")
         for attempt in range(3):
             child = self._spawn("azurite", [
                 str(AZURITE), "--location", str(self.workdir / "azurite"), "--silent", "--skipApiVersionCheck",

@@ -27,8 +27,10 @@ EMULATORS = all((REPO / "emulators" / name / "__main__.py").exists() for name in
 
 
 @pytest.fixture(scope="module")
-def product_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    with Stack(tmp_path_factory.mktemp("product-stack"), emulators=EMULATORS) as stack:
+def product_stack(tmp_path_factory: pytest.TempPathFactory, sample_stack: Stack) -> Iterator[Stack]:
+    """The product app on the sample stack's Azurite (queue names differ), with the emulators if present."""
+    with Stack(tmp_path_factory.mktemp("product-stack"), emulators=EMULATORS,
+               storage=sample_stack.connection_string) as stack:
         yield stack
 
 

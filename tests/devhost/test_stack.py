@@ -32,6 +32,12 @@ class TestAppEnv:
         ports = {u.split(":")[2].split("/")[0] for u in urls}
         assert len(ports) == 3 and all(u.startswith("http://127.0.0.1:") for u in urls)
 
+    def test_a_stack_given_storage_starts_no_azurite(self, tmp_path: Path) -> None:
+        stack = Stack(tmp_path, storage="UseDevelopmentStorage=true")
+        assert stack.app_env()["AzureWebJobsStorage"] == "UseDevelopmentStorage=true"
+        with pytest.raises(StackError, match="storage it was given"):
+            stack.restart_azurite()
+
 
 class TestSeedCredentials:
     def test_reads_the_service_user(self, tmp_path: Path) -> None:
