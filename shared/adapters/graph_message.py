@@ -101,6 +101,8 @@ def _address(recipient: Any) -> Address | None:
     inner = recipient.get("emailAddress") or {}
     email = str(inner.get("address") or "").strip().lower()
     name = str(inner.get("name") or "").strip()
+    if " " in email:  # "domain.tld postmaster@domain.tld": keep the token that is an address, as MIME does
+        email = next((t for t in reversed(email.split()) if "@" in t), email)
     if "@" not in email:  # e.g. a bare "MAILER-DAEMON": a name, not an address (as the MIME adapter reads it)
         email, name = "", name or email
     return Address(email=email, name=name) if email or name else None

@@ -200,6 +200,8 @@ def _addresses(values: list[str]) -> tuple[Address, ...]:
     out: list[Address] = []
     for name, addr in pairs:
         addr = addr.strip().strip("<>").strip().lower()
+        if " " in addr:  # "domain.tld postmaster@domain.tld": keep the token that is an address
+            addr = next((t for t in reversed(addr.split()) if "@" in t), addr)
         name = _header_text(name).strip().strip('"').strip()
         if "@" not in addr:
             if not addr and not name:

@@ -132,6 +132,8 @@ def _by_bulk(msg: MailMessage) -> MachineVerdict | None:
     campaign = next((h for h in CAMPAIGN_HEADERS if msg.header(h) is not None), None)
     if campaign:
         return MachineVerdict(Reason.BULK, f"It is a marketing or campaign mailing ({campaign} header).")
+    if msg.content_type == "multipart/digest":
+        return MachineVerdict(Reason.BULK, "It is a mailing-list digest (multipart/digest, RFC 2046).")
     envelope = _list_envelope(msg)
     if envelope:
         return MachineVerdict(Reason.BULK, f"It came through a mailing list (list return path {envelope}).")
@@ -164,6 +166,8 @@ def _unquoted_text(msg: MailMessage) -> str:
 
 
 def _by_other_markers(msg: MailMessage) -> MachineVerdict | None:
+    if _REPORT_SUBJECT.match(msg.subject.strip()):
+        return MachineVerdict(Reason.AUTOMATED, "It is a DMARC or TLS aggregate report (RFC 7489, RFC 8460).")
     if _JMRP_SUBJECT.match(msg.subject.strip()):
         return MachineVerdict(Reason.AUTOMATED, "It is a spam complaint report (Microsoft JMRP).")
     system = is_system_account(msg.author) or any(
@@ -228,8 +232,11 @@ _BULK_FOOTER = re.compile(
     r"|you (?:are receiving|received|receive) this (?:e-?mail|message|newsletter)"
     r"|this (?:e-?mail|message) was sent to|do not reply to this (?:e-?mail|message)"
     r"|(?:update|manage) your (?:e-?mail |subscription |communication )?preferences"
-    r"|view (?:this|it|the) (?:e-?mail |message |newsletter )?(?:online|in (?:your|a) (?:web )?browser)"
+    r"|view (?:this |the )?(?:e-?mail|message|newsletter|it) (?:online|in (?:(?:your|a|the) )?(?:web )?browser)"
+    r"|stop receiving (?:these|further|this|our|future)"
     r"|if you (?:no longer wish|would prefer not|do not wish) to receive", re.I)
+# DMARC aggregate (RFC 7489 7.2.1.1) and SMTP TLS (RFC 8460 5.3) report subjects.
+_REPORT_SUBJECT = re.compile(r"report domain: \S+ submitter: \S+ report-id: ", re.I)
 # Microsoft's Junk Mail Reporting Program complaint ("complaint about message from 192.0.2.1").
 _JMRP_SUBJECT = re.compile(r"complaint about message from \d{1,3}(\.\d{1,3}){3}$", re.I)
 # Amazon SES bounce/complaint/delivery notifications sent as JSON by SNS email subscriptions.

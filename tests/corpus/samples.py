@@ -39,6 +39,11 @@ SOURCES = {
     "mailparser": Source("SpamScope/mail-parser", "01c177fecddd9db1def23ba509ab31b12ab4fbc5", "Apache-2.0"),
     "spamassassin": Source("apache/spamassassin", "f7fe7b82a2db63ee1406d74d88ce564b69881954", "Apache-2.0"),
     "mimekit": Source("jstedfast/MimeKit", "cf6d38dd0a1a26b5145c10b35e971efc133e1fb3", "MIT"),
+    "talon": Source("mailgun/talon", "71d9b6eb78e985bcdfbf99b69c20c001b4b818c4", "Apache-2.0"),
+    "webklex": Source("Webklex/php-imap", "5656386a3597dacf93f8887d2016ed3cea2adbb7", "MIT"),
+    "enmime": Source("jhillyerd/enmime", "0d919cc223e9cb6c2d45d6c653e7a64156006351", "MIT"),
+    "phpmime": Source("php-mime-mail-parser/php-mime-mail-parser", "059dcc38fbfb559b0644e9c26c65a759b21801bc", "MIT"),
+    "stalwart": Source("stalwartlabs/mail-parser", "339a4306d3bd60bbfeae8f5de0e8f29c17d665a1", "Apache-2.0 OR MIT"),
 }
 
 

@@ -69,8 +69,8 @@ class TestCorpus:
             pytest.skip("public corpus not collected (python -m tests.corpus.collect)")
         result = figures([judge(s) for s in SAMPLES])
         assert result.person_kept == result.person
-        assert result.machine_skipped >= 0.985 * result.machine
-        assert result.machine_right >= 0.985 * result.machine
+        assert result.machine_skipped >= 0.98 * result.machine
+        assert result.machine_right >= 0.98 * result.machine
 
 
 class TestGraphAndMimeAgree:

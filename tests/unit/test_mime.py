@@ -46,6 +46,11 @@ class TestHeaders:
         msg = message_from_mime(raw)
         assert msg.subject == "hi" and msg.author is not None and msg.author.email == "a@b.example"
 
+    def test_odd_address_headers(self) -> None:
+        raw = b'From: "postmaster@" <mx.example postmaster@mx.example>\nTo: ' + b"a:" * 3000 + b"b@c.example\n\nx"
+        msg = message_from_mime(raw)
+        assert msg.author is not None and msg.author.email == "postmaster@mx.example"
+
     def test_x_unsent_marks_a_draft_and_folder_is_kept(self) -> None:
         msg = message_from_mime(b"X-Unsent: 1\nTo: a@b.example\nSubject: draft\n\nx", folder=Folder.SENT_ITEMS)
         assert msg.is_draft and msg.folder is Folder.SENT_ITEMS
