@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Make sure Debian's Chromium is at /usr/bin/chromium for the browser tests (tests/browser/).
+# Idempotent and non-interactive: does nothing when Chromium is already there; installs it with apt-get when
+# running as root (CI runs as root, with CI=true and no stdin). Playwright's own browser download cannot work
+# without general network access, so the tests drive this system Chromium instead.
+set -euo pipefail
+
+CHROMIUM=/usr/bin/chromium
+
+if [ -x "$CHROMIUM" ]; then
+    exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+    echo "install_browser.sh: $CHROMIUM is missing; run as root, or: sudo apt-get install chromium" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq </dev/null
+apt-get install -y -qq --no-install-recommends chromium </dev/null >/dev/null
+"$CHROMIUM" --version

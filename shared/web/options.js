@@ -1,0 +1,103 @@
+// Options section: load with the ETag, save with If-Match, show validation errors by field, preview, history.
+import { ApiError, call, describe } from "./api.js";
+import { byId, el, say, table, when } from "./dom.js";
+import { OptionsForm } from "./options_form.js";
+import { component, reasonText } from "./schema.js";
+
+let form = null;
+let etag = "";
+
+export async function loadOptions() {
+  try {
+    const { data, response } = await call("GET", "options");
+    show(data, response.headers.get("ETag"));
+    say("options-message", "");
+    loadHistory();
+  } catch (error) {
+    say("options-message", describe(error), "error");
+  }
+}
+
+function show(stored, tag) {
+  etag = tag || `"v${stored.version}"`;
+  form = new OptionsForm(byId("options-fields"), stored.options, component("Options"));
+  const by = stored.updated_by ? ` by ${stored.updated_by}, ${when(stored.updated_at)}` : " (defaults)";
+  byId("options-meta").textContent = `Version ${stored.version}${by}`;
+  byId("options-form-error").textContent = "";
+}
+
+function currentDoc() {
+  try {
+    return form.value();
+  } catch {
+    say("options-message", "Not saved: the advanced JSON is not valid.", "error");
+    return null;
+  }
+}
+
+async function save(event) {
+  event.preventDefault();
+  const doc = form && currentDoc();
+  if (!doc) return;
+  form.clearErrors();
+  byId("options-form-error").textContent = "";
+  try {
+    const { data, response } = await call("PUT", "options", { json: doc, headers: { "If-Match": etag } });
+    show(data, response.headers.get("ETag"));
+    say("options-message", `Saved: version ${data.version}.`, "ok");
+    loadHistory();
+  } catch (error) {
+    failed(error);
+  }
+}
+
+function failed(error) {
+  if (error instanceof ApiError && error.status === 400 && Array.isArray(error.problem.errors)) {
+    const unplaced = form.showErrors(error.problem.errors);
+    byId("options-form-error").textContent = unplaced.join(" · ");
+    const count = error.problem.errors.length;
+    say("options-message", `Not saved: ${count} problem${count === 1 ? "" : "s"}, shown next to the fields.`, "error");
+  } else if (error instanceof ApiError && (error.status === 412 || error.status === 428)) {
+    say("options-message", "Not saved: the options were changed by someone else: reload (your edits will be lost).",
+      "error");
+  } else {
+    say("options-message", describe(error), "error");
+  }
+}
+
+async function preview() {
+  const doc = form && currentDoc();
+  if (!doc) return;
+  const target = byId("options-preview-result");
+  try {
+    const { data } = await call("POST", "options/preview", { json: doc });
+    const changed = data.emails.filter((e) => e.changed);
+    const rows = changed.map((e) => el("tr", {},
+      el("td", { text: e.subject }), el("td", { text: decision(e.current) }), el("td", { text: decision(e.proposed) })));
+    target.replaceChildren(el("p", { text: `${changed.length} of ${data.emails.length} recent emails would change.` }),
+      rows.length ? table(["Subject", "Now", "With these options"], rows) : "");
+    say("options-message", "");
+  } catch (error) {
+    target.replaceChildren();
+    failed(error);
+  }
+}
+
+const decision = (d) => (d.reason ? `${d.decision}: ${d.reason} – ${reasonText(d.reason)}` : d.decision);
+
+async function loadHistory() {
+  try {
+    const { data } = await call("GET", "options/history", { query: { limit: 10 } });
+    byId("options-history-list").replaceChildren(...data.history.map((h) => el("li", {},
+      `Version ${h.version}, ${h.updated_by}, ${when(h.updated_at)}: `,
+      h.changes.map((c) => c.path).join(", ") || "no change")));
+  } catch {
+    byId("options-history-list").replaceChildren();
+  }
+}
+
+export function initOptions() {
+  byId("options-form").addEventListener("submit", save);
+  byId("options-reload").addEventListener("click", loadOptions);
+  byId("options-preview").addEventListener("click", preview);
+}

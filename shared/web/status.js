@@ -1,0 +1,66 @@
+// Status section: mailboxes and their subscriptions, queues, the last 24 hours; poison replay and cache purge.
+import { call, describe } from "./api.js";
+import { byId, el, say, table, when } from "./dom.js";
+import { reasonText } from "./schema.js";
+
+const counts = (map) => Object.entries(map).map(([k, v]) => el("li", { title: reasonText(k) }, `${k}: ${v}`));
+
+function folderRows(mailbox) {
+  return mailbox.folders.map((f) => el("tr", { class: f.subscription_expired || !f.subscription_id ? "bad" : "" },
+    el("td", { text: mailbox.address }), el("td", { text: mailbox.enabled ? "yes" : "no" }),
+    el("td", { text: f.folder }),
+    el("td", { text: f.subscription_id ? (f.subscription_expired ? "expired " : "until ") +
+      when(f.subscription_expires_at) : "none" }),
+    el("td", { text: when(f.last_notification_at) || "never" }),
+    el("td", { text: f.delta_lag_seconds === null ? "-" : `${f.delta_lag_seconds} s` }),
+    el("td", { text: mailbox.import?.state ? `${mailbox.import.state} (${mailbox.import.queued ?? 0} queued)` : "-" })));
+}
+
+function render(s) {
+  const poison = s.queue.last_poison_reasons.map((p) => el("li", {}, `${when(p.at)} ${p.mailbox}: ${p.detail}`));
+  return [
+    el("dl", { class: "stats" },
+      el("dt", { text: "Emails, last 24 h" }), el("dd", { text: String(s.last_24h.messages) }),
+      el("dt", { text: "Queue" }), el("dd", { text: String(s.queue.depth) }),
+      el("dt", { text: "Poison queue" }), el("dd", { text: String(s.queue.poison_depth) }),
+      el("dt", { text: "Rejected notifications" }), el("dd", { text: String(s.webhook_rejected ?? 0) })),
+    el("div", { class: "columns" },
+      el("div", {}, el("h3", { text: "By outcome (24 h)" }), el("ul", {}, counts(s.last_24h.by_outcome))),
+      el("div", {}, el("h3", { text: "By reason (24 h)" }), el("ul", {}, counts(s.last_24h.by_reason))),
+      el("div", {}, el("h3", { text: "Last poison reasons" }), el("ul", {}, poison))),
+    el("h3", { text: "Subscriptions" }),
+    s.mailboxes.length
+      ? table(["Mailbox", "Enabled", "Folder", "Subscription", "Last notification", "Delta lag", "Import"],
+        s.mailboxes.flatMap(folderRows))
+      : el("p", { text: "No mailbox is watched yet." }),
+    el("p", { class: "muted", text: `As of ${when(s.now)}` }),
+  ];
+}
+
+export async function loadStatus() {
+  try {
+    const { data } = await call("GET", "status");
+    byId("status-body").replaceChildren(...render(data));
+    say("status-message", "");
+  } catch (error) {
+    say("status-message", describe(error), "error");
+  }
+}
+
+async function act(path, done) {
+  try {
+    const { data } = await call("POST", path);
+    await loadStatus();
+    say("status-message", done(data), "ok");
+  } catch (error) {
+    say("status-message", describe(error), "error");
+  }
+}
+
+export function initStatus() {
+  byId("status-refresh").addEventListener("click", loadStatus);
+  byId("poison-replay").addEventListener("click", () => act("poison/replay",
+    (d) => `Poison queue: ${d.requeued} re-queued, ${d.kept} kept.`));
+  byId("cache-purge").addEventListener("click", () => act("contact-cache/purge",
+    (d) => `Contact cache purged (generation ${d.generation}).`));
+}

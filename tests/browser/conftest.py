@@ -1,0 +1,67 @@
+"""Browser fixtures: one seeded full stack and one headless Debian Chromium per session, a fresh page per test.
+
+Playwright's own browser download cannot work here, so it drives /usr/bin/chromium (scripts/install_browser.sh
+installs it). Screenshots go to test-artifacts/screenshots/ (gitignored) and are kept after the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devhost.stack import REPO, Stack
+from tests.browser.support import full_stack, seed
+
+try:
+    from playwright import sync_api
+except ImportError:  # the test modules skip themselves with a reason
+    sync_api = None
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    with full_stack(tmp_path_factory.mktemp("admin-page-stack")) as started:
+        seed(started)
+        yield started
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    assert sync_api is not None
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: run scripts/install_browser.sh")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any, stack: Stack) -> Iterator[Any]:
+    """The admin page, opened fresh (empty sessionStorage); fails the test on any uncaught script error."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda exc: errors.append(str(exc)))
+    opened.goto(f"{stack.host_url}/api/admin/ui")
+    yield opened
+    context.close()
+    assert not errors, f"script errors on the page: {errors}"
+
+
+@pytest.fixture
+def screenshot(request: pytest.FixtureRequest) -> Any:
+    def take(page: Any, name: str = "") -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{request.node.name}{'-' + name if name else ''}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+    return take
+

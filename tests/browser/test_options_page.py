@@ -1,0 +1,95 @@
+"""The Options section: invalid changes are shown next to their field and change nothing; valid ones save."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from devhost.stack import Stack
+from tests.browser.support import admin_client
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-dev.txt)")
+from tests.browser.pages import use_key  # noqa: E402  (needs playwright)
+
+expect = sync_api.expect
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
+
+
+def stored(stack: Stack) -> dict[str, Any]:
+    with admin_client(stack) as admin:
+        return admin.get("/options").json()
+
+
+class TestInvalidChange:
+    def test_unknown_token_is_shown_next_to_the_template_and_nothing_is_stored(
+            self, page: Any, stack: Stack, screenshot: Any) -> None:
+        before = stored(stack)
+        use_key(page, stack)
+        template = page.get_by_label("Subject Template")
+        template.fill("[Subject] [Nope]")
+        page.get_by_role("button", name="Save").click()
+        error = page.locator("#opt-interaction-subject_template-error")
+        expect(error).to_contain_text("unknown token(s) [Nope]")
+        expect(template).to_have_attribute("aria-invalid", "true")
+        expect(page.locator("#options-message")).to_contain_text("Not saved: 1 problem")
+        screenshot(page)
+        assert stored(stack) == before
+
+    def test_problem_in_the_advanced_json_is_shown_next_to_it_with_its_path(self, page: Any, stack: Stack) -> None:
+        before = stored(stack)
+        use_key(page, stack)
+        advanced = page.locator("#opt-advanced")
+        doc = json.loads(advanced.input_value())
+        doc["activity_types"][0]["fields"][0]["template"] = "[Subjekt]"
+        advanced.fill(json.dumps(doc))
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator("#opt-advanced-error")).to_contain_text(
+            "activity_types.0.fields.0.template: unknown token(s) [Subjekt]")
+        assert stored(stack) == before
+
+    def test_broken_json_is_caught_before_sending(self, page: Any, stack: Stack) -> None:
+        before = stored(stack)
+        use_key(page, stack)
+        page.locator("#opt-advanced").fill("{not json")
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator("#opt-advanced-error")).to_contain_text("Not valid JSON")
+        assert stored(stack) == before
+
+
+class TestValidChange:
+    def test_saving_shows_the_new_version_and_stores_the_change(
+            self, page: Any, stack: Stack, screenshot: Any) -> None:
+        version = stored(stack)["version"]
+        use_key(page, stack)
+        page.get_by_label("Internal Domains").fill("association.example\nstaff.association.example")
+        page.get_by_label("Skip Bulk").uncheck()
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator("#options-message")).to_have_text(f"Saved: version {version + 1}.")
+        expect(page.locator("#options-meta")).to_contain_text(f"Version {version + 1} by function-key")
+        screenshot(page)
+        after = stored(stack)
+        assert after["version"] == version + 1
+        assert after["options"]["internal_domains"] == ["association.example", "staff.association.example"]
+        assert after["options"]["automated"]["skip_bulk"] is False
+        page.get_by_text("History").click()
+        expect(page.locator("#options-history-list li").first).to_contain_text(f"Version {version + 1}")
+
+    def test_change_made_elsewhere_meanwhile_asks_for_a_reload(self, page: Any, stack: Stack) -> None:
+        use_key(page, stack)
+        current = stored(stack)
+        with admin_client(stack) as admin:
+            admin.patch("/options", json={"look_back_days": 7}, headers={"If-Match": f'"v{current["version"]}"'}
+                        ).raise_for_status()
+        page.get_by_label("Look Back Days").fill("9")
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator("#options-message")).to_contain_text("changed by someone else: reload")
+        assert stored(stack)["options"]["look_back_days"] == 7
+        page.get_by_role("button", name="Reload").click()
+        expect(page.get_by_label("Look Back Days")).to_have_value("7")
+
+
+class TestKey:
+    def test_without_a_key_the_page_says_how_to_get_in(self, page: Any) -> None:
+        expect(page.locator("#options-message")).to_contain_text("paste a function key")
