@@ -40,6 +40,11 @@ class _Server(uvicorn.Server):
         yield
 
 
+def _report_crash(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("%s stopped unexpectedly", task.get_name(), exc_info=task.exception())
+
+
 class Host:
     def __init__(self, specs: list[FunctionSpec], config: HostConfig, keys: Keys, *, lease: float,
                  drain_timeout: float, directory: str) -> None:
@@ -92,7 +97,9 @@ class Host:
                 return False
             await asyncio.sleep(0.01)
         runners: list[QueueListener | TimerRunner] = [*self._listeners.values(), *self._timers.values()]
-        loops = [self._loop.create_task(r.run()) for r in runners]
+        loops = [self._loop.create_task(r.run(), name=f"trigger {r.spec.name}") for r in runners]
+        for loop in loops:
+            loop.add_done_callback(_report_crash)
         port = sock.getsockname()[1]
         print(f"devhost listening on http://127.0.0.1:{port}", flush=True)
         await stop.wait()
