@@ -89,8 +89,9 @@ def _by_bounce_traits(msg: MailMessage) -> MachineVerdict | None:
     if (machine and (subject or body or nested_report)) or (nested_report and subject):
         return MachineVerdict(Reason.BOUNCE, f"It is a delivery failure notice: a bounce subject or text sent by "
                                              f"the mail system ({sender}, Return-Path {_return_path(msg)}).")
-    if subject and body:
-        return MachineVerdict(Reason.BOUNCE, "It is a delivery failure notice (bounce subject and bounce text).")
+    if subject and _MTA_BODY.search(_body(msg)):  # no sender evidence: the text must be an MTA's own
+        return MachineVerdict(Reason.BOUNCE, "It is a delivery failure notice (bounce subject and mail-system "
+                                             "text).")
     ses = _SES_NOTIFICATION.search(msg.body_text[:2000])
     if ses:
         reason = Reason.AUTOMATED if ses.group(1) == "Complaint" else Reason.BOUNCE
@@ -206,6 +207,16 @@ _BOUNCE_SUBJECT = re.compile(
     r"|delivery status|delayed mail|warning: could not send|mail system error|delivery final"
     r"|message (delayed|not sent|failure)|mail error|failed mail|mail failed|failure delivery|not delivered"
     r"|rejected|unzustellbar|non remis|no entregado|non recapitato|niet bezorgd|配信|送信失敗|エラー", re.I)
+# Sentences that MTAs write into their failure notices and people never write themselves.
+_MTA_BODY = re.compile(
+    r"this is the qmail-send program|this is the (postfix program|mail system) at|i.m afraid i wasn.t able to deliver"
+    r"|created automatically by mail delivery software|the original message was received at"
+    r"|delivery has failed to these recipients|following address(es)? had permanent fatal errors"
+    r"|transcript of session follows|permanent error; i.ve given up|did not reach the following recipient"
+    r"|diagnostic-code:|reporting-mta:|final-recipient:|remote host said: \d{3}|\b[45]\.\d{1,3}\.\d{1,3}\b.{0,40}"
+    r"(user unknown|mailbox|recipient)|failed recipients|smtp error|requested action not taken|non-delivery report"
+    r"|could not be delivered to the following recipients|delivery attempts"
+    r"|^received: from \S+.{0,200}\bby\b", re.I | re.M)
 _BOUNCE_BODY = re.compile(
     r"this is the qmail-send program|this is the mail system at|created automatically by mail delivery software"
     r"|the original message was received at|delivery has failed to these recipients"
@@ -296,6 +307,9 @@ def subject_is_auto_reply(subject: str) -> bool:
     return not plain.startswith(REPLY_PREFIXES[4:]) and bool(_AUTO_REPLY_SUBJECT.search(plain))
 
 
+def _body(msg: MailMessage) -> str:
+    return msg.body_text[:20_000] or re.sub(r"<[^>]{0,2000}>", " ", msg.body_html[:60_000])
+
+
 def body_is_bounce(msg: MailMessage) -> bool:
-    text = msg.body_text[:20_000] or re.sub(r"<[^>]{0,2000}>", " ", msg.body_html[:60_000])
-    return bool(_BOUNCE_BODY.search(text))
+    return bool(_BOUNCE_BODY.search(_body(msg)))

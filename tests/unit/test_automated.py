@@ -34,11 +34,13 @@ class TestPersonMailIsKept:
         a_message(subject="Board meeting", content_type="multipart/alternative",
                   part_types=("multipart/alternative", "text/plain", "text/calendar")),
         a_message(subject="Delivery failed?", body_text="My parcel delivery failed, can you help?"),
+        a_message(subject="Delivery failure", body_text="Your message could not be delivered to my colleague."),
         a_message(headers={"X-Auto-Response-Suppress": "All"}),  # only asks not to be auto-answered
         a_message(headers={"Auto-Submitted": "no"}),
         a_message(content_type="multipart/mixed", part_types=("multipart/mixed", "text/plain", "message/rfc822")),
     ], ids=["plain", "info-mailbox", "re-automatic-reply", "forwarded-bounce", "ooo-announcement",
-            "reply-to-newsletter", "calendar-invite", "delivery-words", "suppress-header", "auto-submitted-no",
+            "reply-to-newsletter", "calendar-invite", "delivery-words", "person-reports-failure", "suppress-header",
+            "auto-submitted-no",
             "attached-message"])
     def test_person_mail_has_no_machine_verdict(self, msg: MailMessage) -> None:
         assert classify(msg) == ()
