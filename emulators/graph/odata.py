@@ -118,24 +118,43 @@ def _split_top(value: str) -> list[str]:
     return [p for p in [*parts, current.strip()] if p]
 
 
-def parse_expand(value: str | None) -> tuple[list[int], bool]:
-    """Extended-property tags asked for, and whether attachments are expanded.
+@dataclass(frozen=True, slots=True)
+class Expand:
+    ext_tags: tuple[int, ...] = ()
+    attachments: bool = False
+    attachment_select: tuple[str, ...] | None = None  # from attachments($select=...)
+
+
+_NESTED_SELECT = re.compile(r"\$select=([^;)]*)", re.IGNORECASE)
+
+
+def parse_expand(value: str | None) -> Expand:
+    """What ``$expand`` asks for.
 
     Understands ``singleValueExtendedProperties($filter=id eq 'String 0x001A')`` (several ids may be
-    joined with ``or``) and ``attachments``.
+    joined with ``or``) and ``attachments`` with an optional nested ``($select=name,size)``.
     """
     tags: list[int] = []
-    attachments = False
+    attachments, attachment_select = False, None
     for item in _split_top(value or ""):
         name = item.split("(", 1)[0].strip().lower()
         if name == "attachments":
             attachments = True
+            nested = _NESTED_SELECT.search(item)
+            attachment_select = tuple(s.strip() for s in nested.group(1).split(",") if s.strip()) if nested else None
         elif name == "singlevalueextendedproperties":
             tags += [int(h, 16) for h in _EXT_TAG.findall(item)]
         else:
             raise bad_request(f"Could not find a property named '{name}' on type 'microsoft.graph.message'.",
                               code="RequestBroker--ParseUri")
-    return tags, attachments
+    return Expand(tuple(tags), attachments, attachment_select)
+
+
+def page_size(top: str | None, prefer_max: int | None, default: int, maximum: int) -> int:
+    """Items per page: ``$top`` and ``Prefer: odata.maxpagesize`` both cap it; neither means the default."""
+    if top is None:
+        return min(prefer_max or default, maximum)
+    return min(parse_int(top, "$top", default, maximum), prefer_max or maximum)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from inscriptis import get_text
 from emulators.graph.errors import bad_request
 from emulators.graph.ids import iso_z
 from emulators.graph.model import Attachment, Folder, Mailbox, Message, Recipient
+from emulators.graph.odata import Expand
 
 HEADERS_PROP = "internetMessageHeaders"
 EXT_PROPS = "singleValueExtendedProperties"
@@ -86,7 +87,7 @@ def message_json(m: Message, text_body: bool = False) -> dict[str, Any]:
 
 
 def render_message(m: Message, select: list[str] | None = None, text_body: bool = False,
-                   ext_tags: list[int] | None = None, expand_attachments: bool = False) -> dict[str, Any]:
+                   expand: Expand | None = None) -> dict[str, Any]:
     full = message_json(m, text_body)
     full[HEADERS_PROP] = [{"name": k, "value": v} for k, v in m.headers]
     if select is None:
@@ -100,15 +101,16 @@ def render_message(m: Message, select: list[str] | None = None, text_body: bool 
                               code="RequestBroker--ParseUri")
         keep = {"@odata.etag", "id"} | {by_lower[s.lower()] for s in select if s.lower() in by_lower}
         out = {k: v for k, v in full.items() if k in keep}
-    props = [{"id": KNOWN_TAGS[t], "value": _ext_value(m, t)} for t in ext_tags or [] if t in KNOWN_TAGS]
+    expand = expand or Expand()
+    props = [{"id": KNOWN_TAGS[t], "value": _ext_value(m, t)} for t in expand.ext_tags if t in KNOWN_TAGS]
     if props:
         out[EXT_PROPS] = props
-    if expand_attachments:
-        out["attachments"] = [render_attachment(a, m) for a in m.attachments]
+    if expand.attachments:
+        out["attachments"] = [render_attachment(a, m, expand.attachment_select) for a in m.attachments]
     return out
 
 
-def render_attachment(a: Attachment, m: Message, with_content: bool = True) -> dict[str, Any]:
+def render_attachment(a: Attachment, m: Message, select: tuple[str, ...] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "@odata.type": "#microsoft.graph.fileAttachment",
         "@odata.mediaContentType": a.content_type,
@@ -120,10 +122,12 @@ def render_attachment(a: Attachment, m: Message, with_content: bool = True) -> d
         "isInline": a.is_inline,
         "contentId": a.content_id,
         "contentLocation": None,
+        "contentBytes": base64.b64encode(a.content).decode("ascii"),
     }
-    if with_content:
-        out["contentBytes"] = base64.b64encode(a.content).decode("ascii")
-    return out
+    if select is None:
+        return out
+    keep = {"@odata.type", "id"} | {s.lower() for s in select}
+    return {k: v for k, v in out.items() if k.lower() in keep}
 
 
 def render_folder(f: Folder, mailbox: Mailbox) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from emulators.graph.delta import DeltaQuery, Round, check_generation, gone, start_round
 from emulators.graph.model import Mailbox
-from emulators.graph.odata import parse_expand, parse_filter, parse_int, parse_list, parse_prefer
+from emulators.graph.odata import page_size, parse_expand, parse_filter, parse_list, parse_prefer
 from emulators.graph.render import render_message
 from emulators.graph.web import graph_base, graph_json, query, state_of
 
@@ -26,8 +26,7 @@ def _item(mailbox: Mailbox, rnd: Round, message_id: str, removed: bool, text_bod
     message = mailbox.messages.get(message_id)
     if removed or message is None or message.folder_id != rnd.query.folder_id:
         return {**_TYPE, "id": message_id, "@removed": {"reason": "deleted"}}
-    tags, with_attachments = parse_expand(rnd.query.expand)
-    return {**_TYPE, **render_message(message, rnd.query.select, text_body, tags, with_attachments)}
+    return {**_TYPE, **render_message(message, rnd.query.select, text_body, parse_expand(rnd.query.expand))}
 
 
 def _start(request: Request, mailbox: Mailbox, folder_id: str, location: str) -> tuple[Round, int]:
@@ -38,8 +37,7 @@ def _start(request: Request, mailbox: Mailbox, folder_id: str, location: str) ->
             raise gone("syncStateInvalid", INVALID, location)
         check_generation(mailbox, page.round.generation, location)
         return page.round, page.start
-    size = prefer.max_page_size or parse_int(q.get("$top"), "$top", st.settings.default_page_size,
-                                             st.settings.max_page_size)
+    size = page_size(q.get("$top"), prefer.max_page_size, st.settings.default_page_size, st.settings.max_page_size)
     if q.get("$deltatoken"):
         token = st.deltas.tokens.get(q["$deltatoken"])
         if token is None or token.query.folder_id != folder_id:

@@ -16,7 +16,15 @@ from starlette.routing import Route
 from emulators.graph.errors import bad_request, not_found
 from emulators.graph.mime import build_eml
 from emulators.graph.model import Mailbox, Message
-from emulators.graph.odata import parse_expand, parse_filter, parse_int, parse_list, parse_orderby, parse_prefer
+from emulators.graph.odata import (
+    page_size,
+    parse_expand,
+    parse_filter,
+    parse_int,
+    parse_list,
+    parse_orderby,
+    parse_prefer,
+)
 from emulators.graph.render import render_attachment, render_folder, render_message, render_user
 from emulators.graph.web import graph_base, graph_json, query, read_json, state_of
 
@@ -56,8 +64,7 @@ async def get_folder(request: Request) -> Response:
 
 def render_for(request: Request, message: Message) -> tuple[dict[str, Any], str | None]:
     q, prefer = query(request), parse_prefer(request.headers)
-    tags, with_attachments = parse_expand(q.get("$expand"))
-    body = render_message(message, parse_list(q.get("$select")), prefer.text_body, tags, with_attachments)
+    body = render_message(message, parse_list(q.get("$select")), prefer.text_body, parse_expand(q.get("$expand")))
     return body, prefer.applied()
 
 
@@ -107,12 +114,11 @@ async def list_messages(request: Request) -> Response:
     key, descending = parse_orderby(q.get("$orderby"))
     items.sort(key=key, reverse=descending)
     prefer = parse_prefer(request.headers)
-    size = prefer.max_page_size or parse_int(q.get("$top"), "$top", st.settings.default_page_size,
-                                             st.settings.max_page_size)
+    size = page_size(q.get("$top"), prefer.max_page_size, st.settings.default_page_size, st.settings.max_page_size)
     skip = parse_int(q.get("$skip"), "$skip", 0, 10**9)
-    tags, with_attachments = parse_expand(q.get("$expand"))
+    expand = parse_expand(q.get("$expand"))
     select = parse_list(q.get("$select"))
-    page = [render_message(m, select, prefer.text_body, tags, with_attachments) for m in items[skip:skip + size]]
+    page = [render_message(m, select, prefer.text_body, expand) for m in items[skip:skip + size]]
     scope = f"mailFolders('{folder_ref}')/messages" if folder_ref else "messages"
     out: dict[str, Any] = {"@odata.context": f"{graph_base(request)}/$metadata#users('{mailbox.id}')/{scope}"}
     if q.get("$count", "").lower() == "true":

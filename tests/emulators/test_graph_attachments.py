@@ -70,6 +70,18 @@ class TestAttachments:
         single = emu.api.get(f"/users/{user}/messages/{mid}/attachments/{pdf.id}/$value")
         assert single.content == PDF
 
+    def test_expanded_attachments_honour_a_nested_select(self, emu: Emulator) -> None:
+        emu.mailbox()
+        mid = emu.deliver("alice@contoso.com", RELATED)["id"]
+        expand = ("singleValueExtendedProperties($filter=id eq 'String 0x001A'),"
+                  "attachments($select=id,name,contentType,size,isInline)")
+        message = emu.api.get(f"/users/alice@contoso.com/messages/{mid}",
+                              params={"$select": "subject,hasAttachments", "$expand": expand}).json()
+        assert message["singleValueExtendedProperties"] == [{"id": "String 0x1a", "value": "IPM.Note"}]
+        assert sorted((a["name"], a["size"], a["isInline"]) for a in message["attachments"]) == [
+            ("ATT00001.png", len(PNG), True), ("report.pdf", len(PDF), False)]
+        assert all("contentBytes" not in a for a in message["attachments"])
+
     def test_has_attachments_ignores_inline_ones(self, emu: Emulator) -> None:
         emu.mailbox()
         inline = {"name": "logo.png", "contentType": "image/png", "isInline": True, "contentId": "logo",
