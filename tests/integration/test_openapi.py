@@ -1,0 +1,158 @@
+"""The OpenAPI document matches the admin routes registered in function_app, and real answers match it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+import function_app
+from devhost.stack import Stack
+from shared.web.openapi import openapi_document
+from tests.browser.support import AUTO_REPLY, MAILBOX, admin_client, create_graph_mailbox, full_stack, seed
+
+pytestmark = pytest.mark.integration
+DOC = openapi_document()
+METHODS = {"get", "put", "patch", "post", "delete"}
+
+
+def admin_routes() -> set[tuple[str, str]]:
+    app = function_app.app
+    seen, app.functions_bindings = app.functions_bindings, {}  # get_functions() checks names once per process
+    try:
+        functions = app.get_functions()
+    finally:
+        app.functions_bindings = seen
+    routes = set()
+    for function in functions:
+        trigger = function.get_trigger()
+        if trigger.type == "httpTrigger" and trigger.route.startswith("admin/"):
+            routes |= {(trigger.route, str(m.value).upper()) for m in trigger.methods}
+    return routes
+
+
+def documented_routes() -> set[tuple[str, str]]:
+    return {(path.lstrip("/"), method.upper()) for path, item in DOC["paths"].items() for method in item
+            if method in METHODS}
+
+
+class TestDocument:
+    def test_every_admin_route_is_documented_and_nothing_else(self) -> None:
+        assert documented_routes() == admin_routes()
+
+    def test_is_a_valid_openapi_3_1_document(self) -> None:
+        validator = pytest.importorskip("openapi_spec_validator", reason="add openapi-spec-validator to dev deps")
+        assert DOC["openapi"].startswith("3.1")
+        validator.validate(DOC)
+
+    def test_operation_ids_are_unique(self) -> None:
+        ids = [op["operationId"] for item in DOC["paths"].values() for m, op in item.items() if m in METHODS]
+        assert len(ids) == len(set(ids))
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    with full_stack(tmp_path_factory.mktemp("openapi-stack")) as started:
+        seed(started)
+        yield started
+
+
+@pytest.fixture(scope="module")
+def admin(stack: Stack) -> Iterator[httpx.Client]:
+    with admin_client(stack) as client:
+        yield client
+
+
+def check(response: httpx.Response, path: str, method: str) -> None:
+    """The status is documented for this operation and the body validates against its schema."""
+    jsonschema = pytest.importorskip("jsonschema", reason="add jsonschema to requirements-dev.txt")
+    responses = DOC["paths"][path][method]["responses"]
+    assert str(response.status_code) in responses, f"{method} {path}: {response.status_code} is not documented"
+    documented = responses[str(response.status_code)]
+    if "$ref" in documented:
+        documented = DOC["components"]["responses"][documented["$ref"].split("/")[-1]]
+    media = response.headers.get("content-type", "").split(";")[0]
+    if not response.content:
+        return
+    assert media in documented.get("content", {}), f"{method} {path}: {media} is not documented"
+    schema = documented["content"][media]["schema"]
+    if media.endswith("json"):
+        jsonschema.Draft202012Validator({"components": DOC["components"], **schema}).validate(response.json())
+
+
+class TestServed:
+    def test_is_served_anonymously(self, stack: Stack) -> None:
+        response = httpx.get(f"{stack.host_url}/api/admin/openapi.json", timeout=10)
+        assert response.status_code == 200
+        assert response.json() == DOC
+
+    def test_page_and_assets_are_served_anonymously_and_nothing_else(self, stack: Stack) -> None:
+        page = httpx.get(f"{stack.host_url}/api/admin/ui", timeout=10)
+        check(page, "/admin/ui", "get")
+        assert '<base href="/api/admin/ui/">' in page.text
+        assert "script-src 'self'" in page.headers["content-security-policy"]
+        script = httpx.get(f"{stack.host_url}/api/admin/ui/admin.js", timeout=10)
+        check(script, "/admin/ui/{name}", "get")
+        assert script.headers["content-type"].startswith("text/javascript")
+        for name in ("admin.html", "openapi.py", "..%2F..%2Ffunction_app.py"):
+            assert httpx.get(f"{stack.host_url}/api/admin/ui/{name}", timeout=10).status_code == 404
+
+
+class TestAnswersMatchTheDocument:
+    def test_the_log_holds_the_seeded_emails(self, admin: httpx.Client) -> None:
+        assert any(e["reason"] == "auto_reply" for e in admin.get("/decisions").json()["entries"])
+
+    @pytest.mark.parametrize(("path", "query"), [
+        ("/admin/options", {}), ("/admin/options/history", {}), ("/admin/mailboxes", {}), ("/admin/status", {}),
+        ("/admin/decisions", {}), ("/admin/decisions", {"outcome": "skipped", "limit": "5"}),
+        ("/admin/decisions", {"since": "yesterday"}), ("/admin/decisions", {"limit": "0"}),
+    ])
+    def test_reads(self, admin: httpx.Client, path: str, query: dict[str, str]) -> None:
+        check(admin.get(path.removeprefix("/admin"), params=query), path, "get")
+
+    def test_mailbox_item(self, admin: httpx.Client) -> None:
+        check(admin.get(f"/mailboxes/{MAILBOX}"), "/admin/mailboxes/{address}", "get")
+        check(admin.get("/mailboxes/nobody@example.org"), "/admin/mailboxes/{address}", "get")
+
+    def test_options_writes_and_their_failures(self, admin: httpx.Client) -> None:
+        current = admin.get("/options")
+        doc, etag = current.json()["options"], current.headers["etag"]
+        path = "/admin/options"
+        check(admin.put("/options", json=doc), path, "put")  # 428: no If-Match
+        check(admin.put("/options", json=doc, headers={"If-Match": '"v999"'}), path, "put")  # 412
+        bad = doc | {"interaction": doc["interaction"] | {"subject_template": "[Nope]"}}
+        invalid = admin.put("/options", json=bad, headers={"If-Match": etag})
+        check(invalid, path, "put")
+        assert invalid.json()["errors"][0]["field"] == "interaction.subject_template"
+        saved = admin.put("/options", json=doc, headers={"If-Match": etag})
+        check(saved, path, "put")
+        check(admin.patch("/options", json={"look_back_days": 31}, headers={"If-Match": saved.headers["etag"]}),
+              path, "patch")
+        check(admin.post("/options/preview", json=doc), "/admin/options/preview", "post")
+
+    def test_operations(self, admin: httpx.Client) -> None:
+        check(admin.post("/explain", content=AUTO_REPLY.read_bytes(), headers={"content-type": "message/rfc822"}),
+              "/admin/explain", "post")
+        check(admin.post("/explain", json={"eml": AUTO_REPLY.read_text(errors="replace")}), "/admin/explain", "post")
+        entry = admin.get("/decisions", params={"limit": "1"}).json()["entries"][0]
+        replay = {"emails": [{k: entry[k] for k in ("mailbox", "message_id", "folder")}]}
+        check(admin.post("/replay", json=replay), "/admin/replay", "post")
+        check(admin.post("/replay", json={"emails": []}), "/admin/replay", "post")
+        check(admin.post("/poison/replay"), "/admin/poison/replay", "post")
+        check(admin.post("/contact-cache/purge"), "/admin/contact-cache/purge", "post")
+
+    def test_mailbox_lifecycle(self, stack: Stack, admin: httpx.Client) -> None:
+        address = "shop@association.example"
+        create_graph_mailbox(stack, address)
+        item = "/admin/mailboxes/{address}"
+        check(admin.post("/mailboxes", json={"address": address, "import_days": 0}), "/admin/mailboxes", "post")
+        check(admin.post("/mailboxes", json={"address": "not-an-address"}), "/admin/mailboxes", "post")
+        check(admin.put(f"/mailboxes/{address}", json={"display_name": "Shop", "import_days": 0}), item, "put")
+        check(admin.delete(f"/mailboxes/{address}"), item, "delete")
+
+    def test_without_a_key(self, stack: Stack) -> None:
+        response = httpx.get(f"{stack.host_url}/api/admin/status", timeout=10)
+        assert response.status_code == 401
+        check(response, "/admin/status", "get")
+
