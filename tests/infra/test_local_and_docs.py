@@ -1,4 +1,4 @@
-"""local.settings.example.json and docs/deploy.md's settings table list the same settings as shared/config.py
+"""local.settings.example.json and the README's settings table list the same settings as shared/config.py
 and the Bicep, with the same descriptions and defaults, and the local example passes the app's validation."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from tests.infra.bicep import ROOT
 from tests.infra.rendering import CODE_SETTINGS, PLATFORM_SETTINGS, PREMIUM_SETTINGS, rendered
 
 LOCAL_EXAMPLE = ROOT / "local.settings.example.json"
-DEPLOY_GUIDE = ROOT / "docs" / "deploy.md"
+SETTINGS_DOC = ROOT / "README.md"  # the settings and host.json tables live in the README
 HOST_JSON = ROOT / "host.json"
 LOCAL_HOST_SETTINGS = {"FUNCTIONS_WORKER_RUNTIME"}  # read by Core Tools, not by the app
 
@@ -24,8 +24,8 @@ def local_example() -> dict[str, Any]:
 
 
 def table(heading: str) -> dict[str, list[str]]:
-    """Rows of the table under a '## <heading>' of the guide: first-column name -> the other cells."""
-    section = DEPLOY_GUIDE.read_text("utf-8").split(f"## {heading}", 1)[1].split("\n## ", 1)[0]
+    """Rows of the table under a '## <heading>' of the README: first-column name -> the other cells."""
+    section = SETTINGS_DOC.read_text("utf-8").split(f"## {heading}", 1)[1].split("\n## ", 1)[0]
     rows = {}
     for line in section.splitlines():
         match = re.match(r"^\| `([^`]+)` \|(.*)\|$", line)
