@@ -48,6 +48,7 @@ def build_services(settings: Settings) -> Services:
     from shared.adapters.credentials import graph_credential, storage_credential
     from shared.adapters.graph import SdkGraphClient, build_sdk_client
     from shared.adapters.imis import ImisCrmClient
+    from shared.adapters.pacing import MailboxPacer
     from shared.adapters.queues import StorageMessageQueue, queue_client
     from shared.adapters.tables import Tables, table_service
 
@@ -57,7 +58,8 @@ def build_services(settings: Settings) -> Services:
     imis_http = httpx.Client(base_url=settings.imis_base_url, timeout=httpx.Timeout(30.0, connect=10.0))
     return Services(
         settings=settings,
-        graph=SdkGraphClient(build_sdk_client(graph_credential(settings), settings.graph_base_url)),
+        graph=SdkGraphClient(build_sdk_client(graph_credential(settings), settings.graph_base_url),
+                             pacer=MailboxPacer(4, *settings.mailbox_budget)),
         crm=ImisCrmClient(imis_http, settings.imis_username, settings.imis_password),
         queue=StorageMessageQueue(queue_client(settings, settings.queue_name, storage_cred)),
         poison_queue=StorageMessageQueue(queue_client(settings, settings.poison_queue_name, storage_cred)),

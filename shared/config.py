@@ -8,6 +8,7 @@ Admin-changeable policy (filters, mapping, mailboxes) is *not* here: see ``share
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -54,6 +55,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GRAPH_CLIENT_CERTIFICATE_PATH", "PEM/PFX certificate path (GRAPH_AUTH_MODE=certificate).", ""),
     Setting("GRAPH_STATIC_TOKEN", "Fixed bearer token (GRAPH_AUTH_MODE=static_token; local emulator only).",
             "", secret=True),
+    Setting("GRAPH_MAILBOX_BUDGET", "Graph request budget per mailbox and worker instance, as requests/seconds "
+            "(Graph allows 10,000 per 600).", "9500/600"),
     Setting("MANAGED_IDENTITY_CLIENT_ID", "Client id of the user-assigned managed identity (Azure).", ""),
     Setting("GRAPH_CLIENT_STATE", "Secret sent with every subscription and checked on every notification "
             "(at least 16 characters); a Key Vault reference.", None, secret=True),
@@ -96,6 +99,7 @@ class Settings:
     graph_client_secret: str
     graph_certificate_path: str
     graph_static_token: str
+    graph_mailbox_budget: str
     managed_identity_client_id: str
     client_state: str
     webhook_base_url: str
@@ -107,6 +111,11 @@ class Settings:
     blob_container: str
     admin_require_principal: str
     admin_roles_claim: str
+
+    @property
+    def mailbox_budget(self) -> tuple[int, float]:
+        requests, seconds = self.graph_mailbox_budget.split("/")
+        return int(requests), float(seconds)
 
     queue_name = QUEUE_NAME
     poison_queue_name = POISON_QUEUE_NAME
@@ -140,6 +149,8 @@ class Settings:
         if len(raw["GRAPH_CLIENT_STATE"]) > 128:
             problems["GRAPH_CLIENT_STATE"] = "must be at most 128 characters (Graph's limit)"
         _check_timezone(raw, problems)
+        if not re.fullmatch(r"[1-9][0-9]*/[1-9][0-9]*", raw["GRAPH_MAILBOX_BUDGET"]):
+            problems["GRAPH_MAILBOX_BUDGET"] = "must be <requests>/<seconds>, e.g. 9500/600"
         if raw["ADMIN_REQUIRE_PRINCIPAL"].lower() not in ("true", "false"):
             problems["ADMIN_REQUIRE_PRINCIPAL"] = "must be true or false"
         if problems:

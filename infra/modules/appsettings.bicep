@@ -86,6 +86,7 @@ var appSettings = {
   GRAPH_TENANT_ID: graphTenantId
   GRAPH_CLIENT_ID: graphClientId
   GRAPH_CLIENT_SECRET: '@Microsoft.KeyVault(SecretUri=${graphClientSecretUri})'
+  GRAPH_MAILBOX_BUDGET: '9500/600'
   GRAPH_CLIENT_STATE: '@Microsoft.KeyVault(SecretUri=${graphClientStateUri})'
   WEBHOOK_BASE_URL: webhookBaseUrl
   IMIS_BASE_URL: imisBaseUrl
