@@ -43,6 +43,8 @@ SOURCES = {
     "webklex": Source("Webklex/php-imap", "5656386a3597dacf93f8887d2016ed3cea2adbb7", "MIT"),
     "enmime": Source("jhillyerd/enmime", "0d919cc223e9cb6c2d45d6c653e7a64156006351", "MIT"),
     "phpmime": Source("php-mime-mail-parser/php-mime-mail-parser", "059dcc38fbfb559b0644e9c26c65a759b21801bc", "MIT"),
+    "redmine": Source("redmine/redmine", "890812e49cc60e96c7c252b7dedbd881a4edba55", "GPL-2.0"),
+    "rt": Source("bestpractical/rt", "72106ba9935f3a2bab3d55572066cbfbbdc7f9ab", "GPL-2.0"),
     "stalwart": Source("stalwartlabs/mail-parser", "339a4306d3bd60bbfeae8f5de0e8f29c17d665a1", "Apache-2.0 OR MIT"),
 }
 
