@@ -40,9 +40,9 @@ def classify(msg: MailMessage) -> tuple[MachineVerdict, ...]:
     primary = _by_message_class(msg) or _by_report(msg) or _by_bounce_traits(msg) or _by_auto_reply(msg)
     primary = primary or _by_bulk(msg)
     verdicts = [primary] if primary else []
-    if is_no_reply(msg.author):
+    if msg.author is not None and is_no_reply(msg.author):
         verdicts.append(MachineVerdict(Reason.NO_REPLY_SENDER, f"The sender {msg.author.email} is a no-reply "
-                                       "address." if msg.author else ""))
+                                                               "address."))
     if not primary:
         other = _by_other_markers(msg)
         if other:
@@ -260,8 +260,8 @@ _AUTO_REPLY_SUBJECT = re.compile(
 
 
 def auto_submitted(msg: MailMessage) -> str:
-    value = (msg.header("Auto-Submitted") or "").split(";")[0].strip().lower()
-    return value
+    """The RFC 3834 keyword ("auto-replied", "auto-generated (failure)" -> "auto-generated"), "" if absent."""
+    return (msg.header("Auto-Submitted") or "").split(";")[0].split("(")[0].strip().lower()
 
 
 def null_return_path(msg: MailMessage) -> bool:
@@ -304,7 +304,7 @@ def subject_is_bounce(subject: str) -> bool:
 
 def subject_is_auto_reply(subject: str) -> bool:
     plain = _plain_subject(subject)
-    return not plain.startswith(REPLY_PREFIXES[4:]) and bool(_AUTO_REPLY_SUBJECT.search(plain))
+    return not plain.startswith(REPLY_PREFIXES) and bool(_AUTO_REPLY_SUBJECT.search(plain))
 
 
 def _body(msg: MailMessage) -> str:
