@@ -120,6 +120,9 @@ def _by_auto_reply(msg: MailMessage) -> MachineVerdict | None:
     if subject_is_auto_reply(msg.subject) and has_machine_marker(msg):
         return MachineVerdict(Reason.AUTO_REPLY, "It is an automatic reply (out-of-office subject sent by a "
                                                  "machine).")
+    if (submitted not in ("", "no") or null_return_path(msg)) and _OOF_BODY.search(_body(msg)[:600]):
+        return MachineVerdict(Reason.AUTO_REPLY, f"It is an automatic reply (out-of-office text, Auto-Submitted: "
+                                                 f"{submitted or 'absent'}, Return-Path {_return_path(msg)}).")
     return None
 
 
@@ -206,7 +209,7 @@ _BOUNCE_SUBJECT = re.compile(
     r"|could not be delivered|not (be )?delivered|delivery has failed|failed delivery|delivery (delayed|warning)"
     r"|delivery status|delayed mail|warning: could not send|mail system error|delivery final"
     r"|message (delayed|not sent|failure)|mail error|failed mail|mail failed|failure delivery|not delivered"
-    r"|rejected|unzustellbar|non remis|no entregado|non recapitato|niet bezorgd|配信|送信失敗|エラー", re.I)
+    r"|unzustellbar|non remis|no entregado|non recapitato|niet bezorgd|配信|送信失敗|エラー", re.I)
 # Sentences that MTAs write into their failure notices and people never write themselves.
 _MTA_BODY = re.compile(
     r"this is the qmail-send program|this is the (postfix program|mail system) at|i.m afraid i wasn.t able to deliver"
@@ -234,8 +237,15 @@ _BOUNCE_BODY = re.compile(
 _AUTO_REPLY_PREFIX = re.compile(
     r"(auto(matic)?[ -]?(reply|response|answer)|autoreply|autoresponse|out of office auto ?reply"
     r"|automatische antwort|abwesenheitsnotiz|réponse automatique|respuesta automática|risposta automatica"
-    r"|automatisch antwoord|resposta automática|automatyczna odpowiedź|automaattinen vastaus|autosvar|自動応答)"
-    r"\s*:", re.I)
+    r"|automatisch antwoord|resposta automática|automatyczna odpowiedź|automaattinen vastaus|autosvar|自動応答"
+    r"|automatiskt? svar|automatická odpověď|automatikus válasz|автоматический ответ|otomatik yanıt"
+    r"|αυτόματη απάντηση|自动答复|自動回覆|자동 회신)\s*:", re.I)
+# Opening lines of out-of-office texts; only used together with a machine marker.
+_OOF_BODY = re.compile(
+    r"out of (the )?office|on (annual |parental |sick )?leave|away from (my desk|the office|my e-?mail)"
+    r"|limited access to (my )?e-?mail|(will|shall) (respond|reply|get back to you|answer).{0,40}(return|back)"
+    r"|currently (away|unavailable|travelling|traveling|on vacation)|abwesend|absent du bureau|fuera de la oficina",
+    re.I)
 _LIST_ENVELOPE = re.compile(r"^owner-|-owner$|-bounces?(\+.*)?$|-return-")
 # Footer lines of newsletters and marketing (two distinct ones needed; a person may write one of them).
 _BULK_FOOTER = re.compile(

@@ -79,6 +79,19 @@ class TestStandards:
                         report_type="delivery-status")
         assert reasons(msg) == [Reason.BOUNCE]
 
+    @pytest.mark.parametrize("subject", ["Automatiskt svar: Faktura", "Автоматический ответ: Счет", "自动答复: 发票",
+                                         "Réponse automatique : Facture", "Automatic reply: Invoice"])
+    def test_localised_outlook_prefixes(self, subject: str) -> None:
+        assert reasons(a_message(subject=subject)) == [Reason.AUTO_REPLY]
+
+    def test_out_of_office_text_from_a_machine(self) -> None:
+        msg = a_message(subject="Invoice", headers={"Auto-Submitted": "auto-generated"},
+                        body_text="Thank you. I am out of the office until Monday.")
+        assert reasons(msg) == [Reason.AUTO_REPLY]
+
+    def test_out_of_office_text_from_a_person(self) -> None:
+        assert classify(a_message(subject="Invoice", body_text="I was out of the office, sorry for the delay.")) == ()
+
     def test_vacation_reply_with_precedence_bulk_is_an_auto_reply(self) -> None:
         msg = a_message(subject="Out of Office: Re: invoice", headers={"Precedence": "bulk"})
         assert reasons(msg)[0] == Reason.AUTO_REPLY
