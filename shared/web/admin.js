@@ -8,13 +8,23 @@ import { initOptions, loadOptions } from "./options.js";
 import { loadSchema } from "./schema.js";
 import { initStatus, loadStatus } from "./status.js";
 
+const schemaLoaded = loadSchema(); // forms use its enums and titles; the API works without it
+
+let loading = Promise.resolve();
+
+// One load at a time, so answers to an older key can never land after those to the new one.
 function loadAll() {
-  return Promise.all([loadOptions(), loadStatus(), loadMailboxes()]);
+  const load = async () => {
+    await schemaLoaded;
+    await Promise.all([loadOptions(), loadStatus(), loadMailboxes()]);
+  };
+  loading = loading.then(load, load);
+  return loading;
 }
 
 function initKey() {
   const input = byId("key-input");
-  input.value = getKey();
+  if (!input.value) input.value = getKey(); // keep what was typed before this script ran
   byId("key-form").addEventListener("submit", (event) => {
     event.preventDefault();
     setKey(input.value.trim());
@@ -28,16 +38,16 @@ function initKey() {
   });
 }
 
-async function main() {
-  await loadSchema();
+function main() {
+  // Handlers first, synchronously: nothing the admin does can reach an unwired form.
   initKey();
   initOptions();
   initStatus();
-  initDecisions();
+  initDecisions(schemaLoaded);
   initMailboxes();
   initExplain();
-  await loadAll();
-  document.body.dataset.ready = "yes"; // for the browser tests: every section has had its first answer
+  document.body.dataset.ready = "yes";
+  loadAll();
 }
 
 main();

@@ -53,9 +53,11 @@ async function search(event) {
   }
 }
 
-export function initDecisions() {
+export function initDecisions(schemaLoaded) {
   const form = byId("log-form");
-  form.outcome.append(...enumOf("Outcome").map((o) => el("option", { value: o, text: o })));
-  form.reason.append(...enumOf("Reason").map((r) => el("option", { value: r, text: r, title: reasonText(r) })));
   form.addEventListener("submit", search);
+  schemaLoaded.then(() => {
+    form.outcome.append(...enumOf("Outcome").map((o) => el("option", { value: o, text: o })));
+    form.reason.append(...enumOf("Reason").map((r) => el("option", { value: r, text: r, title: reasonText(r) })));
+  });
 }

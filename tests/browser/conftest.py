@@ -51,6 +51,7 @@ def page(browser: Any, stack: Stack) -> Iterator[Any]:
     errors: list[str] = []
     opened.on("pageerror", lambda exc: errors.append(str(exc)))
     opened.goto(f"{stack.host_url}/api/admin/ui")
+    opened.wait_for_selector("body[data-ready=yes]")
     yield opened
     context.close()
     assert not errors, f"script errors on the page: {errors}"

@@ -90,6 +90,20 @@ class TestValidChange:
         expect(page.get_by_label("Look Back Days")).to_have_value("7")
 
 
+class TestPreview:
+    def test_shows_which_logged_emails_the_proposed_options_would_decide_differently(
+            self, page: Any, stack: Stack) -> None:
+        before = stored(stack)
+        use_key(page, stack)
+        page.get_by_label("Skip Auto Replies").uncheck()
+        page.get_by_role("button", name="Preview against recent mail").click()
+        row = page.locator("#options-preview-result tbody tr", has_text="auto_reply").first  # replays log it again
+        expect(row.locator("td").nth(1)).to_contain_text("skip: auto_reply")
+        expect(row.locator("td").nth(2)).not_to_contain_text("auto_reply")
+        expect(page.locator("#options-preview-result")).to_contain_text("recent emails would change")
+        assert stored(stack) == before
+
+
 class TestKey:
     def test_without_a_key_the_page_says_how_to_get_in(self, page: Any) -> None:
         expect(page.locator("#options-message")).to_contain_text("paste a function key")
