@@ -80,7 +80,8 @@ export class OptionsForm {
     const id = domId(path);
     const node = input(kind, path, value, schema);
     const error = el("p", { id: `${id}-error`, class: "field-error", role: "alert" });
-    const hint = schema.description ? el("p", { id: `${id}-hint`, class: "hint", text: schema.description }) : null;
+    const help = [schema.description, kind === "lines" && "One per line."].filter(Boolean).join(" ");
+    const hint = help ? el("p", { id: `${id}-hint`, class: "hint", text: help }) : null;
     const described = [hint && `${id}-hint`, `${id}-error`].filter(Boolean).join(" ");
     node.setAttribute(kind === "choices" ? "aria-labelledby" : "aria-describedby",
       kind === "choices" ? `${id}-label` : described);

@@ -59,10 +59,14 @@ def page(browser: Any, stack: Stack) -> Iterator[Any]:
 
 @pytest.fixture
 def screenshot(request: pytest.FixtureRequest) -> Any:
-    def take(page: Any, name: str = "") -> Path:
+    def take(page: Any, section: str = "") -> Path:
+        """The whole page, or only the element with id ``section``."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"{request.node.name}{'-' + name if name else ''}.png"
-        page.screenshot(path=str(path), full_page=True)
+        path = SCREENSHOTS / f"{request.node.name}{'-' + section if section else ''}.png"
+        if section:
+            page.locator(f"#{section}").screenshot(path=str(path))
+        else:
+            page.screenshot(path=str(path), full_page=True)
         return path
     return take
 

@@ -43,7 +43,7 @@ class TestDecisionLog:
         rows = page.locator("#log-results tbody tr")
         expect(rows).to_have_count(1)
         expect(rows.first).to_contain_text("skipped")
-        screenshot(page)
+        screenshot(page, "log")
         rows.first.get_by_role("button", name="Replay").click()
         expect(page.locator("#log-message")).to_contain_text("Queued again")
 
@@ -68,7 +68,7 @@ class TestExplain:
         result = page.locator("#explain-result")
         expect(result.locator(".reason")).to_contain_text("auto_reply: An automatic reply")
         expect(result).to_contain_text("skip")
-        screenshot(page)
+        screenshot(page, "explain")
 
     def test_chosen_person_mail_would_be_captured(self, page: Any, stack: Stack) -> None:
         use_key(page, stack)

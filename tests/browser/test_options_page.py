@@ -35,6 +35,7 @@ class TestInvalidChange:
         expect(template).to_have_attribute("aria-invalid", "true")
         expect(page.locator("#options-message")).to_contain_text("Not saved: 1 problem")
         screenshot(page)
+        screenshot(page, "options")
         assert stored(stack) == before
 
     def test_problem_in_the_advanced_json_is_shown_next_to_it_with_its_path(self, page: Any, stack: Stack) -> None:
