@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Make sure Debian's Chromium is at /usr/bin/chromium for the browser tests (tests/browser/).
 # Idempotent and non-interactive: does nothing when Chromium is already there; installs it with apt-get when
-# running as root (CI runs as root, with CI=true and no stdin). Playwright's own browser download cannot work
+# running as root (CI runs as root, with CI=true and no stdin), with one font so screenshots show text. Playwright's own browser download cannot work
 # without general network access, so the tests drive this system Chromium instead.
 set -euo pipefail
 
@@ -16,5 +16,5 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq </dev/null
-apt-get install -y -qq --no-install-recommends chromium </dev/null >/dev/null
+apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core </dev/null >/dev/null
 "$CHROMIUM" --version
