@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Make sure Debian's Chromium is at /usr/bin/chromium for the browser tests (tests/browser/).
-# Idempotent and non-interactive: does nothing when Chromium is already there; installs it with apt-get when
-# running as root (CI runs as root, with CI=true and no stdin), with one font so screenshots show text. Playwright's own browser download cannot work
-# without general network access, so the tests drive this system Chromium instead.
+# Idempotent and non-interactive: does nothing when Chromium is already there; installs it (and one font, so
+# screenshots show text) with apt-get when running as root, as CI does (CI=true, no stdin). Playwright's own
+# browser download cannot work without general network access, so the tests drive this system Chromium.
 set -euo pipefail
 
 CHROMIUM=/usr/bin/chromium
