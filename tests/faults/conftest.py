@@ -1,0 +1,46 @@
+"""The fault suite's stack and its one run: the whole timeline executes once per session, the tests judge it.
+
+``FAULT_SUITE_SIZE`` (default 500) sets how many emails are injected; ``make soak`` runs it with 5,000.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from devhost.driver import StackDriver
+from devhost.stack import Stack
+from tests.faults.observe import Observer
+from tests.faults.timeline import Run, Timeline
+from tests.integration.conftest import HOST_JSON, stack_env
+
+SIZE = int(os.environ.get("FAULT_SUITE_SIZE", "500"))
+
+
+@dataclass
+class Result:
+    run: Run
+    outcomes: dict[tuple[str, str], dict[str, Any]]
+    records: dict[str, Any]
+    notifications: list[dict[str, Any]]
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Result]:
+    with Stack(tmp_path_factory.mktemp("faults"), host_json=HOST_JSON, extra_env=stack_env()) as stack:
+        driver = StackDriver(stack, timeout=60)
+        observer = Observer(stack, driver)
+        try:
+            run = Timeline(stack, driver, observer, SIZE).execute()
+            log = driver.graph.get("/notifications").json()["log"]
+            outcome = Result(run, observer.final_outcomes(), observer.records(), log)
+            print(json.dumps({"emails": len(run.specs), "copies": len(run.copies), "seconds": run.seconds,
+                              "evidence": run.evidence}, indent=1, default=str))
+            yield outcome
+        finally:
+            driver.close()
