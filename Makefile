@@ -31,6 +31,7 @@ infra:
 # Whole suite: lint, type-check, Bicep checks, unit and integration (fixtures start and stop Azurite and the
 # emulators).
 test: venv node lint infra
+	bash scripts/install_browser.sh
 	$(PY) -m pytest
 
 unit: venv

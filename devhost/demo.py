@@ -33,10 +33,10 @@ def deliver(driver: StackDriver, path: Path, mailbox: str, folder: str) -> str:
 
 
 def observed(driver: StackDriver, mailbox: str, message_id: str) -> dict[str, Any]:
-    entries = [e for e in driver.decisions(mailbox=mailbox) if e["message_id"] == message_id]
-    message = max((e for e in entries if not e.get("contact_id")), key=lambda e: e["at"])
-    records = [e for e in entries if e.get("record_kind") and e["at"] >= message["at"].split(".")[0][:19]]
-    contacts = sorted({e["contact_id"] for e in records if e["outcome"] in ("captured", "duplicate")})
+    message = driver.message_outcomes()[(mailbox, message_id)]
+    records = [e for e in driver.decisions(mailbox=mailbox) if e["message_id"] == message_id
+               and e.get("record_kind") and e["outcome"] == message["outcome"]]
+    contacts = sorted({e["contact_id"] for e in records})
     return {"outcome": message["outcome"], "reason": message.get("reason") or None, "contacts": contacts,
             "record_ids": message.get("record_ids") or [], "detail": message.get("detail", "")}
 

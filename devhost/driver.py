@@ -14,7 +14,7 @@ from devhost.stack import Stack
 
 
 class StackDriver:
-    def __init__(self, stack: Stack, timeout: float = 30.0) -> None:
+    def __init__(self, stack: Stack, timeout: float = 90.0) -> None:
         self.stack = stack
         self.api = httpx.Client(base_url=stack.host_url + "/api", timeout=timeout,
                                 headers={"x-functions-key": stack.function_key})
@@ -63,12 +63,14 @@ class StackDriver:
         return list(answer.json()["entries"])
 
     def message_outcomes(self) -> dict[tuple[str, str], dict[str, Any]]:
-        """Latest message-level decision per (mailbox, graph message id)."""
-        latest: dict[tuple[str, str], dict[str, Any]] = {}
+        """The message-level decision per (mailbox, graph message id): the capture if one happened (the same
+        id may also come through the delta backstop and be logged again as a duplicate), else the latest."""
+        chosen: dict[tuple[str, str], dict[str, Any]] = {}
         for entry in sorted(self.decisions(), key=lambda e: e["at"]):
-            if not entry.get("contact_id"):
-                latest[(entry["mailbox"], entry["message_id"])] = entry
-        return latest
+            key = (entry["mailbox"], entry["message_id"])
+            if not entry.get("contact_id") and chosen.get(key, {}).get("outcome") != "captured":
+                chosen[key] = entry
+        return chosen
 
     def crm_records(self) -> dict[str, Any]:
         answer = self.imis.get("/records")

@@ -13,13 +13,17 @@ from shared.services.subscriptions import renew_subscriptions
 
 bp_timers = func.Blueprint()
 logger = logging.getLogger(__name__)
+_started = {"renewal": False}
 
 
 @bp_timers.function_name("SubscriptionRenewal")
 @bp_timers.timer_trigger(arg_name="timer", schedule="0 */30 * * * *", run_on_startup=True)
 def subscription_renewal(timer: func.TimerRequest) -> None:
-    # run_on_startup: a subscription that expired while the app was stopped is recreated at once.
-    logger.info("subscription renewal: %s", renew_subscriptions(get_services()))
+    # The first run after a start renews every subscription: one that expired or was removed while the app was
+    # stopped answers 404 and is recreated at once, with a delta catch-up for the gap.
+    first_run = not _started["renewal"]
+    _started["renewal"] = True
+    logger.info("subscription renewal: %s", renew_subscriptions(get_services(), force=first_run))
 
 
 @bp_timers.function_name("DeltaBackstop")

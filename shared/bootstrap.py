@@ -32,6 +32,7 @@ def max_dequeue_count(host_json: Path = Path(__file__).resolve().parent.parent /
 def build_services(settings: Settings) -> Services:
     import httpx
 
+    from shared.adapters.blobs import AzureBlobStore, blob_service
     from shared.adapters.capture_store import (
         TableCaptureLedger,
         TableContactCache,
@@ -73,6 +74,7 @@ def build_services(settings: Settings) -> Services:
         threads=TableThreadIndex(tables.threads),
         counters=counters,
         max_dequeue_count=max_dequeue_count(),
+        blobs=AzureBlobStore(blob_service(settings, storage_cred), settings.blob_container),
     )
 
 

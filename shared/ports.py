@@ -19,6 +19,12 @@ class DeltaPage:
     removed_ids: tuple[str, ...]
     next_link: str | None  # more pages follow
     delta_link: str | None  # last page: store this for the next round
+    received: tuple[datetime | None, ...] = ()  # receivedDateTime of each message id, when Graph gave it
+
+    def received_since(self, since: datetime) -> tuple[str, ...]:
+        """Ids received at or after ``since`` (an id without a date is kept: better twice than never)."""
+        dates = self.received or (None,) * len(self.message_ids)
+        return tuple(i for i, at in zip(self.message_ids, dates, strict=True) if at is None or at >= since)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,12 +57,21 @@ class GraphClient(Protocol):
                             page_size: int) -> tuple[tuple[str, ...], str | None]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class CrmFile:
+    """A file to attach to a CRM record: an email attachment or the .eml copy."""
+
+    name: str
+    content_type: str
+    data: bytes
+
+
 class CrmClient(Protocol):
     def find_contacts(self, email: str) -> tuple[ContactRef, ...]: ...
     def find_organisations_by_domain(self, domain: str) -> tuple[ContactRef, ...]: ...
     def create_contact(self, email: str, name: str) -> ContactRef: ...
     def find_record(self, record: CrmRecord) -> str | None: ...
-    def write_record(self, record: CrmRecord, eml: bytes | None) -> str: ...
+    def write_record(self, record: CrmRecord, files: list[CrmFile]) -> str: ...
     def profile_url(self, contact_id: str, template: str) -> str: ...
 
 

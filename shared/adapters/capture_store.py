@@ -59,13 +59,16 @@ class TableDecisionLog:
         self._table = table
 
     def write(self, entries: list[dict[str, Any]]) -> None:
+        """One message's entries share the mailbox partition: one batch request instead of one per entry."""
+        rows = []
         for entry in entries:
             at: datetime = entry["at"]
             inverted = 10**13 - int(at.timestamp() * 1000)
             row = {"PartitionKey": safe_key(entry["mailbox"]),
                    "RowKey": f"{inverted:013d}-{entry['key'][:16]}-{safe_key(entry.get('contact_id') or '-')}"}
             row.update({_camel(k): (dumps(v) if isinstance(v, dict | list) else v) for k, v in entry.items()})
-            self._table.upsert(row)
+            rows.append(row)
+        self._table.upsert_many(rows)
 
     def search(self, *, mailbox: str | None = None, internet_message_id: str | None = None,
                contact_id: str | None = None, outcome: str | None = None, reason: str | None = None,

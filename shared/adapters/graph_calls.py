@@ -7,16 +7,12 @@ from typing import Any
 
 from kiota_abstractions.base_request_configuration import RequestConfiguration
 
+from shared.adapters.graph_message import GRAPH_EXPAND, GRAPH_SELECT
 from shared.ports import DeltaPage, FetchSpec, GraphSubscription
 
-# Only the fields the pipeline uses (one request per email; internetMessageHeaders only when selected).
-MESSAGE_FIELDS = [
-    "id", "internetMessageId", "conversationId", "subject", "body", "from", "sender", "toRecipients",
-    "ccRecipients", "bccRecipients", "replyTo", "sentDateTime", "receivedDateTime", "isDraft",
-    "parentFolderId", "hasAttachments", "internetMessageHeaders", "isReadReceiptRequested",
-]
-# PidTagMessageClass as a single-value extended property: tells NDRs, read receipts and OOF apart.
-MESSAGE_CLASS_EXPAND = "singleValueExtendedProperties($filter=id eq 'String 0x001A')"
+# Only the fields the pipeline uses (one request per email; internetMessageHeaders only when selected), the
+# MAPI message class and the attachments' metadata: defined with the message model that reads them.
+MESSAGE_FIELDS = GRAPH_SELECT.split(",")
 
 
 def _config(params: Any = None, prefer: list[str] | None = None) -> RequestConfiguration:
@@ -41,13 +37,13 @@ class GraphCalls:
         from shared.adapters.graph import dumps_model
 
         params = MessageItemRequestBuilder.MessageItemRequestBuilderGetQueryParameters(
-            select=MESSAGE_FIELDS, expand=[MESSAGE_CLASS_EXPAND])
+            select=MESSAGE_FIELDS, expand=[GRAPH_EXPAND])
         prefer = ['IdType="ImmutableId"']
         if not spec.html_body:
             prefer.append('outlook.body-content-type="text"')
         message = await self._message(mailbox, message_id).get(request_configuration=_config(params, prefer))
         data = dumps_model(message)
-        if spec.with_attachments and data.get("hasAttachments"):
+        if spec.with_attachments and data.get("hasAttachments"):  # the files themselves: a second request
             data["attachments"] = await self.get_attachments(mailbox, message_id)
         return data
 
@@ -110,10 +106,15 @@ class GraphCalls:
             params = DeltaRequestBuilder.DeltaRequestBuilderGetQueryParameters(select=["id", "receivedDateTime"])
             page = await builder.get(request_configuration=_config(params, prefer))
         added: list[str] = []
+        received: list[datetime | None] = []
         removed: list[str] = []
         for item in page.value or []:
-            (removed if "@removed" in (item.additional_data or {}) else added).append(str(item.id))
-        return DeltaPage(tuple(added), tuple(removed), page.odata_next_link, page.odata_delta_link)
+            if "@removed" in (item.additional_data or {}):
+                removed.append(str(item.id))
+            else:
+                added.append(str(item.id))
+                received.append(item.received_date_time)
+        return DeltaPage(tuple(added), tuple(removed), page.odata_next_link, page.odata_delta_link, tuple(received))
 
     async def list_since(self, mailbox: str, folder: str, since: datetime, link: str | None,
                          page_size: int) -> tuple[tuple[str, ...], str | None]:

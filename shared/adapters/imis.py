@@ -17,6 +17,7 @@ import httpx
 
 from shared.adapters.imis_wire import (
     activity_body,
+    attachment_body,
     contact_from_party,
     interaction_body,
     person_body,
@@ -26,6 +27,7 @@ from shared.adapters.imis_wire import (
 from shared.domain.errors import CrmRejected, CrmUnavailable
 from shared.domain.mapping import CrmRecord
 from shared.domain.matching import ContactRef
+from shared.ports import CrmFile
 
 TRANSIENT = {408, 429, 500, 502, 503, 504}
 PAGE = 100
@@ -99,12 +101,16 @@ class ImisCrmClient:
         values = page.get("Items", {}).get("$values", [])
         return record_id(values[0]) if values else None
 
-    def write_record(self, record: CrmRecord, eml: bytes | None = None) -> str:
+    def write_record(self, record: CrmRecord, files: list[CrmFile]) -> str:
         if record.kind == "activity":
             created = self._send("POST", "/api/Activity", json=activity_body(record)).json()
         else:
             created = self._send("POST", "/api/CommunicationLogRecipient", json=interaction_body(record)).json()
-        return record_id(created)
+        new_id = record_id(created)
+        parent = "Activity" if record.kind == "activity" else "CommunicationLogRecipient"
+        for file in files:  # UNCONFIRMED endpoint on a live iMIS (crm-apis.md §3.5): see emulators/imis
+            self._send("POST", "/api/Attachment", json=attachment_body(parent, new_id, file))
+        return new_id
 
     def profile_url(self, contact_id: str, template: str) -> str:
         return template.replace("{contact_id}", quote(contact_id)) if template else ""

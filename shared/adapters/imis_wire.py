@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import httpx
 
 from shared.domain.mapping import CrmRecord
 from shared.domain.matching import ContactRef
+from shared.ports import CrmFile
 
 GENERIC = "Asi.Soa.Core.DataContracts.GenericEntityData, Asi.Contracts"
 PROPERTY = "Asi.Soa.Core.DataContracts.GenericPropertyData, Asi.Contracts"
@@ -42,6 +44,15 @@ def interaction_body(record: CrmRecord) -> dict[str, Any]:
     return {"$type": GENERIC, "EntityTypeName": "CommunicationLogRecipient",
             "PrimaryParentEntityTypeName": "Party", "PrimaryParentIdentity": _parent(record.contact_id),
             "Properties": _properties(values)}
+
+
+def attachment_body(parent_type: str, parent_id: str, file: CrmFile) -> dict[str, Any]:
+    data = {"$type": "System.Byte[], mscorlib", "$value": base64.b64encode(file.data).decode()}
+    return {"$type": GENERIC, "EntityTypeName": "Attachment", "PrimaryParentEntityTypeName": parent_type,
+            "PrimaryParentIdentity": {"$type": IDENTITY, "EntityTypeName": parent_type,
+                                      "IdentityElements": {"$type": STRINGS, "$values": [parent_id]}},
+            "Properties": _properties([("FileName", file.name), ("ContentType", file.content_type),
+                                       ("Data", data)])}
 
 
 def person_body(email: str, name: str) -> dict[str, Any]:

@@ -64,6 +64,17 @@ class Table:
     def upsert(self, entity: Entity) -> str:
         return str(self.client.upsert_entity(_clean(entity), mode=UpdateMode.REPLACE).get("etag", ""))
 
+    def upsert_many(self, entities: list[Entity]) -> None:
+        """Upsert rows in transactions of up to 100 per partition (Table storage's batch rules)."""
+        by_partition: dict[str, list[Entity]] = {}
+        for entity in entities:
+            by_partition.setdefault(entity["PartitionKey"], []).append(_clean(entity))
+        for rows in by_partition.values():
+            unique = list({row["RowKey"]: row for row in rows}.values())  # a batch may touch a row once
+            for start in range(0, len(unique), 100):
+                operations = [("upsert", row, {"mode": UpdateMode.REPLACE}) for row in unique[start:start + 100]]
+                self.client.submit_transaction(operations)
+
     def merge(self, entity: Entity) -> str:
         return str(self.client.upsert_entity(_clean(entity), mode=UpdateMode.MERGE).get("etag", ""))
 

@@ -17,6 +17,7 @@ from shared.ports import FetchSpec
 from shared.services.contacts import match_contacts
 from shared.services.decision_log import DecisionRecorder
 from shared.services.deps import Services
+from shared.services.files import attachment_files
 from shared.services.records import write_records
 
 logger = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ class WorkItem:
     source: str = "webhook"
 
     @classmethod
-    def from_payload(cls, payload: dict[str, Any]) -> WorkItem:
+    def from_payload(cls, payload: dict[str, Any]) -> WorkItem:  # extra keys (deferrals…) are ignored
         return cls(str(payload["mailbox"]).lower(), str(payload["message_id"]),
                    str(payload.get("folder") or Folder.INBOX.value), str(payload.get("source") or "webhook"))
 
@@ -54,7 +55,7 @@ def process_message(item: WorkItem, deps: Services, *, owner: str, dequeue_count
 
 
 def _process(item: WorkItem, deps: Services, owner: str, recorder: DecisionRecorder) -> str:
-    mailbox = deps.mailboxes.get(item.mailbox)
+    mailbox = deps.mailbox(item.mailbox)
     if mailbox is None or not mailbox.enabled:
         return recorder.skip(Reason.MAILBOX_NOT_WATCHED, f"{item.mailbox} is not a watched mailbox.")
     stored = deps.current_options()
@@ -90,7 +91,8 @@ def _process(item: WorkItem, deps: Services, owner: str, recorder: DecisionRecor
         reason = first.reason if first else Reason.NO_CONTACT
         return recorder.skip(reason, first.detail if first else "No participant matched a CRM contact.")
     started = time.perf_counter()
-    written = write_records(msg, options, context, mailbox, match.targets, key, owner, deps, recorder)
+    files = attachment_files(data, options)
+    written = write_records(msg, options, context, mailbox, match.targets, key, owner, deps, recorder, files)
     recorder.timing("crm_ms", started)
     if written:
         deps.counters.incr("captured", today)

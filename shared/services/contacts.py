@@ -37,7 +37,10 @@ def match_contacts(msg: MailMessage, options: Options, context: MailboxContext, 
         if not contacts and create:
             contacts = _create(address.email, address.name, deps)
         matches.append(ParticipantMatch(address.email, contacts))
-    thread = deps.threads.contacts_for(thread_keys) if options.link_replies_to_thread else ()
+    # The thread is consulted only when someone is unmatched: then a reply (say, from a member's other address)
+    # still reaches the contacts of the thread's earlier captured email. Fully matched mail needs no look-up.
+    unmatched = any(len(m.contacts) != 1 for m in matches)
+    thread = deps.threads.contacts_for(thread_keys) if options.link_replies_to_thread and unmatched else ()
     return resolve_targets(matches, thread)
 
 

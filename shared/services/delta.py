@@ -8,7 +8,7 @@ messages received in a bounded window are queued, a fresh delta link is taken, a
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from shared.domain.errors import SyncStateExpired
 from shared.services.capture import WorkItem
@@ -17,17 +17,22 @@ from shared.services.deps import Services
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 100
 RESYNC_WINDOW = timedelta(days=7)
+CLOCK_SKEW = timedelta(minutes=5)  # Graph's receivedDateTime and our clock may disagree a little
 
 
 def request_catch_up(mailbox: str, folder: str, deps: Services, *, why: str) -> None:
-    deps.queue.send([{"kind": "catch_up", "mailbox": mailbox, "folder": folder, "why": why}])
+    since = (deps.clock.now() - CLOCK_SKEW).isoformat()
+    deps.queue.send([{"kind": "catch_up", "mailbox": mailbox, "folder": folder, "why": why, "since": since}])
 
 
-def initialise(mailbox: str, folder: str, deps: Services) -> str:
-    """Walk the folder once to get a delta link, without queuing what is already there."""
+def initialise(mailbox: str, folder: str, deps: Services, since: datetime | None = None) -> str:
+    """Walk the folder once to get a delta link. What is already there is not queued, except mail received
+    since ``since`` (the moment onboarding asked for this walk): a webhook miss in between is not lost."""
     link: str | None = None
     while True:
         page = deps.graph.delta_page(mailbox, folder, link, PAGE_SIZE)
+        if since is not None:
+            deps.queue.send(WorkItem(mailbox, i, folder, "delta").to_payload() for i in page.received_since(since))
         if page.delta_link:
             _, etag = deps.delta_tokens.get(mailbox, folder)
             deps.delta_tokens.put(mailbox, folder, page.delta_link, etag, note="initialised")
@@ -35,11 +40,11 @@ def initialise(mailbox: str, folder: str, deps: Services) -> str:
         link = page.next_link
 
 
-def run_delta(mailbox: str, folder: str, deps: Services) -> int:
+def run_delta(mailbox: str, folder: str, deps: Services, since: datetime | None = None) -> int:
     """Queue what changed since the stored link; returns how many message ids were queued."""
     link, etag = deps.delta_tokens.get(mailbox, folder)
     if link is None:
-        initialise(mailbox, folder, deps)
+        initialise(mailbox, folder, deps, since or deps.clock.now() - RESYNC_WINDOW)
         return 0
     queued = 0
     while True:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from shared.config import Settings
+from shared.domain.mailbox import Mailbox
 from shared.ports import Clock, CrmClient, GraphClient, StoredOptions
 
 if TYPE_CHECKING:  # the adapters pull in the Azure SDKs: keep them out of cold-start imports
@@ -45,6 +46,7 @@ class Services:
     max_dequeue_count: int = 5
     blobs: Any = None  # BlobStore for .eml copies
     _options_cache: tuple[float, StoredOptions] | None = None
+    _mailbox_cache: dict[str, tuple[float, Mailbox | None]] = field(default_factory=dict)
 
     def current_options(self, max_age_s: float = 15.0) -> StoredOptions:
         """Options change rarely; re-reading them for every email would double the table traffic."""
@@ -56,3 +58,12 @@ class Services:
 
     def forget_options(self) -> None:
         self._options_cache = None
+        self._mailbox_cache.clear()
+
+    def mailbox(self, address: str, max_age_s: float = 15.0) -> Mailbox | None:
+        """The watched mailbox's settings, cached briefly like the options (admin changes apply within 15 s)."""
+        hit = self._mailbox_cache.get(address)
+        if hit is None or hit[1] is None or time.monotonic() - hit[0] > max_age_s:
+            hit = (time.monotonic(), self.mailboxes.get(address))  # "not watched" is never cached
+            self._mailbox_cache[address] = hit
+        return hit[1]

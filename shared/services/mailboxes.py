@@ -5,21 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from shared.domain.mailbox import Mailbox
-from shared.services.delta import initialise
+from shared.services.delta import request_catch_up
 from shared.services.deps import Services
 from shared.services.history import start_import
 from shared.services.subscriptions import ensure_subscriptions, folders_for, unsubscribe
 
 
 def onboard_mailbox(mailbox: Mailbox, deps: Services) -> dict[str, Any]:
-    """Save, subscribe each watched folder (Graph validates our webhook first), take delta links, import."""
+    """Save, subscribe each watched folder (Graph validates our webhook first); the delta links and the
+    historical import are queued, so the admin call returns in seconds whatever the mailbox's size."""
     deps.graph.check_mailbox(mailbox.address)  # fails clearly if the app cannot read this mailbox
     deps.mailboxes.put(mailbox)
     created = ensure_subscriptions(mailbox, deps)
     folders = [f.value for f in folders_for(mailbox, deps)]
     for folder in folders:
         if deps.delta_tokens.get(mailbox.address, folder)[0] is None:
-            initialise(mailbox.address, folder, deps)
+            request_catch_up(mailbox.address, folder, deps, why="onboarding: take the first delta link")
     days = mailbox.import_days if mailbox.import_days is not None else deps.current_options().options.look_back_days
     progress = start_import(mailbox.address, days, folders, deps)
     return {"mailbox": mailbox.model_dump(mode="json"), "subscriptions": [s.id for s in created],

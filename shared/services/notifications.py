@@ -5,10 +5,16 @@ from __future__ import annotations
 import hmac
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from shared.domain.notifications import parse_change_notifications, parse_lifecycle_notifications
+from shared.domain.notifications import (
+    ChangeNotification,
+    LifecycleNotification,
+    parse_change_notifications,
+    parse_lifecycle_notifications,
+)
 from shared.ports import SubscriptionRecord
 from shared.services.capture import WorkItem
 from shared.services.deps import Services
@@ -56,32 +62,34 @@ def _trusted(record: SubscriptionRecord | None, client_state: str) -> bool:
     return hmac.compare_digest(expected.encode(), client_state.encode()) and record is not None
 
 
-def accept_notifications(body: Any, deps: Services) -> Accepted:
-    """Raises BadNotification for a malformed body (the trigger answers 400)."""
+def _accept(notes: list[Any], deps: Services, payload: Callable[[Any, SubscriptionRecord], dict[str, Any]]) -> Accepted:
     accepted = Accepted()
-    for note in parse_change_notifications(body):
+    for note in notes:
         record = LOOKUP.get(deps, note.subscription_id)
         if not _trusted(record, note.client_state):
             accepted.rejected += 1
             continue
         assert record is not None
-        _note_seen(note.subscription_id, deps)
-        item = WorkItem(record.mailbox, note.message_id, record.folder, "webhook")
-        accepted.payloads.append(item.to_payload() | {"subscription_id": note.subscription_id})
+        accepted.payloads.append(payload(note, record))
     if accepted.rejected:
         deps.counters.incr("webhook", "rejected", accepted.rejected)
         logger.warning("refused %s notification(s): unknown subscription or wrong clientState", accepted.rejected)
     return accepted
 
 
+def accept_notifications(body: Any, deps: Services) -> Accepted:
+    """Raises BadNotification for a malformed body (the trigger answers 400)."""
+
+    def payload(note: ChangeNotification, record: SubscriptionRecord) -> dict[str, Any]:
+        _note_seen(note.subscription_id, deps)
+        item = WorkItem(record.mailbox, note.message_id, record.folder, "webhook")
+        return item.to_payload() | {"subscription_id": note.subscription_id}
+
+    return _accept(parse_change_notifications(body), deps, payload)
+
+
 def accept_lifecycle(body: Any, deps: Services) -> Accepted:
-    accepted = Accepted()
-    for note in parse_lifecycle_notifications(body):
-        record = LOOKUP.get(deps, note.subscription_id)
-        if not _trusted(record, note.client_state):
-            accepted.rejected += 1
-            continue
-        accepted.payloads.append({"kind": "lifecycle", "event": note.event, "subscription_id": note.subscription_id})
-    if accepted.rejected:
-        deps.counters.incr("webhook", "rejected", accepted.rejected)
-    return accepted
+    def payload(note: LifecycleNotification, record: SubscriptionRecord) -> dict[str, Any]:
+        return {"kind": "lifecycle", "event": note.event, "subscription_id": note.subscription_id}
+
+    return _accept(parse_lifecycle_notifications(body), deps, payload)

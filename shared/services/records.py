@@ -17,9 +17,10 @@ from shared.domain.matching import ContactRef
 from shared.domain.model import MailMessage
 from shared.domain.options import Options
 from shared.domain.reasons import Outcome, Reason
-from shared.ports import Claim, ClaimState
+from shared.ports import Claim, ClaimState, CrmFile
 from shared.services.decision_log import DecisionRecorder
 from shared.services.deps import Services
+from shared.services.files import eml_file
 
 
 def _body(msg: MailMessage, kind: str, options: Options) -> str:
@@ -59,9 +60,9 @@ def _claim(ledger_key: str, contact_id: str, owner: str, deps: Services, patienc
 
 def write_records(msg: MailMessage, options: Options, context: MailboxContext, mailbox: Mailbox,
                   targets: tuple[ContactRef, ...], key: str, owner: str, deps: Services,
-                  recorder: DecisionRecorder) -> int:
+                  recorder: DecisionRecorder, files: list[CrmFile]) -> int:
     written = 0
-    eml = None
+    eml: list[CrmFile] = []
     for contact in targets:
         for record in build_records(msg, options, context, mailbox, contact, key, deps.settings.imis_timezone):
             ledger_key = f"{key}-{record.kind[0]}"
@@ -73,10 +74,10 @@ def write_records(msg: MailMessage, options: Options, context: MailboxContext, m
                 raise TransientError(f"another worker is writing this email for contact {contact.id}")
             record_id = deps.crm.find_record(record) if claim.state == ClaimState.RECOVER else None
             if record_id is None:
-                if options.save_as_eml and eml is None:
-                    eml = deps.graph.get_mime(context.address, msg.id)
+                if options.save_as_eml and not eml:  # fetched once, only when a record is written
+                    eml.append(eml_file(msg, key, context.address, deps))
                 try:
-                    record_id = deps.crm.write_record(record, eml)
+                    record_id = deps.crm.write_record(record, files + eml)
                 except TransientError:
                     deps.ledger.abandon(ledger_key, contact.id)
                     raise

@@ -34,7 +34,8 @@ class TestCapture:
         assert "bank transfer" in activity["NOTE"]
         assert activity["NOTE_2"].startswith("Inbound email. From: Alice Moreau")
         contact_entries = driver.decisions(mailbox=mailbox, contact_id=activity["PartyId"])
-        assert [e["outcome"] for e in contact_entries] == ["captured"]
+        outcomes = sorted(e["outcome"] for e in contact_entries)  # the webhook's copy and maybe the catch-up's
+        assert outcomes.count("captured") == 1 and set(outcomes) <= {"captured", "duplicate"}
         assert "NOTE" not in str(contact_entries)  # the log holds no body text
 
     def test_redelivery_of_the_same_email_is_a_duplicate(self, driver: StackDriver, mailbox: str) -> None:

@@ -21,13 +21,17 @@ class TestPoison:
             assert outcomes[key]["outcome"] == "failed"
             assert outcomes[key]["reason"] == "retries_exhausted"
             assert str(FAST_HOST["maxDequeueCount"]) in outcomes[key]["detail"]
-            driver.wait_until(lambda: driver.status()["queue"]["poison_depth"] == 1, 30, "the poison queue")
+            # the webhook's copy, and possibly the onboarding catch-up's copy of the same id, both end there
+            driver.wait_until(lambda: driver.status()["queue"]["poison_depth"] >= 1, 30, "the poison queue")
             reasons = driver.status()["queue"]["last_poison_reasons"]
             assert reasons[0]["message_id"] == delivered["id"]
+            parked = driver.status()["queue"]["poison_depth"]
         finally:
             driver.imis.delete("/faults")
         replayed = driver.admin("POST", "poison/replay")
         assert replayed.status_code == 202
-        assert replayed.json()["requeued"] == 1
+        assert replayed.json()["requeued"] == parked
         driver.wait_until(lambda: driver.message_outcomes()[key]["outcome"] == "captured", 60, "the replay")
         assert driver.status()["queue"]["poison_depth"] == 0
+        written = [a for a in driver.crm_records()["activities"] if a.get("UF_1") == outcomes[key]["key"]]
+        assert len(written) == 1  # replaying several copies still writes one record
