@@ -82,7 +82,7 @@ def _process(item: WorkItem, deps: Services, owner: str, recorder: DecisionRecor
     key = dedupe_key(msg, mailbox=item.mailbox if options.allow_duplicate_emails else None)
     recorder.key = key
     started = time.perf_counter()
-    match = match_contacts(msg, options, context, mailbox, deps, thread_keys(msg))
+    match = match_contacts(msg, options, context, mailbox, deps, thread_keys(msg), owner)
     recorder.timing("match_ms", started)
     for unmatched in match.unmatched:
         recorder.participant(unmatched.address, unmatched.reason, unmatched.detail)

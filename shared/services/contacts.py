@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from shared.domain.errors import CrmRejected
@@ -10,6 +11,7 @@ from shared.domain.mailbox import Mailbox
 from shared.domain.matching import ContactRef, MatchResult, ParticipantMatch, resolve_targets
 from shared.domain.model import MailMessage
 from shared.domain.options import Options
+from shared.ports import ClaimState
 from shared.services.deps import Services
 
 
@@ -27,7 +29,7 @@ def cached_contacts(email: str, options: Options, deps: Services) -> tuple[Conta
 
 
 def match_contacts(msg: MailMessage, options: Options, context: MailboxContext, mailbox: Mailbox, deps: Services,
-                   thread_keys: list[str]) -> MatchResult:
+                   thread_keys: list[str], owner: str) -> MatchResult:
     create = mailbox.create_contacts if mailbox.create_contacts is not None else options.create_contact_if_not_found
     matches = []
     for address in lookup_participants(msg, options, context):
@@ -35,7 +37,7 @@ def match_contacts(msg: MailMessage, options: Options, context: MailboxContext, 
         if not contacts and options.link_organisation_by_domain:
             contacts = _organisation(address.domain, deps)
         if not contacts and create:
-            contacts = _create(address.email, address.name, deps)
+            contacts = _create(address.email, address.name, deps, owner)
         matches.append(ParticipantMatch(address.email, contacts))
     # The thread is consulted only when someone is unmatched: then a reply (say, from a member's other address)
     # still reaches the contacts of the thread's earlier captured email. Fully matched mail needs no look-up.
@@ -49,10 +51,25 @@ def _organisation(domain: str, deps: Services) -> tuple[ContactRef, ...]:
     return found if len(found) == 1 else ()  # several organisations on one domain: do not guess
 
 
-def _create(email: str, name: str, deps: Services) -> tuple[ContactRef, ...]:
+def _create(email: str, name: str, deps: Services, owner: str) -> tuple[ContactRef, ...]:
+    """Create the contact once, however many workers meet the address at the same moment: the creation is
+    claimed in the ledger like a record write, and the others use the contact the winner created."""
+    from shared.services.records import claim_once
+
+    key = "contact-" + hashlib.sha256(email.encode()).hexdigest()[:32]
+    claim = claim_once(key, "contact", owner, deps)
+    if claim.state == ClaimState.DONE:
+        return (ContactRef(claim.record_id, name),)
+    if claim.state == ClaimState.RECOVER:  # a creation was interrupted: it may have happened
+        found = deps.crm.find_contacts(email)
+        if found:
+            deps.ledger.complete(key, "contact", found[0].id, "contact", deps.clock.now())
+            return found
     try:
         contact = deps.crm.create_contact(email, name)
     except CrmRejected:
+        deps.ledger.release(key, "contact")
         return ()
+    deps.ledger.complete(key, "contact", contact.id, "contact", deps.clock.now())
     deps.contact_cache.put(email, (contact,), deps.clock.now())
     return (contact,)

@@ -47,14 +47,16 @@ def build_records(msg: MailMessage, options: Options, context: MailboxContext, m
     return out
 
 
-def _claim(ledger_key: str, contact_id: str, owner: str, deps: Services, patience_s: float = 8.0) -> Claim:
+def claim_once(ledger_key: str, contact_id: str, owner: str, deps: Services, patience_s: float = 8.0) -> Claim:
     """Claim the row; while another invocation holds it (webhook and delta racing), wait a little for it to
-    finish rather than paying a whole queue visibility timeout."""
+    finish rather than paying a whole queue visibility timeout; still busy after that: retry later."""
     deadline = time.monotonic() + patience_s
     while True:
         claim = deps.ledger.claim(ledger_key, contact_id, owner, deps.clock.now())
-        if claim.state != ClaimState.BUSY or time.monotonic() > deadline:
+        if claim.state != ClaimState.BUSY:
             return claim
+        if time.monotonic() > deadline:
+            raise TransientError(f"another worker is writing {ledger_key} for {contact_id}")
         time.sleep(0.2)
 
 
@@ -66,12 +68,10 @@ def write_records(msg: MailMessage, options: Options, context: MailboxContext, m
     for contact in targets:
         for record in build_records(msg, options, context, mailbox, contact, key, deps.settings.imis_timezone):
             ledger_key = f"{key}-{record.kind[0]}"
-            claim = _claim(ledger_key, contact.id, owner, deps)
+            claim = claim_once(ledger_key, contact.id, owner, deps)
             if claim.state == ClaimState.DONE:
                 recorder.record(contact, record, Outcome.DUPLICATE, Reason.ALREADY_CAPTURED, claim.record_id)
                 continue
-            if claim.state == ClaimState.BUSY:
-                raise TransientError(f"another worker is writing this email for contact {contact.id}")
             record_id = deps.crm.find_record(record) if claim.state == ClaimState.RECOVER else None
             if record_id is None:
                 if options.save_as_eml and not eml:  # fetched once, only when a record is written
