@@ -52,11 +52,16 @@ def _queues(deps: Services) -> dict[str, Any]:
 
 
 def outcome_counts(deps: Services, since: datetime) -> dict[str, Any]:
-    entries = deps.decisions.search(since=since, limit=100_000)
-    messages = [e for e in entries if not e.get("contact_id")]
-    return {"messages": len(messages),
-            "by_outcome": dict(Counter(e["outcome"] for e in messages)),
-            "by_reason": dict(Counter(e["reason"] for e in entries if e.get("reason")))}
+    """One count per email and mailbox: an email seen twice (webhook and delta, a replay) counts once, as
+    captured if any pass captured it, else as its latest decision."""
+    final: dict[tuple[str, str], dict[str, Any]] = {}
+    for entry in sorted(deps.decisions.search(since=since, contact_id="", limit=100_000), key=lambda e: e["at"]):
+        key = (entry["mailbox"], entry["message_id"])
+        if final.get(key, {}).get("outcome") != "captured":
+            final[key] = entry
+    return {"messages": len(final),
+            "by_outcome": dict(Counter(e["outcome"] for e in final.values())),
+            "by_reason": dict(Counter(e["reason"] for e in final.values() if e.get("reason")))}
 
 
 def search_decisions(deps: Services, **filters: Any) -> list[dict[str, Any]]:

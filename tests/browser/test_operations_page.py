@@ -41,8 +41,9 @@ class TestDecisionLog:
         form.get_by_label("Reason").select_option("auto_reply")
         form.get_by_role("button", name="Search").click()
         rows = page.locator("#log-results tbody tr")
-        expect(rows).to_have_count(1)
         expect(rows.first).to_contain_text("skipped")
+        # the webhook's pass and, at onboarding, the first delta walk's pass may both be logged for one email
+        assert 1 <= rows.count() <= 2
         screenshot(page, "log")
         rows.first.get_by_role("button", name="Replay").click()
         expect(page.locator("#log-message")).to_contain_text("Queued again")
