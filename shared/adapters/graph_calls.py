@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,15 @@ class GraphCalls:
     def __init__(self, client: Any) -> None:
         self._c = client
 
+    async def _json(self, request_info: Any) -> dict[str, Any]:
+        """Send through the SDK's request adapter (auth, retry, telemetry middleware) and keep the wire JSON:
+        parsing into SDK models and serialising back costs more CPU than the rest of the pipeline."""
+        from msgraph.generated.models.o_data_errors.o_data_error import ODataError
+
+        raw = await self._c.request_adapter.send_primitive_async(request_info, "bytes", {"XXX": ODataError})
+        value = json.loads(raw or b"{}")
+        return value if isinstance(value, dict) else {}
+
     def _message(self, mailbox: str, message_id: str) -> Any:
         return self._c.users.by_user_id(mailbox).messages.by_message_id(message_id)
 
@@ -34,15 +44,13 @@ class GraphCalls:
             MessageItemRequestBuilder,
         )
 
-        from shared.adapters.graph import dumps_model
-
         params = MessageItemRequestBuilder.MessageItemRequestBuilderGetQueryParameters(
             select=MESSAGE_FIELDS, expand=[GRAPH_EXPAND])
         prefer = ['IdType="ImmutableId"']
         if not spec.html_body:
             prefer.append('outlook.body-content-type="text"')
-        message = await self._message(mailbox, message_id).get(request_configuration=_config(params, prefer))
-        data = dumps_model(message)
+        builder = self._message(mailbox, message_id)
+        data = await self._json(builder.to_get_request_information(_config(params, prefer)))
         if spec.with_attachments and data.get("hasAttachments"):  # the files themselves: a second request
             data["attachments"] = await self.get_attachments(mailbox, message_id)
         return data
@@ -101,20 +109,22 @@ class GraphCalls:
         builder = self._c.users.by_user_id(mailbox).mail_folders.by_mail_folder_id(folder).messages.delta
         prefer = [f"odata.maxpagesize={page_size}", 'IdType="ImmutableId"']
         if link:
-            page = await builder.with_url(link).get(request_configuration=_config(prefer=prefer))
+            request = builder.with_url(link).to_get_request_information(_config(prefer=prefer))
         else:
             params = DeltaRequestBuilder.DeltaRequestBuilderGetQueryParameters(select=["id", "receivedDateTime"])
-            page = await builder.get(request_configuration=_config(params, prefer))
+            request = builder.to_get_request_information(_config(params, prefer))
+        page = await self._json(request)
         added: list[str] = []
         received: list[datetime | None] = []
         removed: list[str] = []
-        for item in page.value or []:
-            if "@removed" in (item.additional_data or {}):
-                removed.append(str(item.id))
+        for item in page.get("value") or []:
+            if "@removed" in item:
+                removed.append(str(item["id"]))
             else:
-                added.append(str(item.id))
-                received.append(item.received_date_time)
-        return DeltaPage(tuple(added), tuple(removed), page.odata_next_link, page.odata_delta_link, tuple(received))
+                added.append(str(item["id"]))
+                received.append(_when(item.get("receivedDateTime")))
+        return DeltaPage(tuple(added), tuple(removed), page.get("@odata.nextLink"), page.get("@odata.deltaLink"),
+                         tuple(received))
 
     async def list_since(self, mailbox: str, folder: str, since: datetime, link: str | None,
                          page_size: int) -> tuple[tuple[str, ...], str | None]:
@@ -125,11 +135,19 @@ class GraphCalls:
         builder = self._c.users.by_user_id(mailbox).mail_folders.by_mail_folder_id(folder).messages
         prefer = ['IdType="ImmutableId"']
         if link:
-            page = await builder.with_url(link).get(request_configuration=_config(prefer=prefer))
+            request = builder.with_url(link).to_get_request_information(_config(prefer=prefer))
         else:
             stamp = since.strftime("%Y-%m-%dT%H:%M:%SZ")
             params = MessagesRequestBuilder.MessagesRequestBuilderGetQueryParameters(
                 select=["id"], filter=f"receivedDateTime ge {stamp}", top=page_size,
                 orderby=["receivedDateTime desc"])
-            page = await builder.get(request_configuration=_config(params, prefer))
-        return tuple(m.id for m in page.value or []), page.odata_next_link
+            request = builder.to_get_request_information(_config(params, prefer))
+        page = await self._json(request)
+        return tuple(str(m["id"]) for m in page.get("value") or []), page.get("@odata.nextLink")
+
+
+def _when(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
+    except ValueError:
+        return None

@@ -88,6 +88,9 @@ def replay_poison(deps: Services, limit: int = 32) -> dict[str, int]:
 
 
 def purge_contact_cache(deps: Services) -> dict[str, int]:
+    from shared.services.contacts import forget_local_contacts
+
+    forget_local_contacts()  # this worker at once; the others within contacts.LOCAL_TTL_S
     return {"generation": deps.contact_cache.purge()}
 
 

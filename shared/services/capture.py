@@ -75,7 +75,7 @@ def _process(item: WorkItem, deps: Services, owner: str, recorder: DecisionRecor
     context = MailboxContext(item.mailbox, mailbox.folders)
     now = deps.clock.now()
     today = f"{item.mailbox}|{now:%Y-%m-%d}"
-    decision = decide(msg, options, context, now=now, captured_today=deps.counters.get("captured", today))
+    decision = decide(msg, options, context, now=now, captured_today=captured_today(today, deps))
     if not decision.capture:
         assert decision.reason is not None
         return recorder.skip(decision.reason, decision.detail)
@@ -95,15 +95,34 @@ def _process(item: WorkItem, deps: Services, owner: str, recorder: DecisionRecor
     written = write_records(msg, options, context, mailbox, match.targets, key, owner, deps, recorder, files)
     recorder.timing("crm_ms", started)
     if written:
-        deps.counters.incr("captured", today)
-        deps.threads.add(thread_keys(msg), match.targets)
+        _TODAY[today] = (_TODAY.get(today, (time.monotonic(), 0))[0], deps.counters.incr("captured", today))
+        if options.link_replies_to_thread:  # later replies find these contacts by conversation or Message-ID
+            deps.threads.add(own_thread_keys(msg), match.targets)
     return recorder.finish()
+
+
+_TODAY: dict[str, tuple[float, int]] = {}
+
+
+def captured_today(scope: str, deps: Services, max_age_s: float = 10.0) -> int:
+    """The mailbox's count for the daily cap, re-read at most every 10 s (the cap is a guard, not a meter)."""
+    hit = _TODAY.get(scope)
+    if hit is None or time.monotonic() - hit[0] > max_age_s:
+        hit = (time.monotonic(), deps.counters.get("captured", scope))
+        _TODAY[scope] = hit
+    return hit[1]
 
 
 def thread_keys(msg: MailMessage) -> list[str]:
     keys = [f"conv:{msg.conversation_id}"] if msg.conversation_id else []
     ids = [msg.in_reply_to, *msg.references, msg.internet_message_id]
     return keys + [f"mid:{normalise_message_id(i)}" for i in ids if i and i.strip()]
+
+
+def own_thread_keys(msg: MailMessage) -> list[str]:
+    """This email's conversation and Message-ID (the ids it references were recorded with their own emails)."""
+    keys = [f"conv:{msg.conversation_id}"] if msg.conversation_id else []
+    return keys + ([f"mid:{normalise_message_id(msg.internet_message_id)}"] if msg.internet_message_id.strip() else [])
 
 
 def _folder(value: str) -> Folder:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from datetime import timedelta
 
 from shared.domain.errors import CrmRejected
@@ -14,17 +15,29 @@ from shared.domain.options import Options
 from shared.ports import ClaimState
 from shared.services.deps import Services
 
+_LOCAL: dict[str, tuple[float, tuple[ContactRef, ...]]] = {}
+LOCAL_TTL_S = 15.0  # a worker keeps hot addresses in memory this long (purges reach every worker within it)
+
+
+def forget_local_contacts() -> None:
+    _LOCAL.clear()
+
 
 def cached_contacts(email: str, options: Options, deps: Services) -> tuple[ContactRef, ...]:
     ttl = timedelta(minutes=options.contact_cache_ttl_minutes)
     now = deps.clock.now()
     if ttl:
+        local = _LOCAL.get(email)
+        if local and time.monotonic() - local[0] < min(LOCAL_TTL_S, ttl.total_seconds()):
+            return local[1]
         hit = deps.contact_cache.get(email, ttl, now)
         if hit is not None:
+            _LOCAL[email] = (time.monotonic(), hit)
             return hit
     contacts = deps.crm.find_contacts(email)
     if ttl:
         deps.contact_cache.put(email, contacts, now)
+        _LOCAL[email] = (time.monotonic(), contacts)
     return contacts
 
 
