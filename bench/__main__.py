@@ -1,0 +1,121 @@
+"""Run the benchmarks on the whole local stack: ``python -m bench`` (all), ``--only webhook,e2e``, ``--quick``.
+
+Figures are printed and written to bench/results/latest.json (``--out``) with the command, the machine and
+its load average, so each figure can be traced to the run that produced it. docs/benchmarks.md explains them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import coldstart, endtoend, history, pipeline, webhook
+from bench.stackrun import load_average
+from devhost.stack import REPO
+
+RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
+PRODUCT = ["function_app.py", "host.json", "functions", "shared", "devhost", "emulators"]  # what the figures measure
+
+
+def plan(quick: bool) -> dict[str, Callable[[Path], dict[str, Any]]]:
+    return {
+        "pipeline": lambda _: pipeline.run(1000 if quick else 5000),
+        "coldstart": coldstart.run,
+        "webhook": lambda d: webhook.run(d, seconds=5 if quick else 20),
+        "e2e": lambda d: endtoend.run(d, n=20 if quick else 100),
+        "import": lambda d: history.run(d, n=1000 if quick else 10_000),
+    }
+
+
+def summary(results: dict[str, Any]) -> list[str]:
+    r = results["benchmarks"]
+    lines = []
+
+    def line(label: str, value: Any, target: str = "", note: str = "") -> None:
+        lines.append(f"{label:<46} {value!s:<26} {'target ' + target if target else note}")
+
+    if "latency_ms" in r.get("webhook", {}).get("webhook_only", {}):
+        hook = r["webhook"]
+        lat = hook["webhook_only"]["latency_ms"]
+        line(f"webhook ack p50/p99 ms at {hook['rate']:g}/s (no worker)", f"{lat['p50']} / {lat['p99']}", "p99 <= 50")
+        rows = {**{f"  at {k}/s": v for k, v in hook["webhook_only_by_rate"].items()},
+                f"  GET /api/health at {hook['rate']:g}/s": hook["health_baseline"],
+                **{f"  with the worker at {k}/s": v for k, v in hook["with_worker"].items()}}
+        for label, run in rows.items():
+            line(label, f"{run['latency_ms']['p50']} / {run['latency_ms']['p99']}",
+                 note=f"{run['answered_per_second']} answered/s")
+        own = hook["in_process"]["handler_ms"]
+        line("  the webhook function alone, in-process", f"{own['p50']} / {own['p99']}")
+    if "latency_s" in r.get("e2e", {}):
+        e2e = r["e2e"]
+        line("end-to-end p50/p99 s (delivery -> CRM)", f"{e2e['latency_s']['p50']} / {e2e['latency_s']['p99']}",
+             "<= 2 / <= 10")
+        line("Graph / CRM requests per captured email", f"{e2e['graph_requests_per_captured_email']} / "
+             f"{e2e['crm_requests_per_captured_email']}", "<= 1.1 / <= 1.5")
+    if "emails_per_second" in r.get("import", {}):
+        imp = r["import"]
+        line("worker throughput emails/s (all / steady)", f"{imp['emails_per_second']} / "
+             f"{imp['steady_emails_per_second']}", ">= 100")
+        line(f"import of {imp['emails']} s (ratio to limit)", f"{imp['seconds']} ({imp['ratio_to_fastest']}x)",
+             "<= 1.25x")
+    if "pipeline_ms_per_email" in r.get("pipeline", {}):
+        line("pipeline CPU ms/email", r["pipeline"]["pipeline_ms_per_email"], "<= 2")
+    if "import" in r.get("coldstart", {}):
+        cold = r["coldstart"]
+        line("import function_app ms (median)", cold["import"]["import_ms"]["p50"], "<= 1000")
+        line("host start -> first health 200 ms (median)",
+             cold["first_request"]["host_start_to_first_health_200_ms"]["p50"])
+        line("first admin call ms (median)", cold["first_request"]["first_admin_call_ms"]["p50"])
+    lines += [f"{name}: ERROR {value['error']}" for name, value in r.items() if "error" in value]
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--only", default="", help="comma-separated: " + ", ".join(plan(False)))
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run, not figures to publish")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    chosen = {k: v for k, v in plan(args.quick).items() if not args.only or k in args.only.split(",")}
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", *PRODUCT], cwd=REPO, capture_output=True, text=True)
+    results: dict[str, Any] = {
+        "command": " ".join(["python -m bench", *(argv if argv is not None else sys.argv[1:])]),
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"), "commit": commit.stdout.strip(),
+        "uncommitted_product_files": [line[3:] for line in dirty.stdout.splitlines()],
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "benchmarks": {},
+    }
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        for name, bench in chosen.items():
+            print(f"== {name}", flush=True)
+            load_before, started = load_average(), time.monotonic()
+            try:
+                outcome = bench(Path(tmp) / name)
+            except Exception as exc:  # one failed benchmark must not lose the others' figures
+                traceback.print_exc()
+                outcome = {"error": f"{type(exc).__name__}: {exc}"}
+            outcome |= {"wall_seconds": round(time.monotonic() - started, 1), "load_average_before": load_before,
+                        "load_average_after": load_average()}
+            results["benchmarks"][name] = outcome
+            print(json.dumps(outcome, default=str), flush=True)
+    results["summary"] = summary(results)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1, default=str) + "\n")
+    print("\n".join(results["summary"]))
+    return 1 if any("error" in v for v in results["benchmarks"].values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
