@@ -40,5 +40,13 @@ unit: venv
 demo: venv node
 	$(PY) -m devhost.demo
 
+# Benchmarks on the whole local stack: figures printed and written to bench/results/latest.json.
+bench: venv node
+	$(PY) -m bench
+
+# The fault suite at a larger size than CI runs.
+soak: venv node
+	FAULT_SUITE_SIZE=5000 $(PY) -m pytest tests/faults
+
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .stack
