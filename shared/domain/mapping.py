@@ -61,7 +61,12 @@ def _addresses(addrs: tuple) -> str:
 def token_values(msg: MailMessage, *, mailbox: str, direction: Direction, body: str, tz: str,
                  contact_id: str) -> dict[str, str]:
     def local(ts: datetime | None) -> str:
-        return ts.astimezone(ZoneInfo(tz)).replace(tzinfo=None).isoformat(timespec="seconds") if ts else ""
+        if ts is None:
+            return ""
+        try:
+            return ts.astimezone(ZoneInfo(tz)).replace(tzinfo=None).isoformat(timespec="seconds")
+        except OverflowError:  # year 1 or 9999 shifted out of range: keep the date as sent rather than crash
+            return ts.replace(tzinfo=None).isoformat(timespec="seconds")
 
     return {
         "Subject": msg.subject,

@@ -1,0 +1,129 @@
+"""Webhook bodies, arbitrary and well-formed, through the parser and through the GraphNotifications and
+GraphLifecycle functions: a clear 400 or a 202 that queues exactly the trusted notifications, never a 500."""
+
+from __future__ import annotations
+
+import json
+import string
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from shared.domain.notifications import (
+    LIFECYCLE_EVENTS,
+    BadNotification,
+    parse_change_notifications,
+    parse_lifecycle_notifications,
+)
+from tests.property.fakes import KNOWN, STATE, Out, function, is_problem, request, services
+from tests.property.profile import profile
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner,
+                                                                                  max_size=4), max_leaves=15)
+IDS = st.text(alphabet=string.ascii_letters + string.digits + "-_=", min_size=1, max_size=160)
+SUBSCRIPTIONS = st.sampled_from(sorted(KNOWN)) | st.uuids().map(str)
+STATES = st.just(STATE) | st.text(max_size=40)
+PRINTABLE = st.text(st.characters(blacklist_categories=("Cs",)), max_size=200)
+
+
+@st.composite
+def change(draw: st.DrawFn) -> dict[str, Any]:
+    # Graph names the user by id (observed) or by user principal name (the docs' example), never with "/"
+    mid, user = draw(IDS), draw(st.uuids().map(str) | st.emails().filter(lambda e: "/" not in e))
+    style = draw(st.sampled_from(["Users/{u}/Messages/{m}", "users/{u}/messages/{m}", "/users/{u}/messages/{m}"]))
+    resource = style.format(u=user, m=mid)
+    item: dict[str, Any] = {"subscriptionId": draw(SUBSCRIPTIONS), "clientState": draw(STATES),
+                            "changeType": "created", "resource": resource, "tenantId": str(draw(st.uuids())),
+                            "subscriptionExpirationDateTime": "2030-01-01T00:00:00Z"}
+    if draw(st.booleans()):
+        item["resourceData"] = {"@odata.type": "#Microsoft.Graph.Message", "@odata.id": resource, "id": mid}
+    return item
+
+
+@st.composite
+def lifecycle(draw: st.DrawFn) -> dict[str, Any]:
+    return {"subscriptionId": draw(SUBSCRIPTIONS), "clientState": draw(STATES),
+            "lifecycleEvent": draw(st.sampled_from(LIFECYCLE_EVENTS)), "tenantId": str(draw(st.uuids())),
+            "subscriptionExpirationDateTime": "2030-01-01T00:00:00Z"}
+
+
+def trusted(item: dict[str, Any]) -> bool:
+    return item["subscriptionId"] in KNOWN and item["clientState"] == STATE
+
+
+def message_id(item: dict[str, Any]) -> str:
+    return str(item.get("resourceData", {}).get("id") or item["resource"].rsplit("/", 1)[-1])
+
+
+class TestParsers:
+    @profile(200)
+    @given(body=JSON)
+    def test_any_json_is_notifications_or_bad_notification(self, body: Any) -> None:
+        for parse in (parse_change_notifications, parse_lifecycle_notifications):
+            try:
+                parsed = parse(body)
+            except BadNotification:
+                continue
+            assert all(n.subscription_id for n in parsed)
+
+    @profile()
+    @given(items=st.lists(change(), min_size=1, max_size=5))
+    def test_well_formed_changes_keep_every_message_id(self, items: list[dict[str, Any]]) -> None:
+        parsed = parse_change_notifications({"value": items})
+        assert [n.message_id for n in parsed] == [message_id(i) for i in items]
+
+
+class TestGraphNotifications:
+    @profile()
+    @given(body=st.binary(max_size=400) | JSON.map(lambda v: json.dumps(v).encode()),
+           content_type=st.sampled_from(["application/json", "text/plain", ""]))
+    def test_any_body_is_a_problem_or_accepted(self, body: bytes, content_type: str) -> None:
+        out = Out()
+        with services():
+            answer = function("GraphNotifications")(req=request(body, "graph/notifications",
+                                                                content_type=content_type), out=out)
+        assert answer.status_code == 202 or is_problem(answer)
+        assert answer.status_code == 202 or out.value is None  # a refused body queues nothing
+
+    @profile()
+    @given(items=st.lists(change(), min_size=1, max_size=5))
+    def test_queues_exactly_the_trusted_notifications(self, items: list[dict[str, Any]]) -> None:
+        out = Out()
+        with services():
+            answer = function("GraphNotifications")(req=request(json.dumps({"value": items}).encode(),
+                                                                "graph/notifications"), out=out)
+        assert answer.status_code == 202
+        wanted = [(KNOWN[i["subscriptionId"]].mailbox, message_id(i), KNOWN[i["subscriptionId"]].folder)
+                  for i in items if trusted(i)]
+        assert [(p["mailbox"], p["message_id"], p["folder"]) for p in out.payloads] == wanted
+
+    @profile(50)
+    @given(token=PRINTABLE)
+    def test_the_validation_handshake_echoes_any_token(self, token: str) -> None:
+        with services():
+            answer = function("GraphNotifications")(req=request(b"", "graph/notifications", content_type="text/plain",
+                                                                params={"validationToken": token}), out=Out())
+        assert (answer.status_code, answer.get_body().decode()) == (200, token)
+        assert answer.mimetype == "text/plain"
+
+
+class TestGraphLifecycle:
+    @profile()
+    @given(body=st.binary(max_size=300) | JSON.map(lambda v: json.dumps(v).encode()))
+    def test_any_body_is_a_problem_or_accepted(self, body: bytes) -> None:
+        with services():
+            answer = function("GraphLifecycle")(req=request(body, "graph/lifecycle"), out=Out())
+        assert answer.status_code == 202 or is_problem(answer)
+
+    @profile()
+    @given(items=st.lists(lifecycle(), min_size=1, max_size=4))
+    def test_queues_one_control_step_per_trusted_event(self, items: list[dict[str, Any]]) -> None:
+        out = Out()
+        with services():
+            answer = function("GraphLifecycle")(req=request(json.dumps({"value": items}).encode(), "graph/lifecycle"),
+                                                out=out)
+        assert answer.status_code == 202
+        assert [(p["kind"], p["event"], p["subscription_id"]) for p in out.payloads] == [
+            ("lifecycle", i["lifecycleEvent"], i["subscriptionId"]) for i in items if trusted(i)]
