@@ -7,6 +7,10 @@ documented per-mailbox limit (10,000 requests per 10 minutes, 4 concurrent) is t
 throttling window and the app's GRAPH_MAILBOX_BUDGET use the same ``window`` seconds. The fastest time that
 limit allows for the R requests the import made is ``window * floor((R - 1) / limit)`` (any requests beyond a
 multiple of the limit must wait for the window to slide).
+
+Two shapes: 10,000 messages against 10,000 requests per 60 s (the count kept, the window scaled: the worker's
+CPU is what bounds it), and a smaller mailbox against the same *rate* as Graph's (1,000 requests per 60 s),
+where the limit binds and the ratio shows how close the app's pacing gets to it.
 """
 
 from __future__ import annotations
@@ -24,7 +28,6 @@ from shared.adapters.capture_store import TableDecisionLog
 from shared.adapters.tables import Tables
 
 MAILBOX = "import-bench@association.example"
-LIMIT = 10_000
 
 
 def _load_mailbox(driver: Any, n: int) -> None:
@@ -50,10 +53,10 @@ def _steady_rate(samples: list[tuple[float, int, int]], n: int) -> float:
     return round((inside[-1][1] - inside[0][1]) / (inside[-1][0] - inside[0][0]), 2)
 
 
-def run(workdir: Path, n: int = 10_000, window: int = 60, budget: int = 9_500) -> dict[str, Any]:
-    env = {"GRAPH_MAILBOX_BUDGET": f"{budget}/{window}"}
+def run(workdir: Path, n: int = 10_000, window: int = 60, limit: int = 10_000) -> dict[str, Any]:
+    env = {"GRAPH_MAILBOX_BUDGET": f"{limit * 95 // 100}/{window}"}  # the app's default: 9,500 of 10,000
     with running_stack(workdir, extra_env=env) as (stack, driver):
-        driver.graph.post("/throttling", json={"enabled": True, "requests": LIMIT, "windowSeconds": window,
+        driver.graph.post("/throttling", json={"enabled": True, "requests": limit, "windowSeconds": window,
                                                "concurrency": 4, "scope": "mailbox"}).raise_for_status()
         prepare(driver, [])
         _load_mailbox(driver, n)
@@ -81,14 +84,14 @@ def run(workdir: Path, n: int = 10_000, window: int = 60, budget: int = 9_500) -
     outcomes = Counter(e["outcome"] for e in entries)
     seconds = finished - started
     requests = int(graph["perMailbox"].get(MAILBOX, 0)) - int(graph["perStatus"].get("429", 0))
-    fastest = window * ((requests - 1) // LIMIT)
+    fastest = window * ((requests - 1) // limit)
     captured = outcomes.get("captured", 0)
     return {
         "emails": n, "import_state": progress.get("state"), "queued": progress.get("queued"),
         "messages_with_outcome": len({e["message_id"] for e in entries}), "outcomes": dict(outcomes),
         "seconds": round(seconds, 1), "onboarding_seconds": round(onboarded - started, 1),
         "emails_per_second": round(n / seconds, 2), "steady_emails_per_second": _steady_rate(samples, n),
-        "scaled_limit": f"{LIMIT} requests / {window} s, 4 concurrent", "app_budget": env["GRAPH_MAILBOX_BUDGET"],
+        "scaled_limit": f"{limit} requests / {window} s, 4 concurrent", "app_budget": env["GRAPH_MAILBOX_BUDGET"],
         "graph_requests": requests, "graph_429": int(graph["perStatus"].get("429", 0)),
         "graph_max_concurrency": graph["maxConcurrencyPerMailbox"].get(MAILBOX),
         "fastest_allowed_seconds": fastest, "ratio_to_fastest": round(seconds / fastest, 2) if fastest else None,
