@@ -72,8 +72,14 @@ def services() -> Iterator[None]:
 
 @functools.cache
 def _functions() -> dict[str, Callable[..., func.HttpResponse]]:
-    """The registered user functions by name (``get_functions`` indexes the app, and refuses to do it twice)."""
-    return {f.get_function_name(): f.get_user_function() for f in function_app.app.get_functions()}
+    """The registered user functions by name. ``get_functions`` checks names once per process and refuses a
+    second indexing (other test modules index the app too), so it runs here on a cleared record of names."""
+    app = function_app.app
+    seen, app.functions_bindings = app.functions_bindings, {}
+    try:
+        return {f.get_function_name(): f.get_user_function() for f in app.get_functions()}
+    finally:
+        app.functions_bindings = seen
 
 
 def function(name: str) -> Callable[..., func.HttpResponse]:
