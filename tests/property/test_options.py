@@ -13,7 +13,7 @@ from shared.domain.errors import InvalidOptions
 from shared.domain.options import DEFAULT_OPTIONS, Options, options_to_doc, parse_options
 from tests.property.fakes import function, is_problem, request, services
 from tests.property.profile import profile
-from tests.property.test_webhook import JSON
+from tests.property.values import JSON
 
 DEFAULT_DOC = options_to_doc(DEFAULT_OPTIONS)
 FIELDS = sorted(Options.model_fields)

@@ -18,10 +18,8 @@ from shared.domain.notifications import (
 )
 from tests.property.fakes import KNOWN, STATE, Out, function, is_problem, request, services
 from tests.property.profile import profile
+from tests.property.values import JSON
 
-JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner,
-                                                                                  max_size=4), max_leaves=15)
 IDS = st.text(alphabet=string.ascii_letters + string.digits + "-_=", min_size=1, max_size=160)
 SUBSCRIPTIONS = st.sampled_from(sorted(KNOWN)) | st.uuids().map(str)
 STATES = st.just(STATE) | st.text(max_size=40)
