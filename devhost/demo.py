@@ -92,7 +92,7 @@ def main() -> int:
         ok = all(r["ok"] for r in rows)
         if os.environ.get("DEMO_ONCE"):
             return 0 if ok else 1
-        print(f"\nServing. Admin page: {stack.host_url}/api/admin/ui  (function key: {stack.function_key})")
+        print(f"\nServing. Admin page: {stack.host_url}/api/manage/ui  (function key: {stack.function_key})")
         print(f"Graph emulator: {stack.graph_url}   iMIS emulator: {stack.imis_url}   Ctrl-C to stop.")
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:

@@ -27,7 +27,7 @@ class StackDriver:
 
     # --- admin API ------------------------------------------------------------------------------------
     def admin(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        return self.api.request(method, "/admin/" + path.lstrip("/"), **kwargs)
+        return self.api.request(method, "/manage/" + path.lstrip("/"), **kwargs)
 
     def set_options(self, doc: dict[str, Any]) -> dict[str, Any]:
         current = self.admin("GET", "options")

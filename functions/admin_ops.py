@@ -18,21 +18,21 @@ bp_admin_ops = func.Blueprint()
 
 
 @bp_admin_ops.function_name("AdminListMailboxes")
-@bp_admin_ops.route(route="admin/mailboxes", methods=["GET"])
+@bp_admin_ops.route(route="manage/mailboxes", methods=["GET"])
 @admin(Access.READ)
 def list_mailboxes(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
     return json_response({"mailboxes": [m.model_dump(mode="json") for m in deps.mailboxes.all()]})
 
 
 @bp_admin_ops.function_name("AdminPutMailbox")
-@bp_admin_ops.route(route="admin/mailboxes", methods=["POST"])
+@bp_admin_ops.route(route="manage/mailboxes", methods=["POST"])
 @admin(Access.WRITE)
 def add_mailbox(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
     return json_response(onboard_mailbox(Mailbox.model_validate(read_json(req)), deps), status=201)
 
 
 @bp_admin_ops.function_name("AdminMailbox")
-@bp_admin_ops.route(route="admin/mailboxes/{address}", methods=["GET", "PUT", "DELETE"])
+@bp_admin_ops.route(route="manage/mailboxes/{address}", methods=["GET", "PUT", "DELETE"])
 @admin(Access.READ)
 def mailbox(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
     address = req.route_params["address"].lower()
@@ -49,7 +49,7 @@ def mailbox(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpR
 
 
 @bp_admin_ops.function_name("AdminStatus")
-@bp_admin_ops.route(route="admin/status", methods=["GET"])
+@bp_admin_ops.route(route="manage/status", methods=["GET"])
 @admin(Access.READ)
 def status(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
     return json_response(ops.status(deps))
@@ -66,7 +66,7 @@ def _when(req: func.HttpRequest, name: str) -> datetime | None:
 
 
 @bp_admin_ops.function_name("AdminDecisions")
-@bp_admin_ops.route(route="admin/decisions", methods=["GET"])
+@bp_admin_ops.route(route="manage/decisions", methods=["GET"])
 @admin(Access.READ)
 def decisions(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
     p = req.params
@@ -78,7 +78,7 @@ def decisions(req: func.HttpRequest, deps: Services, caller: Caller) -> func.Htt
 
 
 @bp_admin_ops.function_name("AdminReplay")
-@bp_admin_ops.route(route="admin/replay", methods=["POST"])
+@bp_admin_ops.route(route="manage/replay", methods=["POST"])
 @admin(Access.WRITE)
 def replay(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
     body = read_json(req)
@@ -89,21 +89,21 @@ def replay(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpRe
 
 
 @bp_admin_ops.function_name("AdminReplayPoison")
-@bp_admin_ops.route(route="admin/poison/replay", methods=["POST"])
+@bp_admin_ops.route(route="manage/poison/replay", methods=["POST"])
 @admin(Access.WRITE)
 def replay_poison(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
     return json_response(ops.replay_poison(deps, query_int(req, "limit", 32, 32)), status=202)
 
 
 @bp_admin_ops.function_name("AdminPurgeContactCache")
-@bp_admin_ops.route(route="admin/contact-cache/purge", methods=["POST"])
+@bp_admin_ops.route(route="manage/contact-cache/purge", methods=["POST"])
 @admin(Access.WRITE)
 def purge_contact_cache(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
     return json_response(ops.purge_contact_cache(deps))
 
 
 @bp_admin_ops.function_name("AdminExplain")
-@bp_admin_ops.route(route="admin/explain", methods=["POST"])
+@bp_admin_ops.route(route="manage/explain", methods=["POST"])
 @admin(Access.READ)
 def explain(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
     """Body: the .eml itself (message/rfc822), or JSON {"eml": "<text>", "options": {...}} to try proposed

@@ -22,35 +22,35 @@ def _answer(stored: StoredOptions) -> func.HttpResponse:
 
 
 @bp_admin_options.function_name("AdminGetOptions")
-@bp_admin_options.route(route="admin/options", methods=["GET"])
+@bp_admin_options.route(route="manage/options", methods=["GET"])
 @admin(Access.READ)
 def get_options(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
     return _answer(service.get_options(deps))
 
 
 @bp_admin_options.function_name("AdminPutOptions")
-@bp_admin_options.route(route="admin/options", methods=["PUT"])
+@bp_admin_options.route(route="manage/options", methods=["PUT"])
 @admin(Access.WRITE)
 def put_options(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
     return _answer(service.replace_options(read_json(req), req.headers.get("if-match"), caller.name, deps))
 
 
 @bp_admin_options.function_name("AdminPatchOptions")
-@bp_admin_options.route(route="admin/options", methods=["PATCH"])
+@bp_admin_options.route(route="manage/options", methods=["PATCH"])
 @admin(Access.WRITE)
 def patch_options(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
     return _answer(service.patch_options(read_json(req), req.headers.get("if-match"), caller.name, deps))
 
 
 @bp_admin_options.function_name("AdminOptionsHistory")
-@bp_admin_options.route(route="admin/options/history", methods=["GET"])
+@bp_admin_options.route(route="manage/options/history", methods=["GET"])
 @admin(Access.READ)
 def options_history(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
     return json_response({"history": deps.options.history(query_int(req, "limit", 50, 500))})
 
 
 @bp_admin_options.function_name("AdminPreviewOptions")
-@bp_admin_options.route(route="admin/options/preview", methods=["POST"])
+@bp_admin_options.route(route="manage/options/preview", methods=["POST"])
 @admin(Access.READ)
 def preview_options(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
     limit = query_int(req, "limit", 20, 100)

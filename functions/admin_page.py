@@ -36,14 +36,14 @@ def _page(path: str) -> str:
 
 
 @bp_admin_page.function_name("AdminPage")
-@bp_admin_page.route(route="admin/ui", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp_admin_page.route(route="manage/ui", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def admin_page(req: func.HttpRequest) -> func.HttpResponse:
     return func.HttpResponse(_page(urlsplit(req.url).path), mimetype="text/html", charset="utf-8",
                              headers=HEADERS)
 
 
 @bp_admin_page.function_name("AdminPageAsset")
-@bp_admin_page.route(route="admin/ui/{name}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp_admin_page.route(route="manage/ui/{name}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def admin_page_asset(req: func.HttpRequest) -> func.HttpResponse:
     found = _assets().get(req.route_params.get("name", ""))
     if found is None:
@@ -53,6 +53,6 @@ def admin_page_asset(req: func.HttpRequest) -> func.HttpResponse:
 
 
 @bp_admin_page.function_name("AdminOpenApi")
-@bp_admin_page.route(route="admin/openapi.json", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp_admin_page.route(route="manage/openapi.json", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def admin_openapi(req: func.HttpRequest) -> func.HttpResponse:
     return json_response(openapi_document(), headers={"Cache-Control": "no-cache"})

@@ -1,6 +1,6 @@
 // Calls to the admin API: the pasted function key goes in x-functions-key; errors become ApiError.
 const KEY = "mailcapture.functionKey";
-export const apiBase = new URL("../", document.baseURI); // the page lives at <prefix>/admin/ui/
+export const apiBase = new URL("../", document.baseURI); // the page lives at <prefix>/manage/ui/
 
 export const getKey = () => sessionStorage.getItem(KEY) || "";
 export function setKey(value) {

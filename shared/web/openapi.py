@@ -54,7 +54,7 @@ def _op(op_id: str, summary: str, tag: str, ok: tuple[int, str, Schema | None], 
 
 _ETAG = {"ETag": {"description": 'The options version, e.g. "v7": send it back as If-Match', "schema": STR}}
 _IF_MATCH = {"name": "If-Match", "in": "header", "required": True, "schema": STR,
-             "description": "The ETag from GET /admin/options (or * to overwrite whatever is stored)"}
+             "description": "The ETag from GET /manage/options (or * to overwrite whatever is stored)"}
 _ADDRESS = {"name": "address", "in": "path", "required": True, "schema": STR, "description": "The mailbox address"}
 _STORED = (200, "The stored options, with their ETag", ref("StoredOptions"))
 _UPDATE = (*_COMMON, 412, 428)
@@ -65,17 +65,17 @@ def _option_paths() -> dict[str, Any]:
     patch = _body(ref("OptionsPatch"), "application/merge-patch+json") | {
         "description": "application/json is accepted too"}
     return {
-        "/admin/options": {
+        "/manage/options": {
             "get": _op("AdminGetOptions", "Read the options document", "Options", _STORED, headers=_ETAG),
             "put": _op("AdminPutOptions", "Replace the options document", "Options", _STORED, errors=_UPDATE,
                        params=(_IF_MATCH,), body=_body(ref("Options")), headers=_ETAG),
             "patch": _op("AdminPatchOptions", "Change some options (JSON merge patch)", "Options", _STORED,
                          errors=_UPDATE, params=(_IF_MATCH,), body=patch, headers=_ETAG),
         },
-        "/admin/options/history": {"get": _op(
+        "/manage/options/history": {"get": _op(
             "AdminOptionsHistory", "Past versions with their field-level changes, newest first", "Options",
             (200, "History", ref("OptionsHistory")), params=(_limit(50, 500),))},
-        "/admin/options/preview": {"post": _op(
+        "/manage/options/preview": {"post": _op(
             "AdminPreviewOptions", "Re-decide recently logged emails with proposed options (nothing is saved)",
             "Options", (200, "Decisions now and with the proposed options", ref("OptionsPreview")),
             params=(_limit(20, 100),), body=_body(ref("Options")))},
@@ -93,13 +93,13 @@ def _mailbox_paths() -> dict[str, Any]:
                       (200, "Removed with its subscriptions", ref("Removed")), params=(_ADDRESS,)),
     }
     return {
-        "/admin/mailboxes": {
+        "/manage/mailboxes": {
             "get": _op("AdminListMailboxes", "List watched mailboxes", "Mailboxes",
                        (200, "Mailboxes", ref("MailboxList"))),
             "post": _op("AdminPutMailbox", "Watch a mailbox: subscribe its folders and start the import", "Mailboxes",
                         (201, "Saved and subscribed", ref("Onboarded")), body=_body(ref("Mailbox"))),
         },
-        "/admin/mailboxes/{address}": item,
+        "/manage/mailboxes/{address}": item,
     }
 
 
@@ -116,19 +116,19 @@ def _ops_paths() -> dict[str, Any]:
     explain_params = (_query("mailbox", STR, "The watched mailbox the email is in"),
                       _query("folder", {"type": "string", "enum": ["inbox", "sentitems"], "default": "inbox"}))
     return {
-        "/admin/status": {"get": _op("AdminStatus", "Mailboxes, subscriptions, queues and the last 24 hours",
+        "/manage/status": {"get": _op("AdminStatus", "Mailboxes, subscriptions, queues and the last 24 hours",
                                      "Operations", (200, "Status", ref("Status")))},
-        "/admin/decisions": {"get": _op("AdminDecisions", "Search the decision log, newest first", "Operations",
+        "/manage/decisions": {"get": _op("AdminDecisions", "Search the decision log, newest first", "Operations",
                                         (200, "Matching entries", ref("DecisionList")), params=search)},
-        "/admin/replay": {"post": _op("AdminReplay", "Queue emails again (captured ones stay single)", "Operations",
+        "/manage/replay": {"post": _op("AdminReplay", "Queue emails again (captured ones stay single)", "Operations",
                                       (202, "Queued", ref("ReplayQueued")), body=_body(ref("ReplayRequest")))},
-        "/admin/poison/replay": {"post": _op(
+        "/manage/poison/replay": {"post": _op(
             "AdminReplayPoison", "Move poison-queue messages back to the work queue", "Operations",
             (202, "Moved; unreadable messages are kept in the poison queue", ref("PoisonReplayed")),
             params=(_limit(32, 32),))},
-        "/admin/contact-cache/purge": {"post": _op("AdminPurgeContactCache", "Forget cached CRM contact look-ups",
+        "/manage/contact-cache/purge": {"post": _op("AdminPurgeContactCache", "Forget cached CRM contact look-ups",
                                                    "Operations", (200, "Purged", ref("CachePurged")))},
-        "/admin/explain": {"post": _op("AdminExplain", "What would happen to this email (no CRM or Graph call)",
+        "/manage/explain": {"post": _op("AdminExplain", "What would happen to this email (no CRM or Graph call)",
                                        "Operations", (200, "The decision", ref("ExplainResult")),
                                        params=explain_params, body=explain_body)},
     }
@@ -144,8 +144,8 @@ def _page_paths() -> dict[str, Any]:
     asset["responses"]["200"]["content"]["text/css"] = {"schema": STR}
     document = page("AdminOpenApi", "This document", JSON)
     document["responses"]["200"]["content"][JSON]["schema"] = {"type": "object"}
-    return {"/admin/ui": {"get": page("AdminPage", "The admin page (static; holds no data)", "text/html")},
-            "/admin/ui/{name}": {"get": asset}, "/admin/openapi.json": {"get": document}}
+    return {"/manage/ui": {"get": page("AdminPage", "The admin page (static; holds no data)", "text/html")},
+            "/manage/ui/{name}": {"get": asset}, "/manage/openapi.json": {"get": document}}
 
 
 def _components() -> dict[str, Any]:

@@ -50,7 +50,7 @@ def page(browser: Any, stack: Stack) -> Iterator[Any]:
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda exc: errors.append(str(exc)))
-    opened.goto(f"{stack.host_url}/api/admin/ui")
+    opened.goto(f"{stack.host_url}/api/manage/ui")
     opened.wait_for_selector("body[data-ready=yes]")
     yield opened
     context.close()

@@ -49,7 +49,7 @@ def full_stack(workdir: Path) -> Iterator[Stack]:
 
 
 def admin_client(stack: Stack) -> httpx.Client:
-    return httpx.Client(base_url=f"{stack.host_url}/api/admin", headers={"x-functions-key": stack.function_key},
+    return httpx.Client(base_url=f"{stack.host_url}/api/manage", headers={"x-functions-key": stack.function_key},
                         timeout=30)
 
 

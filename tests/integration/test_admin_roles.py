@@ -25,7 +25,7 @@ def as_role(driver: StackDriver, *roles: str) -> dict[str, str]:
 
 class TestRoles:
     def test_the_function_key_is_required(self, stack: Stack) -> None:
-        assert httpx.get(f"{stack.host_url}/api/admin/options").status_code == 401
+        assert httpx.get(f"{stack.host_url}/api/manage/options").status_code == 401
 
     @pytest.mark.parametrize(("roles", "read", "write"), [
         (("MailCapture.Admin",), 200, 200),

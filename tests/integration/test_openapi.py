@@ -27,7 +27,7 @@ def admin_routes() -> set[tuple[str, str]]:
     routes = set()
     for function in functions:
         trigger = function.get_trigger()
-        if trigger.type == "httpTrigger" and trigger.route.startswith("admin/"):
+        if trigger.type == "httpTrigger" and trigger.route.startswith("manage/"):
             routes |= {(trigger.route, str(m.value).upper()) for m in trigger.methods}
     return routes
 
@@ -83,20 +83,20 @@ def check(response: httpx.Response, path: str, method: str) -> None:
 
 class TestServed:
     def test_is_served_anonymously(self, stack: Stack) -> None:
-        response = httpx.get(f"{stack.host_url}/api/admin/openapi.json", timeout=10)
+        response = httpx.get(f"{stack.host_url}/api/manage/openapi.json", timeout=10)
         assert response.status_code == 200
         assert response.json() == DOC
 
     def test_page_and_assets_are_served_anonymously_and_nothing_else(self, stack: Stack) -> None:
-        page = httpx.get(f"{stack.host_url}/api/admin/ui", timeout=10)
-        check(page, "/admin/ui", "get")
-        assert '<base href="/api/admin/ui/">' in page.text
+        page = httpx.get(f"{stack.host_url}/api/manage/ui", timeout=10)
+        check(page, "/manage/ui", "get")
+        assert '<base href="/api/manage/ui/">' in page.text
         assert "script-src 'self'" in page.headers["content-security-policy"]
-        script = httpx.get(f"{stack.host_url}/api/admin/ui/admin.js", timeout=10)
-        check(script, "/admin/ui/{name}", "get")
+        script = httpx.get(f"{stack.host_url}/api/manage/ui/admin.js", timeout=10)
+        check(script, "/manage/ui/{name}", "get")
         assert script.headers["content-type"].startswith("text/javascript")
         for name in ("admin.html", "openapi.py", "..%2F..%2Ffunction_app.py"):
-            assert httpx.get(f"{stack.host_url}/api/admin/ui/{name}", timeout=10).status_code == 404
+            assert httpx.get(f"{stack.host_url}/api/manage/ui/{name}", timeout=10).status_code == 404
 
 
 class TestAnswersMatchTheDocument:
@@ -104,21 +104,21 @@ class TestAnswersMatchTheDocument:
         assert any(e["reason"] == "auto_reply" for e in admin.get("/decisions").json()["entries"])
 
     @pytest.mark.parametrize(("path", "query"), [
-        ("/admin/options", {}), ("/admin/options/history", {}), ("/admin/mailboxes", {}), ("/admin/status", {}),
-        ("/admin/decisions", {}), ("/admin/decisions", {"outcome": "skipped", "limit": "5"}),
-        ("/admin/decisions", {"since": "yesterday"}), ("/admin/decisions", {"limit": "0"}),
+        ("/manage/options", {}), ("/manage/options/history", {}), ("/manage/mailboxes", {}), ("/manage/status", {}),
+        ("/manage/decisions", {}), ("/manage/decisions", {"outcome": "skipped", "limit": "5"}),
+        ("/manage/decisions", {"since": "yesterday"}), ("/manage/decisions", {"limit": "0"}),
     ])
     def test_reads(self, admin: httpx.Client, path: str, query: dict[str, str]) -> None:
-        check(admin.get(path.removeprefix("/admin"), params=query), path, "get")
+        check(admin.get(path.removeprefix("/manage"), params=query), path, "get")
 
     def test_mailbox_item(self, admin: httpx.Client) -> None:
-        check(admin.get(f"/mailboxes/{MAILBOX}"), "/admin/mailboxes/{address}", "get")
-        check(admin.get("/mailboxes/nobody@example.org"), "/admin/mailboxes/{address}", "get")
+        check(admin.get(f"/mailboxes/{MAILBOX}"), "/manage/mailboxes/{address}", "get")
+        check(admin.get("/mailboxes/nobody@example.org"), "/manage/mailboxes/{address}", "get")
 
     def test_options_writes_and_their_failures(self, admin: httpx.Client) -> None:
         current = admin.get("/options")
         doc, etag = current.json()["options"], current.headers["etag"]
-        path = "/admin/options"
+        path = "/manage/options"
         check(admin.put("/options", json=doc), path, "put")  # 428: no If-Match
         check(admin.put("/options", json=doc, headers={"If-Match": '"v999"'}), path, "put")  # 412
         bad = doc | {"interaction": doc["interaction"] | {"subject_template": "[Nope]"}}
@@ -129,30 +129,30 @@ class TestAnswersMatchTheDocument:
         check(saved, path, "put")
         check(admin.patch("/options", json={"look_back_days": 31}, headers={"If-Match": saved.headers["etag"]}),
               path, "patch")
-        check(admin.post("/options/preview", json=doc), "/admin/options/preview", "post")
+        check(admin.post("/options/preview", json=doc), "/manage/options/preview", "post")
 
     def test_operations(self, admin: httpx.Client) -> None:
         check(admin.post("/explain", content=AUTO_REPLY.read_bytes(), headers={"content-type": "message/rfc822"}),
-              "/admin/explain", "post")
-        check(admin.post("/explain", json={"eml": AUTO_REPLY.read_text(errors="replace")}), "/admin/explain", "post")
+              "/manage/explain", "post")
+        check(admin.post("/explain", json={"eml": AUTO_REPLY.read_text(errors="replace")}), "/manage/explain", "post")
         entry = admin.get("/decisions", params={"limit": "1"}).json()["entries"][0]
         replay = {"emails": [{k: entry[k] for k in ("mailbox", "message_id", "folder")}]}
-        check(admin.post("/replay", json=replay), "/admin/replay", "post")
-        check(admin.post("/replay", json={"emails": []}), "/admin/replay", "post")
-        check(admin.post("/poison/replay"), "/admin/poison/replay", "post")
-        check(admin.post("/contact-cache/purge"), "/admin/contact-cache/purge", "post")
+        check(admin.post("/replay", json=replay), "/manage/replay", "post")
+        check(admin.post("/replay", json={"emails": []}), "/manage/replay", "post")
+        check(admin.post("/poison/replay"), "/manage/poison/replay", "post")
+        check(admin.post("/contact-cache/purge"), "/manage/contact-cache/purge", "post")
 
     def test_mailbox_lifecycle(self, stack: Stack, admin: httpx.Client) -> None:
         address = "shop@association.example"
         create_graph_mailbox(stack, address)
-        item = "/admin/mailboxes/{address}"
-        check(admin.post("/mailboxes", json={"address": address, "import_days": 0}), "/admin/mailboxes", "post")
-        check(admin.post("/mailboxes", json={"address": "not-an-address"}), "/admin/mailboxes", "post")
+        item = "/manage/mailboxes/{address}"
+        check(admin.post("/mailboxes", json={"address": address, "import_days": 0}), "/manage/mailboxes", "post")
+        check(admin.post("/mailboxes", json={"address": "not-an-address"}), "/manage/mailboxes", "post")
         check(admin.put(f"/mailboxes/{address}", json={"display_name": "Shop", "import_days": 0}), item, "put")
         check(admin.delete(f"/mailboxes/{address}"), item, "delete")
 
     def test_without_a_key(self, stack: Stack) -> None:
-        response = httpx.get(f"{stack.host_url}/api/admin/status", timeout=10)
+        response = httpx.get(f"{stack.host_url}/api/manage/status", timeout=10)
         assert response.status_code == 401
-        check(response, "/admin/status", "get")
+        check(response, "/manage/status", "get")
 

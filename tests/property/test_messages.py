@@ -101,7 +101,7 @@ class TestAdminExplain:
     @given(raw=raw_email() | st.binary(max_size=2000))
     def test_any_eml_gets_an_answer(self, raw: bytes) -> None:
         with services():
-            answer = function("AdminExplain")(req=request(raw, "admin/explain", content_type="message/rfc822",
+            answer = function("AdminExplain")(req=request(raw, "manage/explain", content_type="message/rfc822",
                                                           params={"mailbox": CONTEXT.address}))
         assert answer.status_code == 200
         assert json.loads(answer.get_body())["decision"] in ("capture", "skip")
@@ -111,5 +111,5 @@ class TestAdminExplain:
                                 st.text(max_size=200) | st.dictionaries(st.text(max_size=10), st.integers())))
     def test_the_json_form_answers_200_or_a_clear_400(self, body: dict[str, Any]) -> None:
         with services():
-            answer = function("AdminExplain")(req=request(json.dumps(body).encode(), "admin/explain"))
+            answer = function("AdminExplain")(req=request(json.dumps(body).encode(), "manage/explain"))
         assert answer.status_code == 200 or is_problem(answer)

@@ -67,5 +67,5 @@ class TestParseOptions:
         else:
             refused = False
         with services():
-            answer = function("AdminPreviewOptions")(req=request(json.dumps(doc).encode(), "admin/options/preview"))
+            answer = function("AdminPreviewOptions")(req=request(json.dumps(doc).encode(), "manage/options/preview"))
         assert is_problem(answer) if refused else answer.status_code == 200
