@@ -9,16 +9,22 @@ messages (``message/rfc822``) are not walked: a bounce *attached* by a person mu
 
 from __future__ import annotations
 
-import codecs
 import email
 import email.policy
-import email.utils
-import re
-from datetime import UTC, datetime
-from email.header import decode_header, make_header
 from email.message import Message
 
-from shared.domain.model import Address, AttachmentInfo, Folder, MailMessage
+from shared.adapters.mime_decode import (
+    addresses,
+    body_text,
+    header_text,
+    parse_date,
+    part_filename,
+    part_param,
+    payload_size,
+    raw_str,
+    received_date,
+)
+from shared.domain.model import AttachmentInfo, Folder, MailMessage
 
 MAX_BYTES = 100 * 1024 * 1024
 MAX_HEADERS = 2000
@@ -39,28 +45,28 @@ class UnparseableMessage(ValueError):
 
 def message_from_mime(raw: bytes, folder: Folder = Folder.INBOX) -> MailMessage:
     msg = _parse(raw)
-    headers = tuple((name, _header_text(value)) for name, value in msg.raw_items())[:MAX_HEADERS]
+    headers = tuple((name, header_text(value)) for name, value in msg.raw_items())[:MAX_HEADERS]
 
     def first(name: str) -> str:
         return next((v for k, v in headers if k.lower() == name), "")
 
     def raw_values(name: str) -> list[str]:
-        return [_raw_str(v) for k, v in msg.raw_items() if k.lower() == name]
+        return [raw_str(v) for k, v in msg.raw_items() if k.lower() == name]
 
     top_type = msg.get_content_type()
     parts, bodies, attachments = _walk(msg)
-    sent_at = _parse_date(first("date"))
+    sent_at = parse_date(first("date"))
     return MailMessage(
         internet_message_id=first("message-id").strip(),
         subject=first("subject").strip(),
-        sender=next(iter(_addresses(raw_values("sender"))), None),
-        from_=next(iter(_addresses(raw_values("from"))), None),
-        to=_addresses(raw_values("to")),
-        cc=_addresses(raw_values("cc")),
-        bcc=_addresses(raw_values("bcc")),
-        reply_to=_addresses(raw_values("reply-to")),
+        sender=next(iter(addresses(raw_values("sender"))), None),
+        from_=next(iter(addresses(raw_values("from"))), None),
+        to=addresses(raw_values("to")),
+        cc=addresses(raw_values("cc")),
+        bcc=addresses(raw_values("bcc")),
+        reply_to=addresses(raw_values("reply-to")),
         sent_at=sent_at,
-        received_at=_received_date(first("received")) or sent_at,
+        received_at=received_date(first("received")) or sent_at,
         is_draft=first("x-unsent").strip() == "1",  # Outlook marks an unsent draft saved as .eml this way
         is_read_receipt_requested=bool(first("disposition-notification-to")),
         folder=folder,
@@ -113,23 +119,23 @@ def _walk(msg: Message) -> tuple[list[tuple[str, Message]], dict[str, str], list
             continue
         if part is msg and ctype.startswith("message/"):
             continue
-        disposition = _raw_str(part.get("content-disposition") or "").split(";")[0].strip().lower()
-        filename = _filename(part)
+        disposition = raw_str(part.get("content-disposition") or "").split(";")[0].strip().lower()
+        filename = part_filename(part)
         if ctype.startswith("multipart/"):  # boundary missing or broken: its text is all we have
             ctype = "text/plain"
         if ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename:
             if ctype not in bodies:
-                bodies[ctype] = _body_text(part, MAX_BODY_BYTES)
+                bodies[ctype] = body_text(part, MAX_BODY_BYTES)
         elif part is not msg:
             attachments.append(_attachment(part, ctype, disposition, filename))
     return parts, bodies, attachments
 
 
 def _attachment(part: Message, ctype: str, disposition: str, filename: str) -> AttachmentInfo:
-    content_id = _raw_str(part.get("content-id") or "").strip()
+    content_id = raw_str(part.get("content-id") or "").strip()
     return AttachmentInfo(
         name=filename or ctype.replace("/", "."),
-        size=_payload_size(part),
+        size=payload_size(part),
         content_type=ctype,
         is_inline=disposition == "inline" and bool(content_id),
         id=content_id.strip("<>"),
@@ -140,121 +146,5 @@ def _report_type(msg: Message, parts: list[tuple[str, Message]]) -> str:
     """report-type of the top-level multipart/report, else of the first one nested in the structure."""
     for ctype, part in parts:
         if ctype == "multipart/report":
-            return _param(part, "report-type").lower()
+            return part_param(part, "report-type").lower()
     return ""
-
-
-# --- decoding helpers: each returns something usable for any input, never raises ---
-
-MAX_HEADER_CHARS = 100_000
-
-
-def _raw_str(value: object) -> str:
-    """A header value as str; 8-bit bytes (kept as surrogates by the parser) read as UTF-8, else cp1252."""
-    value = str(value)[:MAX_HEADER_CHARS]
-    if not any("\udc80" <= ch <= "\udcff" for ch in value):
-        return value
-    data = value.encode("utf-8", "surrogateescape")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", "replace")
-
-
-def _decode_bytes(data: bytes, charset: str | None) -> str:
-    for candidate in (charset, "utf-8"):
-        if not candidate:
-            continue
-        try:
-            codecs.lookup(candidate)
-            return data.decode(candidate)
-        except (LookupError, UnicodeDecodeError, ValueError):
-            continue
-    return data.decode("cp1252", "replace")
-
-
-def _header_text(value: object) -> str:
-    """RFC 2047 encoded-words decoded; unknown charsets and broken encodings degrade, never raise."""
-    raw = _raw_str(value)
-    if "=?" not in raw:
-        return " ".join(raw.split())
-    try:
-        return " ".join(str(make_header(decode_header(raw))).split())
-    except Exception:  # LookupError, binascii.Error, UnicodeDecodeError… from hostile encoded-words
-        try:
-            return " ".join("".join(
-                _decode_bytes(chunk, cs) if isinstance(chunk, bytes) else chunk for chunk, cs in decode_header(raw)
-            ).split())
-        except Exception:
-            return " ".join(raw.split())
-
-
-_ADDR_RE = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w.-]+")
-
-
-def _addresses(values: list[str]) -> tuple[Address, ...]:
-    try:
-        pairs = email.utils.getaddresses(values)
-    except Exception:  # RecursionError on pathological groups: fall back to bare addresses
-        pairs = [("", found) for value in values for found in _ADDR_RE.findall(value)]
-    out: list[Address] = []
-    for name, addr in pairs:
-        addr = addr.strip().strip("<>").strip().lower()
-        if " " in addr:  # "domain.tld postmaster@domain.tld": keep the token that is an address
-            addr = next((t for t in reversed(addr.split()) if "@" in t), addr)
-        name = _header_text(name).strip().strip('"').strip()
-        if "@" not in addr:
-            if not addr and not name:
-                continue
-            name, addr = name or addr, ""
-        out.append(Address(email=addr, name=name))
-    return tuple(out)
-
-
-def _parse_date(value: str) -> datetime | None:
-    try:
-        parsed = email.utils.parsedate_to_datetime(value.strip())
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if parsed is None:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _received_date(received: str) -> datetime | None:
-    """The date stamped by the last relay (the top Received field, after its semicolon)."""
-    return _parse_date(received.rpartition(";")[2]) if ";" in received else None
-
-
-def _param(part: Message, name: str) -> str:
-    try:
-        value = part.get_param(name)
-    except Exception:
-        return ""
-    if value is None:
-        return ""
-    return _raw_str(email.utils.collapse_rfc2231_value(value)).strip()
-
-
-def _filename(part: Message) -> str:
-    try:
-        name = part.get_filename()
-    except Exception:
-        return ""
-    return _header_text(name) if name else ""
-
-
-def _payload_bytes(part: Message) -> bytes:
-    try:
-        data = part.get_payload(decode=True)
-    except Exception:
-        return b""
-    return data if isinstance(data, bytes) else b""
-
-
-def _payload_size(part: Message) -> int:
-    return len(_payload_bytes(part))
-
-
-def _body_text(part: Message, limit: int) -> str:
-    return _decode_bytes(_payload_bytes(part)[:limit], _param(part, "charset") or None)

@@ -17,7 +17,7 @@ from datetime import UTC
 from email.message import EmailMessage
 from typing import Any
 
-from shared.adapters.mime import _header_text  # the same decoding Exchange applies to headers
+from shared.adapters.mime_decode import header_text as _header_text  # the same decoding Exchange applies to headers
 
 
 def _recipient(name: str, address: str) -> dict[str, Any]:
