@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import UTC, datetime
 
 from shared.domain.dedupe import dedupe_key
 from shared.domain.matching import ContactRef, ParticipantMatch, resolve_targets
-from shared.domain.model import Folder
+from shared.domain.model import Address, Folder
 from shared.domain.reasons import Reason
 from tests.builders import a_message
 
@@ -22,6 +24,30 @@ class TestDedupeKey:
         two = a_message(internet_message_id="", sent_at=sent, conversation_id="b")
         assert dedupe_key(one) == dedupe_key(two)
         assert dedupe_key(one) != dedupe_key(a_message(internet_message_id="", sent_at=sent, subject="Other"))
+
+    def test_fallback_key_tells_apart_sender_sent_time_and_recipients(self) -> None:
+        sent = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
+        base = a_message(internet_message_id="", sent_at=sent)
+        others = [
+            a_message(internet_message_id="", sent_at=sent, from_=Address("eve@example.com", "Ada Lovelace")),
+            a_message(internet_message_id="", sent_at=sent.replace(second=1)),
+            a_message(internet_message_id="", sent_at=sent, to=(Address("other@association.example"),)),
+        ]
+        assert [dedupe_key(o) == dedupe_key(base) for o in others] == [False, False, False]
+
+    def test_fallback_key_ignores_recipient_order_and_display_names(self) -> None:
+        sent = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
+        ann, bob = Address("ann@example.org", "Ann"), Address("bob@example.net", "Bob")
+        one = a_message(internet_message_id="", sent_at=sent, to=(ann, bob))
+        two = a_message(internet_message_id="", sent_at=sent, to=(Address("bob@example.net", "Robert"), ann))
+        assert dedupe_key(one) == dedupe_key(two)
+
+    def test_key_is_40_hex_characters_of_sha256(self) -> None:
+        # 160 bits (shorter keys make unrelated emails collide), and stable across releases: ledger rows and
+        # records' UF_1 values already stored were written with it.
+        key = dedupe_key(a_message(internet_message_id="<abc@mail.example.com>"))
+        assert key == hashlib.sha256(b"mid:abc@mail.example.com").hexdigest()[:40]
+        assert re.fullmatch(r"[0-9a-f]{40}", dedupe_key(a_message(internet_message_id="")))
 
     def test_allow_duplicates_scopes_the_key_to_the_mailbox(self) -> None:
         msg = a_message()

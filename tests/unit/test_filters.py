@@ -44,6 +44,10 @@ class TestDecide:
          Reason.BLOCKED_SENDER),
         (a_message("kim@org.example"), DEFAULT_OPTIONS, Reason.INTERNAL_ONLY),
         (a_message("kim@sister.example"), options(internal_domains=["sister.example"]), Reason.INTERNAL_ONLY),
+        # Subdomains of internal domains are internal too (the module docstring promises them).
+        (a_message("kim@eu.org.example"), DEFAULT_OPTIONS, Reason.INTERNAL_ONLY),
+        (a_message("kim@mail.eu.sister.example"), options(internal_domains=["sister.example"]),
+         Reason.INTERNAL_ONLY),
         (a_message("sam@org.example", to=("ann@x.example", "bob@y.example"), folder=Folder.SENT_ITEMS),
          options(blocked_domains=["x.example", "y.example"]), Reason.NO_EXTERNAL_PARTICIPANT),
     ])
@@ -56,6 +60,11 @@ class TestDecide:
         decision = decide(a_message(), DEFAULT_OPTIONS, MAILBOX, now=NOW)
         assert decision.capture and decision.reason is None
         assert "1 participant" in decision.detail
+
+    @pytest.mark.parametrize("sender", ["kim@notorg.example", "kim@org.example.evil", "kim@xsister.example"])
+    def test_lookalike_of_an_internal_domain_is_outside(self, sender: str) -> None:
+        decision = decide(a_message(sender), options(internal_domains=["sister.example"]), MAILBOX, now=NOW)
+        assert (decision.capture, decision.reason) == (True, None)
 
     def test_look_back_zero_means_no_limit_and_no_now_means_no_window(self) -> None:
         old = a_message(received_at=NOW - timedelta(days=900))
