@@ -78,6 +78,14 @@ class TestActivity:
                                                                                 min(len(body), NOTE))
         assert record.truncated == cut
 
+    def test_an_admin_mapping_without_a_length_gets_the_columns_documented_size(self) -> None:
+        fields = [{"field": "DESCRIPTION", "template": "[Subject]"}, {"field": "NOTE", "template": "[Body]"}]
+        options = parse_options({"activity_types": [{"code": "EMAIL", "fields": fields}]})
+        msg = a_message(subject="S" * 40_000)
+        record = to_activity(msg, options, activity_type="EMAIL", contact_id="101", capture_key="k",
+                             values=values_for(msg, body="B" * 40_000))
+        assert [len(record.field(f)) for f in ("DESCRIPTION", "NOTE")] == [DESCRIPTION, NOTE]
+
 
 class TestInteraction:
     def test_email_to_is_cut_at_100_characters(self) -> None:
