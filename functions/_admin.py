@@ -9,9 +9,15 @@ from collections.abc import Callable
 import azure.functions as func
 from pydantic import ValidationError
 
-from functions._http import problem
+from functions._http import BodyTooLarge, problem
 from shared.bootstrap import get_services
-from shared.domain.errors import InvalidOptions, OptionsConflict, PermanentError, TransientError
+from shared.domain.errors import (
+    InvalidOptions,
+    OptionsConflict,
+    PermanentError,
+    PreconditionRequired,
+    TransientError,
+)
 from shared.services.access import Access, AccessDenied, Caller, authorise, caller_from_headers
 from shared.services.deps import Services
 
@@ -39,9 +45,12 @@ def admin(needed: Access) -> Callable[[Handler], Callable[[func.HttpRequest], fu
             except ValidationError as exc:
                 return problem(400, "Invalid request", "See errors.", errors=[
                     {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()])
+            except PreconditionRequired as exc:
+                return problem(428, "Precondition required", str(exc))
             except OptionsConflict as exc:
-                status = 428 if "required" in str(exc) else 412
-                return problem(status, "Precondition failed", str(exc))
+                return problem(412, "Precondition failed", str(exc))
+            except BodyTooLarge as exc:
+                return problem(413, "Request body too large", str(exc))
             except (ValueError, KeyError) as exc:
                 return problem(400, "Bad request", str(exc))
             except TransientError as exc:

@@ -8,10 +8,10 @@ from typing import Any
 
 import azure.functions as func
 
-from functions._http import problem, read_json
+from functions._http import BodyTooLarge, problem, read_json
 from shared.bootstrap import get_services
 from shared.config import QUEUE_NAME
-from shared.domain.notifications import BadNotification
+from shared.domain.notifications import TooManyNotifications
 from shared.services.deps import Services
 from shared.services.notifications import Accepted, accept_lifecycle, accept_notifications
 
@@ -22,8 +22,12 @@ def _validation(req: func.HttpRequest) -> func.HttpResponse | None:
     token = req.params.get("validationToken")
     if token is None:
         return None
-    # Graph's handshake: echo the token as text/plain within 10 s, nothing else.
-    return func.HttpResponse(token, status_code=200, mimetype="text/plain")
+    if not token.strip():  # Graph always sends an opaque token; an empty one is not Graph's handshake
+        return problem(400, "Empty validation token", "validationToken must not be empty")
+    # Graph's handshake: echo the token as text/plain within 10 s, nothing else
+    # (learn.microsoft.com/graph/change-notifications-delivery-webhooks#notificationurl-validation).
+    return func.HttpResponse(token, status_code=200, mimetype="text/plain",
+                             headers={"X-Content-Type-Options": "nosniff"})
 
 
 def _handle(req: func.HttpRequest, out: func.Out[list[str]],
@@ -33,7 +37,9 @@ def _handle(req: func.HttpRequest, out: func.Out[list[str]],
         return handshake
     try:
         accepted = accept(read_json(req), get_services())
-    except (ValueError, BadNotification) as exc:
+    except (BodyTooLarge, TooManyNotifications) as exc:
+        return problem(413, "Request too large", str(exc))
+    except ValueError as exc:  # BadNotification included: the envelope is not a notification collection
         return problem(400, "Not a Graph notification", str(exc))
     if accepted.payloads:
         out.set([json.dumps(p) for p in accepted.payloads])  # a failed enqueue makes the host answer 5xx

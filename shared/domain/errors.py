@@ -11,6 +11,7 @@
     └── OptionsError
         ├── InvalidOptions      400: every problem with its field path
         └── OptionsConflict     412: the document changed since the caller read it
+            └── PreconditionRequired  428: no If-Match was sent
 """
 
 from __future__ import annotations
@@ -61,4 +62,8 @@ class InvalidOptions(OptionsError):
 
 
 class OptionsConflict(OptionsError):
+    pass
+
+
+class PreconditionRequired(OptionsConflict):
     pass

@@ -34,18 +34,37 @@ class AccessDenied(Exception):
         self.status = status
 
 
+MAX_PRINCIPAL_CHARS = 16 * 1024  # App Service's header holds the token's claims: a few KB in practice
+
+
+def _claims(data: object) -> tuple[list[dict[str, str]], str, str]:
+    """The claims and the name/role claim types, or AccessDenied for anything not shaped like App Service's
+    principal: {"auth_typ", "claims": [{"typ", "val"}], "name_typ", "role_typ"} (learn.microsoft.com/azure/
+    app-service/configure-authentication-user-identities#access-user-claims-in-app-code)."""
+    if not isinstance(data, dict):
+        raise AccessDenied(401, "X-MS-CLIENT-PRINCIPAL is not a JSON object")
+    claims, name_typ, role_typ = data.get("claims"), data.get("name_typ", ""), data.get("role_typ", "")
+    if not isinstance(claims, list) or not isinstance(name_typ, str) or not isinstance(role_typ, str):
+        raise AccessDenied(401, "X-MS-CLIENT-PRINCIPAL has malformed claims")
+    for claim in claims:
+        if not (isinstance(claim, dict) and isinstance(claim.get("typ"), str) and isinstance(claim.get("val"), str)):
+            raise AccessDenied(401, "X-MS-CLIENT-PRINCIPAL has a claim that is not {typ, val} strings")
+    return claims, name_typ or "name", role_typ or "roles"
+
+
 def caller_from_headers(principal_header: str | None, roles_claim: str) -> Caller:
+    """Anything malformed is refused with 401; only a well-formed principal is read."""
     if not principal_header:
         return Caller("function-key", frozenset(), False)
+    if len(principal_header) > MAX_PRINCIPAL_CHARS:
+        raise AccessDenied(401, "X-MS-CLIENT-PRINCIPAL is too long")
     try:
-        data = json.loads(base64.b64decode(principal_header))
-    except (ValueError, TypeError) as exc:
+        data = json.loads(base64.b64decode(principal_header, validate=True))
+    except (ValueError, TypeError, RecursionError) as exc:
         raise AccessDenied(401, "X-MS-CLIENT-PRINCIPAL is not valid base64 JSON") from exc
-    claims = data.get("claims") or []
-    role_types = {roles_claim, data.get("role_typ") or "roles"}
-    roles = frozenset(str(c.get("val")) for c in claims if c.get("typ") in role_types)
-    name_type = data.get("name_typ") or "name"
-    name = next((str(c.get("val")) for c in claims if c.get("typ") == name_type), "unknown")
+    claims, name_typ, role_typ = _claims(data)
+    roles = frozenset(c["val"] for c in claims if c["typ"] in {roles_claim, role_typ})
+    name = next((c["val"] for c in claims if c["typ"] == name_typ), "unknown")
     return Caller(name, roles, True)
 
 

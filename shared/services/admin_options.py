@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.domain.errors import InvalidOptions, MessageNotFound, OptionsConflict, TransientError
+from shared.domain.errors import (
+    InvalidOptions,
+    MessageNotFound,
+    OptionsConflict,
+    PreconditionRequired,
+    TransientError,
+)
 from shared.domain.filters import MailboxContext, decide
 from shared.domain.model import Folder
 from shared.domain.options import Options, options_to_doc, parse_options
@@ -38,7 +44,7 @@ def diff(before: Any, after: Any, path: str = "") -> list[dict[str, Any]]:
 
 def replace_options(doc: Any, if_match: str | None, who: str, deps: Services) -> StoredOptions:
     if not if_match:
-        raise OptionsConflict("If-Match is required: GET the options and send back their ETag")
+        raise PreconditionRequired("If-Match is required: GET the options and send back their ETag")
     options = parse_options(doc)  # InvalidOptions: the stored document is untouched
     current = deps.options.get()
     if not _same_etag(if_match, current):

@@ -54,7 +54,8 @@ class Out(func.Out[Any]):
 def fake_services() -> Services:
     stored = StoredOptions(DEFAULT_OPTIONS, "etag", 1)
     fake = SimpleNamespace(
-        settings=SETTINGS, clock=Clock(), subscriptions=SimpleNamespace(get=KNOWN.get),
+        settings=SETTINGS, clock=Clock(),
+        subscriptions=SimpleNamespace(get=KNOWN.get, all=lambda: list(KNOWN.values())),
         counters=SimpleNamespace(touch=lambda *a, **k: None, incr=lambda *a, **k: 0),
         options=SimpleNamespace(get=lambda: stored), current_options=lambda max_age_s=15.0: stored,
         decisions=SimpleNamespace(search=lambda **filters: []))

@@ -48,6 +48,24 @@ class TestAuthorise:
         with pytest.raises(AccessDenied):
             caller_from_headers("not base64 json", "roles")
 
+    @pytest.mark.parametrize("decoded", [
+        b"[1,2]", b'"a string"', b"null", b"42", b'{"claims":"roles"}', b'{"claims":[1,2]}',
+        b'{"claims":[{"typ":"roles","val":["Capture.Admin"]}]}', b'{"claims":[{"typ":1,"val":"x"}]}',
+        b'{"claims":[],"name_typ":["name"]}', b'{"claims":[],"role_typ":{}}', b"[" * 100_000 + b"]" * 100_000,
+        b"\xff\xfe not utf-8",
+    ])
+    def test_malformed_principal_is_401(self, decoded: bytes) -> None:
+        """Issue 19, defect 4: these raised AttributeError (a 500) instead of a refusal."""
+        with pytest.raises(AccessDenied) as err:
+            caller_from_headers(base64.b64encode(decoded).decode(), "roles")
+        assert err.value.status == 401
+
+    @pytest.mark.parametrize("header", ["a" * 17_000, "eyJ9!!", "not base64 json"])
+    def test_principal_that_is_not_base64_or_too_long_is_401(self, header: str) -> None:
+        with pytest.raises(AccessDenied) as err:
+            caller_from_headers(header, "roles")
+        assert err.value.status == 401
+
     def test_name_comes_from_the_principal(self) -> None:
         assert caller_from_headers(principal("Capture.Admin"), "roles").name == "alex@association.example"
 
