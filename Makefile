@@ -5,14 +5,21 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 AZURITE := node_modules/.bin/azurite
 
-.PHONY: venv node test unit lint infra demo bench soak clean
+.PHONY: venv node test unit lint infra lock demo bench soak clean
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt
+# The same locks the app deploys with (exact versions, hashes checked): see scripts/lock.py.
+$(STAMP): requirements.txt requirements-lock.txt requirements-dev.txt requirements-dev-lock.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
 	touch $(STAMP)
+
+# Re-lock after editing requirements.in or requirements-dev.in (uv in its own .venv-lock/; needs the registry).
+UV_VERSION := 0.13.8
+lock:
+	test -x .venv-lock/bin/uv || { $(PYTHON) -m venv .venv-lock && .venv-lock/bin/python -m pip install --quiet uv==$(UV_VERSION); }
+	$(PYTHON) scripts/lock.py --uv .venv-lock/bin/uv
 
 node: $(AZURITE)
 
@@ -49,4 +56,4 @@ soak: venv node
 	FAULT_SUITE_SIZE=5000 $(PY) -m pytest tests/faults
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .stack
+	rm -rf $(VENV) .venv-lock node_modules .pytest_cache .mypy_cache .ruff_cache .stack
