@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from shared.adapters.tables import Table, dumps, safe_key
+from shared.adapters.tables import Table, dumps, join_text, safe_key, split_text
 from shared.domain.errors import OptionsConflict
 from shared.domain.mailbox import Mailbox
 from shared.domain.options import DEFAULT_OPTIONS, Options, options_to_doc, parse_options
@@ -23,12 +23,12 @@ class TableOptionsRepository:
         row = self._current.get(self.PK, self.RK)
         if row is None:
             etag = self._current.create({"PartitionKey": self.PK, "RowKey": self.RK, "Version": 0,
-                                         "Document": dumps(options_to_doc(DEFAULT_OPTIONS)), "UpdatedBy": "",
-                                         "UpdatedAt": ""})
+                                         **split_text("Document", dumps(options_to_doc(DEFAULT_OPTIONS))),
+                                         "UpdatedBy": "", "UpdatedAt": ""})
             if etag is None:  # created concurrently
                 return self.get()
             return StoredOptions(DEFAULT_OPTIONS, etag, 0)
-        return StoredOptions(parse_options(json.loads(row["Document"])), row["etag"], int(row["Version"]),
+        return StoredOptions(parse_options(json.loads(join_text(row, "Document"))), row["etag"], int(row["Version"]),
                              row.get("UpdatedBy", ""), row.get("UpdatedAt", ""))
 
     def save(self, options: Options, etag: str, who: str, changes: list[dict[str, Any]]) -> StoredOptions:
@@ -38,19 +38,19 @@ class TableOptionsRepository:
         version = current.version + 1
         now = datetime.now(UTC).isoformat(timespec="seconds")
         row = {"PartitionKey": self.PK, "RowKey": self.RK, "Version": version,
-               "Document": dumps(options_to_doc(options)), "UpdatedBy": who, "UpdatedAt": now}
+               **split_text("Document", dumps(options_to_doc(options))), "UpdatedBy": who, "UpdatedAt": now}
         new_etag = self._current.replace_if(row, etag)
         if new_etag is None:
             raise OptionsConflict("the options changed since they were read; reload and retry")
         self._history.upsert({"PartitionKey": "history", "RowKey": f"{10**10 - version:010d}", "Version": version,
-                              "UpdatedBy": who, "UpdatedAt": now, "Changes": dumps(changes)})
+                              "UpdatedBy": who, "UpdatedAt": now, **split_text("Changes", dumps(changes))})
         return StoredOptions(options, new_etag, version, who, now)
 
     def history(self, limit: int = 50) -> list[dict[str, Any]]:
         rows = []
         for row in self._history.partition("history"):
             rows.append({"version": row["Version"], "updated_by": row["UpdatedBy"], "updated_at": row["UpdatedAt"],
-                         "changes": json.loads(row["Changes"])})
+                         "changes": json.loads(join_text(row, "Changes"))})
             if len(rows) >= limit:
                 break
         return rows

@@ -114,7 +114,24 @@ def _clean(entity: Entity) -> Entity:
 
 
 def dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), default=str)
+    return json.dumps(value, separators=(",", ":"), default=str)  # ASCII: non-ASCII characters are escaped
+
+
+TEXT_CHUNK = 30_000  # ASCII characters: 60 KB as UTF-16, under Table storage's 64 KiB per string property
+
+
+def split_text(name: str, text: str) -> Entity:
+    """Long text over several properties: ``name``, ``name1``, ``name2``… (rows written before hold ``name``)."""
+    parts = [text[i:i + TEXT_CHUNK] for i in range(0, len(text), TEXT_CHUNK)] or [""]
+    return {(name if i == 0 else f"{name}{i}"): part for i, part in enumerate(parts)}
+
+
+def join_text(row: Entity, name: str) -> str:
+    parts, i = [row.get(name, "")], 1
+    while f"{name}{i}" in row:
+        parts.append(row[f"{name}{i}"])
+        i += 1
+    return "".join(parts)
 
 
 class Tables:

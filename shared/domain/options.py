@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from shared.domain.errors import InvalidOptions
 from shared.domain.model import Folder
+from shared.domain.options_limits import app_roles, size_problems
 
 TOKENS = (
     "Subject", "Body", "Recipients", "SentOn", "ReceivedOn", "From", "To", "Cc", "Mailbox", "Direction",
@@ -132,6 +133,7 @@ class Options(_Model):
     read_roles: tuple[str, ...] = ("MailCapture.Reader",)
 
     _internal = field_validator("internal_domains", "blocked_domains")(_domains)
+    _role_values = field_validator("change_options_roles", "read_roles")(app_roles)
 
     @field_validator("blocked_addresses")
     @classmethod
@@ -175,6 +177,8 @@ def _cross_field_problems(o: Options) -> list[tuple[str, str]]:
     if o.save_as_eml and o.attachments != "none":
         problems.append(("attachments", "choose either save_as_eml (the .eml holds every attachment) "
                                         "or an attachments policy, not both"))
+    if not o.change_options_roles:  # with sign-in required, nobody could ever change the options again
+        problems.append(("change_options_roles", "at least one role must be allowed to change the options"))
     if not o.folder_scope:
         problems.append(("folder_scope", "at least one folder is needed"))
     bad_folders = {Folder.DRAFTS, Folder.DELETED_ITEMS, Folder.JUNK_EMAIL} & set(o.folder_scope)
@@ -187,13 +191,16 @@ def parse_options(doc: Any) -> Options:
     """Validate a whole options document; raise InvalidOptions with every problem and its path."""
     if not isinstance(doc, dict):
         raise InvalidOptions([("", "the options document must be a JSON object")])
+    too_large = size_problems(doc)
+    if too_large:  # before the model: validating 100,000 domains one by one is wasted work
+        raise InvalidOptions(too_large)
     try:
         options = Options.model_validate(doc)
     except ValidationError as exc:
         raise InvalidOptions(
             [(".".join(str(p) for p in e["loc"]), e["msg"].removeprefix("Value error, ")) for e in exc.errors()]
         ) from None
-    problems = _cross_field_problems(options)
+    problems = _cross_field_problems(options) + size_problems(options_to_doc(options))
     if problems:
         raise InvalidOptions(problems)
     return options

@@ -32,14 +32,25 @@ def _same_etag(if_match: str, stored: StoredOptions) -> bool:
     return given == "*" or given == options_etag(stored) or given.strip('"') == options_etag(stored).strip('"')
 
 
+def _scalars(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str | int | float | bool) for v in value)
+
+
 def diff(before: Any, after: Any, path: str = "") -> list[dict[str, Any]]:
-    """Field-level changes between two option documents, for the history."""
+    """Field-level changes between two option documents, for the history. A list of plain values (domains,
+    addresses, roles) records what was added and removed, not both lists: one new domain in a block list of
+    5,000 is one entry, and the history row stays small."""
     if isinstance(before, dict) and isinstance(after, dict):
         changes = []
         for key in sorted(set(before) | set(after)):
             changes += diff(before.get(key), after.get(key), f"{path}.{key}" if path else key)
         return changes
-    return [] if before == after else [{"path": path, "from": before, "to": after}]
+    if before == after:
+        return []
+    if _scalars(before) and _scalars(after):
+        return [{"path": path, "added": [v for v in after if v not in set(before)],
+                 "removed": [v for v in before if v not in set(after)]}]
+    return [{"path": path, "from": before, "to": after}]
 
 
 def replace_options(doc: Any, if_match: str | None, who: str, deps: Services) -> StoredOptions:

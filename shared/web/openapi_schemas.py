@@ -105,7 +105,7 @@ def _status_schemas() -> dict[str, Schema]:
 
 
 def _envelopes() -> dict[str, Schema]:
-    change = obj({"path": STR, "from": {}, "to": {}}, ("path",))
+    change = obj({"path": STR, "from": {}, "to": {}, "added": array({}), "removed": array({})}, ("path",))
     return {
         "Problem": obj({"type": STR, "title": STR, "status": INT, "detail": STR,
                         "errors": array(obj({"field": {"type": "string", "description": "Dotted path, e.g. "

@@ -77,3 +77,7 @@ class TestOptionsChanges:
 
     def test_diff_lists_changed_paths(self) -> None:
         assert diff({"a": 1, "b": {"c": 2}}, {"a": 1, "b": {"c": 3}}) == [{"path": "b.c", "from": 2, "to": 3}]
+
+    def test_diff_of_a_list_of_values_records_what_was_added_and_removed(self) -> None:
+        assert diff({"d": ["a.org", "b.org"]}, {"d": ["b.org", "c.org"]}) == [
+            {"path": "d", "added": ["c.org"], "removed": ["a.org"]}]

@@ -56,3 +56,33 @@ class TestParseOptions:
 
     def test_not_an_object(self) -> None:
         assert "" in problems_of([])  # type: ignore[arg-type]
+
+
+class TestRoles:
+    """Issue 19, defect 5: roles were not validated, and an empty write role locked every admin out."""
+
+    @pytest.mark.parametrize(("doc", "path"), [
+        ({"change_options_roles": []}, "change_options_roles"),
+        ({"change_options_roles": [""]}, "change_options_roles"),
+        ({"change_options_roles": ["x" * 10_000]}, "change_options_roles"),
+        ({"change_options_roles": ["Mail Capture Admin"]}, "change_options_roles"),
+        ({"read_roles": [".Reader"]}, "read_roles"),
+        ({"read_roles": ["Reader\u0000"]}, "read_roles"),
+        ({"read_roles": [f"R{i}" for i in range(51)]}, "read_roles"),
+    ])
+    def test_malformed_roles_are_refused(self, doc: dict, path: str) -> None:
+        assert path in problems_of(doc)
+
+    def test_app_role_values_as_entra_allows_them_are_kept(self) -> None:
+        roles = ("MailCapture.Admin", "x" * 120, "a!#$%&'()*+,-./:;<=>?@[]^_`{|}~")
+        assert parse_options({"change_options_roles": list(roles), "read_roles": []}).change_options_roles == roles
+
+
+class TestSizeLimits:
+    def test_too_many_entries_name_the_field(self) -> None:
+        assert "5001 entries" in problems_of({"blocked_domains": [f"d{i}.example.org" for i in range(5001)]})[
+            "blocked_domains"]
+
+    def test_a_document_too_large_to_store_names_its_largest_field(self) -> None:
+        addresses = [f"a-rather-long-local-part-{i:05d}@some-long-domain-name.example.org" for i in range(5000)]
+        assert "at most 240,000" in problems_of({"blocked_addresses": addresses})["blocked_addresses"]
