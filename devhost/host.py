@@ -23,6 +23,7 @@ from typing import Any
 import uvicorn
 
 from devhost.hostconfig import HostConfig, HostConfigError, apply_local_settings
+from devhost.hostrules import HostRuleError
 from devhost.http_app import build_app
 from devhost.invoker import Invoker
 from devhost.keys import Keys
@@ -144,13 +145,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.settings:
             apply_local_settings(args.settings)
         config = HostConfig.load(args.host_json)
-        specs = load_functions(args.app)
+        specs = load_functions(args.app, route_prefix=config.route_prefix)
         keys = Keys.from_env()
         host = Host(specs, config, keys, lease=args.queue_lease, drain_timeout=args.drain_timeout,
                     directory=os.getcwd())
         sock = socket.create_server(("127.0.0.1", args.port))
-    except (HostConfigError, RegistryError, ImportError, OSError) as exc:
-        logger.error("devhost cannot start: %s", exc)
+    except (HostConfigError, HostRuleError, RegistryError, ImportError, OSError) as exc:
+        # the real host's own message(s), so the refusal reads as it would in Azure
+        logger.error("devhost cannot start: the Functions host would refuse this app:\n%s", exc)
         return 2
     if config.function_timeout:
         logger.info("functionTimeout %.0fs is not enforced locally", config.function_timeout)

@@ -1,6 +1,7 @@
 """host.json and local.settings.json, read the way the Functions host reads them.
 
-Only the parts the local host honours: ``extensions.queues`` (polling, retries, poison, encoding),
+The whole file is first checked against the host's start-up rules (``devhost.hostjson``). Then only the parts
+the local host honours are read: ``extensions.queues`` (polling, retries, poison, encoding),
 ``extensions.http.routePrefix`` and ``functionTimeout`` (logged, not enforced). Defaults are the Storage
 queue extension's (v5) defaults, so a missing host.json behaves like an empty one in Azure.
 """
@@ -10,10 +11,13 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from devhost.hostjson import HostJsonError
+from devhost.hostjson import validate as validate_host_json
 
 _TIMESPAN = re.compile(r"^(?:(?P<days>\d+)\.)?(?P<h>\d+):(?P<m>\d+):(?P<s>\d+(?:\.\d+)?)$")
 ENCODINGS = ("base64", "none")
@@ -66,13 +70,17 @@ class HostConfig:
     function_timeout: float | None = None
 
     @classmethod
-    def load(cls, path: Path | None) -> HostConfig:
+    def load(cls, path: Path | None, environ: Mapping[str, str] = os.environ) -> HostConfig:
         if path is None or not path.exists():
             return cls()
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise HostConfigError(f"cannot read {path}: {exc}") from exc
+        except (OSError, ValueError) as exc:  # HostJsonFileConfigurationSource.LoadHostConfig's message
+            raise HostConfigError(f"Unable to parse host configuration file '{path}'. {exc}") from exc
+        try:
+            validate_host_json(raw, environ)
+        except HostJsonError as exc:
+            raise HostConfigError(str(exc)) from exc
         extensions = raw.get("extensions", {})
         timeout = raw.get("functionTimeout")
         return cls(

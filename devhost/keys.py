@@ -1,8 +1,11 @@
 """Function keys, checked like the Functions host does for HTTP auth levels and the admin API.
 
-ANONYMOUS is open. FUNCTION accepts the function key or the master key; ADMIN (and the admin API) only the
-master key. The key comes from the ``x-functions-key`` header or the ``code`` query parameter. When neither
-``DEVHOST_FUNCTION_KEY`` nor ``DEVHOST_MASTER_KEY`` is set, keys are not checked at all, like ``func start``.
+ANONYMOUS is open. FUNCTION accepts the function key or the master key; ADMIN (and the admin API), SYSTEM and
+USER only the master key (the admin key meets every level: ``AuthUtility.PrincipalHasAuthLevelClaim`` in
+azure-functions-host ``src/WebJobs.Script.WebHost/Security/Authorization/AuthUtility.cs``; there are no
+system keys or signed-in users locally). The key comes from the ``x-functions-key`` header or the ``code``
+query parameter. When neither ``DEVHOST_FUNCTION_KEY`` nor ``DEVHOST_MASTER_KEY`` is set, keys are not
+checked at all, like ``func start``.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ class Keys:
         if level == ANONYMOUS or not self.enforced:
             return True
         given = headers.get("x-functions-key") or query.get("code") or ""
-        accepted = [self.master_key] if level == ADMIN else [self.function_key, self.master_key]
+        accepted = [self.function_key, self.master_key] if level == FUNCTION else [self.master_key]
         # compare_digest on every candidate: no early exit that leaks which key matched
         matches = [bool(key) and hmac.compare_digest(given.encode(), key.encode()) for key in accepted]
         return any(matches)

@@ -1,6 +1,8 @@
 """Read the function registrations from a v2-model app (``app.get_functions()``): the only route/queue list.
 
-Each registered function becomes a ``FunctionSpec`` holding what the local host needs: the user callable,
+The app is indexed as the Python worker indexes it for the host (``devhost.indexing``) and checked against the
+host's load-time rules (``devhost.hostrules``) before anything is served. Each registered function becomes
+a ``FunctionSpec`` holding what the local host needs: the user callable,
 the trigger (type + settings, with ``%AppSetting%`` references resolved like the real host), the trigger's
 parameter name and the queue output bindings. Bindings the local host cannot provide are listed in
 ``unsupported`` so the function is still listed but fails clearly when run.
@@ -10,14 +12,15 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import json
 import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import azure.functions as func
+from devhost.hostrules import AUTH_LEVELS
+from devhost.hostrules import validate as validate_host_rules
+from devhost.indexing import IndexedFunction, IndexingError, find_register, index
 
 HTTP, QUEUE, TIMER = "httpTrigger", "queueTrigger", "timerTrigger"
 SUPPORTED_TRIGGERS = (HTTP, QUEUE, TIMER)
@@ -75,66 +78,70 @@ def resolve_settings(value: Any, environ: Mapping[str, str]) -> Any:
     return _SETTING_REF.sub(lookup, value)
 
 
-def _enum_value(value: Any) -> Any:
-    return value.value if hasattr(value, "value") else value
+def _auth_level(value: Any) -> str:
+    """The AuthorizationLevel name (the enum also parses from its number); Function when unset."""
+    level = str(value or "function").lower()
+    return AUTH_LEVELS[int(level)] if level.isdigit() and int(level) < len(AUTH_LEVELS) else level
 
 
-def _trigger_settings(trigger: Any, environ: Mapping[str, str]) -> dict[str, Any]:
-    if trigger.type == HTTP:
-        methods = [str(_enum_value(m)).upper() for m in (trigger.methods or [])]
-        level = _enum_value(trigger.auth_level) or "function"
-        return {"route": str(trigger.route).strip("/"), "methods": methods, "auth_level": str(level).lower()}
-    if trigger.type == QUEUE:
-        return {"queue_name": resolve_settings(trigger.queue_name, environ),
-                "connection": resolve_settings(trigger.connection, environ) or DEFAULT_CONNECTION}
-    if trigger.type == TIMER:
-        return {"schedule": resolve_settings(trigger.schedule, environ),
-                "run_on_startup": bool(trigger.run_on_startup)}
+def _connection(binding: dict[str, Any], environ: Mapping[str, str]) -> str:
+    return resolve_settings(binding.get("connection"), environ) or DEFAULT_CONNECTION
+
+
+def _trigger_settings(trigger: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
+    """Settings from the trigger's raw binding (function.json keys, as the host reads them)."""
+    if trigger["type"] == HTTP:
+        methods = [str(m).upper() for m in (trigger.get("methods") or [])]
+        return {"route": str(trigger.get("route") or "").strip("/"), "methods": methods,
+                "auth_level": _auth_level(trigger.get("authLevel"))}
+    if trigger["type"] == QUEUE:
+        return {"queue_name": resolve_settings(trigger.get("queueName"), environ),
+                "connection": _connection(trigger, environ)}
+    if trigger["type"] == TIMER:
+        return {"schedule": resolve_settings(trigger.get("schedule"), environ),
+                "run_on_startup": bool(trigger.get("runOnStartup"))}
     return {}
 
 
-def to_spec(function: Any, environ: Mapping[str, str]) -> FunctionSpec:
-    trigger = function.get_trigger()
+def to_spec(function: IndexedFunction, environ: Mapping[str, str]) -> FunctionSpec:
+    """What the local host needs to serve one function, from the metadata the worker sends the host."""
+    trigger = function.trigger
+    if trigger is None:  # hostrules refuses these first; kept for callers that skip the rules
+        raise RegistryError(f"Function {function.name} has no trigger")
     outputs, unsupported = [], []
     http_out = None
-    for binding in function.get_bindings():
+    for binding in function.raw_bindings:
         if binding is trigger:
             continue
-        if binding.type == "http":
-            http_out = None if binding.name == "$return" else binding.name
-            continue
-        if binding.type == "queue":
-            outputs.append(QueueOutput(binding.name, resolve_settings(binding.queue_name, environ),
-                                       resolve_settings(binding.connection, environ) or DEFAULT_CONNECTION))
+        if binding.get("type") == "http":
+            http_out = None if binding["name"] == "$return" else binding["name"]
+        elif binding.get("type") == "queue":
+            outputs.append(QueueOutput(binding["name"], resolve_settings(binding.get("queueName"), environ),
+                                       _connection(binding, environ)))
         else:
-            unsupported.append(f"{binding.type} binding {binding.name!r}")
-    if trigger.type not in SUPPORTED_TRIGGERS:
-        unsupported.append(f"{trigger.type} trigger")
-    fn = function.get_user_function()
+            unsupported.append(f"{binding.get('type')} binding {binding.get('name')!r}")
+    if trigger["type"] not in SUPPORTED_TRIGGERS:
+        unsupported.append(f"{trigger['type']} trigger")
+    fn = function.function.get_user_function()
     return FunctionSpec(
-        name=function.get_function_name(), trigger_type=trigger.type, arg_name=trigger.name,
-        settings=_trigger_settings(trigger, environ), fn=fn,
-        bindings=json.loads(function.get_function_json())["bindings"],
+        name=function.name, trigger_type=trigger["type"], arg_name=trigger["name"],
+        settings=_trigger_settings(trigger, environ), fn=fn, bindings=list(function.raw_bindings),
         queue_outputs=tuple(outputs), http_output=http_out, unsupported=tuple(unsupported),
         params=tuple(inspect.signature(fn).parameters),
     )
 
 
-def find_app(module: Any, attr: str | None = None) -> func.FunctionApp:
-    """The ``FunctionApp`` in ``module``: ``attr`` if given, else the one instance (like the worker's indexer)."""
-    if attr:
-        app = getattr(module, attr, None)
-        if app is None:
-            raise RegistryError(f"{module.__name__} has no attribute {attr!r}")
-        return app
-    apps = [v for v in vars(module).values() if isinstance(v, func.FunctionApp)]
-    if len(apps) != 1:
-        raise RegistryError(f"{module.__name__} must define exactly one FunctionApp, found {len(apps)}")
-    return apps[0]
+def load_functions(app_ref: str, environ: Mapping[str, str] = os.environ, route_prefix: str = "api"
+                   ) -> list[FunctionSpec]:
+    """Import ``module[:attr]``, index it like the worker, enforce the host's rules; one spec per function.
 
-
-def load_functions(app_ref: str, environ: Mapping[str, str] = os.environ) -> list[FunctionSpec]:
-    """Import ``module[:attr]`` and return one spec per registered function."""
+    Raises RegistryError with the worker's or the host's own message(s) when the real host would refuse it.
+    """
     module_name, _, attr = app_ref.partition(":")
     module = importlib.import_module(module_name)
-    return [to_spec(f, environ) for f in find_app(module, attr or None).get_functions()]
+    try:
+        functions: list[IndexedFunction] = index(find_register(module, attr or None))
+    except IndexingError as exc:
+        raise RegistryError(str(exc)) from exc
+    validate_host_rules(functions, route_prefix)
+    return [to_spec(f, environ) for f in functions]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable
 
@@ -27,7 +26,6 @@ Handler = Callable[[func.HttpRequest, Services, Caller], func.HttpResponse]
 
 def admin(needed: Access) -> Callable[[Handler], Callable[[func.HttpRequest], func.HttpResponse]]:
     def wrap(handler: Handler) -> Callable[[func.HttpRequest], func.HttpResponse]:
-        @functools.wraps(handler)
         def run(req: func.HttpRequest) -> func.HttpResponse:
             try:
                 deps = get_services()
@@ -57,6 +55,11 @@ def admin(needed: Access) -> Callable[[Handler], Callable[[func.HttpRequest], fu
                 return problem(503, "Dependency unavailable", str(exc))
             except PermanentError as exc:
                 return problem(502, "Dependency refused", str(exc))
+        # Name and docstring only: no __wrapped__. The Python worker loads a function by inspect.signature(),
+        # which follows __wrapped__; it would see (req, deps, caller) against the one binding 'req' and refuse
+        # the function (azure-functions-python-worker, functions.py: Registry.validate_function_params).
+        for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
+            setattr(run, attr, getattr(handler, attr))
         return run
     return wrap
 

@@ -2,8 +2,8 @@
 
 HTTP functions must be routed (the response names the function); queue and timer functions must be listed
 with their trigger and run once through the admin API (the host log shows the execution, whatever its
-outcome). The stack includes the Graph and iMIS emulators once their CLIs exist, which also checks that
-``Stack`` starts them and finds them healthy.
+outcome). The stack includes the Graph and iMIS emulators, which also checks that ``Stack`` starts them and
+finds them healthy. The host only starts when the app passes the Functions host's rules (devhost.hostrules).
 """
 
 from __future__ import annotations
@@ -18,18 +18,17 @@ import httpx
 import pytest
 
 import function_app
-from devhost.stack import REPO, Stack
+from devhost.stack import Stack
 from tests.devhost.support import wait_for
 
 pytestmark = pytest.mark.integration
 FUNCTIONS = function_app.app.get_functions()  # once per process: the library refuses a second indexing
-EMULATORS = all((REPO / "emulators" / name / "__main__.py").exists() for name in ("graph", "imis"))
 
 
 @pytest.fixture(scope="module")
 def product_stack(tmp_path_factory: pytest.TempPathFactory, sample_stack: Stack) -> Iterator[Stack]:
-    """The product app on the sample stack's Azurite (queue names differ), with the emulators if present."""
-    with Stack(tmp_path_factory.mktemp("product-stack"), emulators=EMULATORS,
+    """The product app on the sample stack's Azurite (queue names differ), with the Graph and iMIS emulators."""
+    with Stack(tmp_path_factory.mktemp("product-stack"), emulators=True,
                storage=sample_stack.connection_string) as stack:
         yield stack
 
@@ -46,7 +45,6 @@ def by_trigger(kind: str) -> list[Any]:
     return [f for f in FUNCTIONS if f.get_trigger().type == kind]
 
 
-@pytest.mark.skipif(not EMULATORS, reason="emulator CLIs not written yet")
 def test_every_child_of_the_full_stack_is_healthy(product_stack: Stack) -> None:
     for url in (product_stack.graph_control_url + "/health", product_stack.imis_control_url + "/health",
                 product_stack.host_url + "/api/health"):

@@ -15,7 +15,7 @@ from devhost.storage import decode_message, encode_message
 class TestHostJson:
     def test_reads_queue_options_and_route_prefix(self, tmp_path: Path) -> None:
         path = tmp_path / "host.json"
-        path.write_text(json.dumps({"functionTimeout": "00:05:00", "extensions": {
+        path.write_text(json.dumps({"version": "2.0", "functionTimeout": "00:05:00", "extensions": {
             "http": {"routePrefix": "/x/"},
             "queues": {"batchSize": 4, "newBatchThreshold": 1, "maxDequeueCount": 2, "visibilityTimeout": "00:00:03",
                        "maxPollingInterval": "00:00:00.500", "messageEncoding": "none"}}}))
@@ -31,7 +31,7 @@ class TestHostJson:
     @pytest.mark.parametrize("queues", [{"batchSize": 33}, {"messageEncoding": "utf8"}, {"visibilityTimeout": "30s"}])
     def test_rejects_values_the_host_would_reject(self, tmp_path: Path, queues: dict[str, object]) -> None:
         path = tmp_path / "host.json"
-        path.write_text(json.dumps({"extensions": {"queues": queues}}))
+        path.write_text(json.dumps({"version": "2.0", "extensions": {"queues": queues}}))
         with pytest.raises(HostConfigError):
             HostConfig.load(path)
 

@@ -1,0 +1,164 @@
+"""The Functions host's load-time rules for function metadata, ported from its sources.
+
+Sources (Azure/azure-functions-host unless noted; file - method):
+- name: ``src/WebJobs.Script/Utility.cs`` - ``FunctionNameValidationRegex``/``ValidateName``, called from
+  ``src/WebJobs.Script/Host/WorkerFunctionMetadataProvider.cs`` - ``ValidateMetadata``.
+- bindings: ``WorkerFunctionMetadataProvider.ValidateBindings``; ``Utility.ValidateBinding``
+  (``BindingNameValidationRegex``, ``$return`` must be ``out``);
+  ``src/WebJobs.Script.Abstractions/Description/Binding/BindingMetadata.cs`` - ``Create`` (direction).
+- Python worker (Azure/azure-functions-python-worker ``azure_functions_worker/functions.py`` - ``Registry.
+  validate_binding_direction``, ``validate_function_params``): no ``inout``; parameters match binding names.
+- HTTP: ``src/WebJobs.Script/Binding/WebJobsCoreScriptBindingProvider.cs`` - ``HttpScriptBinding.GetAttributes``
+  with ``Binding/Extensibility/ScriptBindingContext.cs`` - ``GetMetadataEnumValue`` (authLevel);
+  ``src/WebJobs.Script/Host/ScriptHost.cs`` - ``ValidateFunction``, ``ValidateHttpFunction``,
+  ``HttpRoutesConflict``; route template syntax: ``devhost.routetemplate``.
+The real host logs a refused function ("The '<name>' function is in error: ...") and serves the others, so
+the function answers 404 in Azure; the local host refuses to start instead, so nobody misses it.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from devhost.indexing import IndexedFunction
+from devhost.routetemplate import RouteTemplateError
+from devhost.routetemplate import check as check_route_template
+
+# Utility.cs: FunctionNameValidationRegex = ^[a-z][a-z0-9_\-]{0,127}$(?<!^host$), IgnoreCase.
+FUNCTION_NAME = re.compile(r"[a-z][a-z0-9_\-]{0,127}", re.IGNORECASE)
+# Utility.cs: BindingNameValidationRegex = ^([a-zA-Z][a-zA-Z0-9]{0,127}|\$return)$ (case-sensitive).
+BINDING_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9]{0,127}|\$return")
+DIRECTIONS = ("in", "out", "inout")  # BindingDirection enum, parsed case-insensitively
+# AuthorizationLevel (azure-webjobs-sdk-extensions src/WebJobs.Extensions.Http/AuthorizationLevel.cs)
+AUTH_LEVELS = ("anonymous", "function", "system", "admin", "user")
+RESERVED_ROUTE = "The specified route conflicts with one or more built in routes."
+
+
+class HostRuleError(RuntimeError):
+    """One or more functions break the host's rules; ``str()`` lists the host's messages, one a line."""
+
+    def __init__(self, refusals: list[str]) -> None:
+        super().__init__("\n".join(refusals))
+        self.refusals = refusals
+
+
+class Refused(Exception):
+    """One function refused with the host's message."""
+
+
+@dataclass(frozen=True, slots=True)
+class HttpRoute:
+    route: str
+    methods: tuple[str, ...]  # empty = every method
+
+
+def check_name(name: str) -> None:
+    if not FUNCTION_NAME.fullmatch(name) or name.lower() == "host":
+        raise Refused(f"'{name}' is not a valid function name.")
+
+
+def direction_of(binding: dict[str, Any]) -> str:
+    raw = str(binding.get("direction") or "in")
+    if raw.lower() not in DIRECTIONS:
+        raise Refused(f"'{raw}' is not a valid binding direction.")
+    return raw.lower()
+
+
+def check_bindings(bindings: tuple[dict[str, Any], ...]) -> None:
+    """``WorkerFunctionMetadataProvider.ValidateBindings`` with ``Utility.ValidateBinding``."""
+    seen: set[str] = set()
+    for binding in bindings:
+        direction, name = direction_of(binding), binding.get("name")
+        if not isinstance(name, str) or not BINDING_NAME.fullmatch(name):
+            raise Refused(f"The binding name {name or ''} is invalid. Please assign a valid name to the binding.")
+        if name.lower() == "$return" and direction != "out":
+            raise Refused("$return bindings must specify a direction of 'out'.")
+        if name.lower() in seen:
+            raise Refused(f"Multiple bindings with name '{name}' discovered. Binding names must be unique.")
+        seen.add(name.lower())
+    if not bindings:
+        raise Refused("At least one binding must be declared.")
+    if not any(str(b.get("type", "")).lower().endswith("trigger") and direction_of(b) != "out" for b in bindings):
+        raise Refused("No trigger binding specified. A function must have a trigger input binding.")
+
+
+def check_worker_params(function: IndexedFunction) -> None:
+    """The Python worker's load checks (``Registry.add_indexed_function``); its message format."""
+    bound = {b["name"] for b in function.raw_bindings if b.get("name") != "$return"}
+    for binding in function.raw_bindings:
+        if direction_of(binding) == "inout":
+            raise Refused(f'cannot load the {function.name} function: "inout" bindings are not supported')
+    params = set(inspect.signature(function.function.get_user_function()).parameters)
+    if "context" in params and "context" not in bound:
+        params.discard("context")  # is_context_required: an unbound 'context' receives func.Context
+    if params - bound:
+        raise Refused(f"cannot load the {function.name} function: the following parameters are declared in "
+                      f"Python but not in function.json: {params - bound!r}")
+    if bound - params:
+        raise Refused(f"cannot load the {function.name} function: the following parameters are declared in "
+                      f"function.json but not in Python: {bound - params!r}")
+
+
+def http_route(function: IndexedFunction) -> HttpRoute | None:
+    """The HttpTriggerAttribute the host builds from the trigger binding, or None for other triggers."""
+    trigger = function.trigger
+    if trigger is None or str(trigger.get("type", "")).lower() != "httptrigger":
+        return None
+    level = trigger.get("authLevel")
+    if level and str(level).lower() not in AUTH_LEVELS and str(level) not in ("0", "1", "2", "3", "4"):
+        raise Refused("Error parsing function.json: Invalid value specified for binding property 'authLevel' of "
+                      "enum type AuthorizationLevel.")
+    route = str(trigger.get("route") or "").strip() or function.name  # ValidateHttpFunction: default = name
+    if route.strip("/").lower().startswith(("admin", "runtime")):
+        raise Refused(RESERVED_ROUTE)
+    return HttpRoute(route, tuple(str(m) for m in trigger.get("methods") or ()))
+
+
+def routes_conflict(one: HttpRoute, other: HttpRoute) -> bool:
+    """``ScriptHost.HttpRoutesConflict``: same template text (ignoring case and outer '/'), shared method."""
+    if one.route.strip("/").lower() != other.route.strip("/").lower():
+        return False
+    return not one.methods or not other.methods or bool(set(one.methods) & set(other.methods))
+
+
+def _check_function(function: IndexedFunction, http: dict[str, HttpRoute], route_prefix: str) -> None:
+    check_name(function.name)
+    check_bindings(function.raw_bindings)
+    check_worker_params(function)
+    route = http_route(function)
+    if route is None:
+        return
+    for other_name, other in http.items():
+        if routes_conflict(route, other):
+            raise Refused(f"The route specified conflicts with the route defined by function '{other_name}'.")
+    if function.name in http:
+        raise Refused(f"The function or proxy name '{function.name}' must be unique within the function app.")
+    # WebJobsRouteBuilder.BuildRouteTemplate: prefix + '/' + route
+    template = f"{route_prefix}/{route.route}" if route_prefix else route.route
+    try:
+        check_route_template(function.name, template)
+    except RouteTemplateError as exc:
+        raise Refused(str(exc)) from exc
+    http[function.name] = route
+
+
+def refusals(functions: list[IndexedFunction], route_prefix: str = "api") -> list[str]:
+    """Every rule broken, as the host logs it; empty when the app loads on the real host."""
+    found: list[str] = []
+    http: dict[str, HttpRoute] = {}
+    for function in functions:
+        try:
+            _check_function(function, http, route_prefix)
+        except Refused as exc:
+            found.append(f"The '{function.name}' function is in error: {exc}")
+    return found
+
+
+def validate(functions: list[IndexedFunction], route_prefix: str = "api") -> None:
+    """Raise HostRuleError when any function breaks a rule the real host enforces."""
+    found = refusals(functions, route_prefix)
+    if found:
+        raise HostRuleError(found)
