@@ -38,7 +38,7 @@ def _flag(value: str | None, default: bool) -> bool:
 
 
 def _delivered(mailbox: Mailbox, m: Message) -> dict[str, Any]:
-    return {"id": m.id, "internetMessageId": m.internet_message_id, "folderId": m.folder_id,
+    return {"id": m.id, "restId": m.rest_id, "internetMessageId": m.internet_message_id, "folderId": m.folder_id,
             "conversationId": m.conversation_id, "userId": mailbox.id}
 
 

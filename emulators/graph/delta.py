@@ -47,10 +47,11 @@ class DeltaToken:
 @dataclass(slots=True)
 class Round:
     query: DeltaQuery
-    items: list[tuple[str, bool]]  # (message id, removed?)
+    items: list[tuple[str, bool]]  # (immutable message id, removed?)
     round_seq: int
     generation: int
     page_size: int
+    left: dict[str, str] = field(default_factory=dict)  # removed: immutable id -> default id when it left
 
 
 @dataclass(slots=True)
@@ -99,9 +100,10 @@ def start_round(mailbox: Mailbox, query: DeltaQuery, since_seq: int | None, page
         items = [(m.id, False) for m in in_folder if m.changed_seq > since_seq and _wanted(m, since_seq, query)]
         if query.change_type in (None, "deleted"):
             present = {m.id for m in mailbox.in_folder(query.folder_id)}
-            gone_ids = {t.message_id for t in mailbox.tombstones
-                        if t.folder_id == query.folder_id and t.seq > since_seq and t.message_id not in present}
-            items += [(mid, True) for mid in sorted(gone_ids)]
+            left = {t.message_id: t.id_for(False) for t in mailbox.tombstones
+                    if t.folder_id == query.folder_id and t.seq > since_seq and t.message_id not in present}
+            items += [(mid, True) for mid in sorted(left)]
+            return Round(query, items, mailbox.seq, mailbox.delta_generation, page_size, left)
     return Round(query, items, mailbox.seq, mailbox.delta_generation, page_size)
 
 

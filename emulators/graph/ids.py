@@ -1,7 +1,10 @@
 """Identifier and timestamp formats that look like Exchange's.
 
-Item ids are URL-safe base64 with ``=`` padding, like Graph's immutable ids, so clients that forget to
-URL-encode ids in paths fail here as they would against Graph.
+Item ids are URL-safe base64 with ``=`` padding, so clients that forget to URL-encode ids in paths fail here
+as they would against Graph. A message has two ids, as in Exchange (concepts/outlook-immutable-id.md in
+microsoftgraph/microsoft-graph-docs-contrib): the default REST id, which "changes when the item is moved"
+(prefix ``AAMkAG`` like the docs' regular-id examples), and the immutable id (prefix ``AAkALgAA`` like the
+docs' ``translateExchangeIds`` output), which stays while the item stays in the mailbox.
 """
 
 from __future__ import annotations
@@ -24,7 +27,13 @@ def _b64(raw: bytes) -> str:
 
 
 def message_id() -> str:
+    """The immutable id (``restImmutableEntryId``)."""
     return "AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0A" + _b64(os.urandom(31))
+
+
+def rest_message_id() -> str:
+    """The default (mutable) REST id (``restId``): a new one after every move."""
+    return "AAMkAGI2THVSAAA-AAAAAAAEMAACbdp4kEMMpSJD5FGdpAA" + _b64(os.urandom(31))
 
 
 def folder_id() -> str:

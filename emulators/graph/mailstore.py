@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from emulators.graph import ids
 from emulators.graph.clock import Clock
 from emulators.graph.errors import GraphError, bad_request, not_found
 from emulators.graph.model import Folder, Mailbox, Message, Tombstone
@@ -22,6 +23,7 @@ class StoreEvent:
     message: Message
     folder_id: str  # where it happened (for moved: the destination)
     source_folder_id: str | None = None  # for moved
+    previous_rest_id: str | None = None  # for moved: the default id the message had in the source folder
 
 
 Listener = Callable[[StoreEvent], None]
@@ -66,7 +68,7 @@ class MailStore:
 
     @staticmethod
     def message(mailbox: Mailbox, message_id: str, folder_ref: str | None = None) -> Message:
-        message = mailbox.messages.get(message_id)
+        message = mailbox.lookup(message_id)
         wrong_folder = folder_ref is not None and message is not None and (
             MailStore.folder(mailbox, folder_ref).id != message.folder_id)
         if message is None or wrong_folder:
@@ -83,6 +85,7 @@ class MailStore:
         message.folder_id, message.entered_seq, message.created = folder.id, seq, now
         message.touch(seq, now)
         mailbox.messages[message.id] = message
+        mailbox.rest_ids[message.rest_id] = message.id
         if notify:
             self._emit(StoreEvent("created", mailbox, message, folder.id))
         return message
@@ -103,14 +106,18 @@ class MailStore:
         source = message.folder_id
         if target.id == source:
             return message
-        seq = mailbox.next_seq()
-        mailbox.tombstones.append(Tombstone(seq, message.id, source))
+        seq, previous = mailbox.next_seq(), message.rest_id
+        mailbox.tombstones.append(Tombstone(seq, message.id, source, message.rest_id))
+        mailbox.rest_ids.pop(message.rest_id, None)  # "this value changes when the item is moved"
+        message.rest_id = ids.rest_message_id()
+        mailbox.rest_ids[message.rest_id] = message.id
         message.folder_id, message.entered_seq = target.id, seq
         message.touch(seq, self.clock.now())
-        self._emit(StoreEvent("moved", mailbox, message, target.id, source))
+        self._emit(StoreEvent("moved", mailbox, message, target.id, source, previous))
         return message
 
     def delete(self, mailbox: Mailbox, message: Message) -> None:
-        mailbox.tombstones.append(Tombstone(mailbox.next_seq(), message.id, message.folder_id))
+        mailbox.tombstones.append(Tombstone(mailbox.next_seq(), message.id, message.folder_id, message.rest_id))
         del mailbox.messages[message.id]
+        mailbox.rest_ids.pop(message.rest_id, None)
         self._emit(StoreEvent("deleted", mailbox, message, message.folder_id))

@@ -62,7 +62,8 @@ class Message:
     is_draft: bool = False
     categories: list[str] = field(default_factory=list)
     raw_mime: bytes | None = None
-    id: str = field(default_factory=ids.message_id)
+    id: str = field(default_factory=ids.message_id)  # immutable: the store's key
+    rest_id: str = field(default_factory=ids.rest_message_id)  # default id: changes on every move
     change_key: str = field(default_factory=ids.change_key)
     folder_id: str = ""
     created: datetime | None = None
@@ -70,6 +71,10 @@ class Message:
     changed_seq: int = 0  # last create/update/move-in
     entered_seq: int = 0  # when it entered its current folder
     text_cache: str | None = None
+
+    def id_for(self, immutable: bool) -> str:
+        """The id a response carries: immutable only when the request sent ``Prefer: IdType="ImmutableId"``."""
+        return self.id if immutable else self.rest_id
 
     @property
     def has_attachments(self) -> bool:
@@ -93,8 +98,12 @@ class Folder:
 @dataclass(frozen=True, slots=True)
 class Tombstone:
     seq: int
-    message_id: str
+    message_id: str  # immutable
     folder_id: str
+    rest_id: str = ""  # the default id the message had when it left the folder
+
+    def id_for(self, immutable: bool) -> str:
+        return self.message_id if immutable or not self.rest_id else self.rest_id
 
 
 @dataclass(slots=True)
@@ -105,6 +114,7 @@ class Mailbox:
     root_id: str = field(default_factory=ids.folder_id)
     folders: dict[str, Folder] = field(default_factory=dict)
     messages: dict[str, Message] = field(default_factory=dict)
+    rest_ids: dict[str, str] = field(default_factory=dict)  # current default id -> immutable id
     tombstones: list[Tombstone] = field(default_factory=list)
     seq: int = 0
     delta_generation: int = 0
@@ -127,6 +137,11 @@ class Mailbox:
             if folder.well_known == wanted or folder.display_name.lower() == wanted:
                 return folder
         return None
+
+    def lookup(self, message_id: str) -> Message | None:
+        """A message by either of its current ids (ids are case-sensitive: outlook-immutable-id.md). A default
+        id from before a move no longer resolves, as in Exchange."""
+        return self.messages.get(message_id) or self.messages.get(self.rest_ids.get(message_id, ""))
 
     def next_seq(self) -> int:
         self.seq += 1

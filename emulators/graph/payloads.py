@@ -5,6 +5,8 @@ Change notification (concepts/change-notifications-delivery-webhooks.md#change-n
 "resource", "tenantId", "resourceData": {"@odata.type", "@odata.id", "@odata.etag", "id"}}]}``. The
 ``resource`` is ``Users/{userId}/Messages/{messageId}`` as Exchange sends it in practice; the docs'
 example writes ``users/{user}@{tenant}/messages/{id}``, selectable with ``resourceStyle: "docs"``.
+The message id is the immutable one only for subscriptions created with ``Prefer: IdType="ImmutableId"``
+(concepts/outlook-immutable-id.md).
 
 Lifecycle notification (concepts/change-notifications-lifecycle-events.md#structure-of-a-lifecycle-notification):
 ``{"value": [{"subscriptionId", "subscriptionExpirationDateTime", "tenantId", "clientState", "lifecycleEvent"}]}``.
@@ -44,11 +46,14 @@ def change_type_for(sub: Subscription, event: StoreEvent) -> str | None:
 def change_notification(sub: Subscription, change_type: str, event: StoreEvent, tenant_id: str,
                         style: str = "observed") -> dict[str, Any]:
     user, message = event.mailbox.id, event.message
+    item_id = message.id_for(sub.immutable_ids)
+    if change_type == "deleted" and event.previous_rest_id and not sub.immutable_ids:
+        item_id = event.previous_rest_id  # moved out of the subscribed folder: the id it had there
     if style == "docs":
-        resource = f"users/{user}@{tenant_id}/messages/{message.id}"
-        odata_id = f"Users/{user}@{tenant_id}/Messages/{message.id}"
+        resource = f"users/{user}@{tenant_id}/messages/{item_id}"
+        odata_id = f"Users/{user}@{tenant_id}/Messages/{item_id}"
     else:
-        resource = odata_id = f"Users/{user}/Messages/{message.id}"
+        resource = odata_id = f"Users/{user}/Messages/{item_id}"
     item: dict[str, Any] = {
         "id": ids.token(),
         "subscriptionId": sub.id,
@@ -59,7 +64,7 @@ def change_notification(sub: Subscription, change_type: str, event: StoreEvent, 
             "@odata.type": "#Microsoft.Graph.Message",
             "@odata.id": odata_id,
             "@odata.etag": f'W/"{message.change_key}"',
-            "id": message.id,
+            "id": item_id,
         },
         "clientState": sub.client_state,
         "tenantId": tenant_id,

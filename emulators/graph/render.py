@@ -51,10 +51,11 @@ def _ext_value(m: Message, tag: int) -> str:
     return "".join(f"{k}: {v}\r\n" for k, v in m.headers)
 
 
-def message_json(m: Message, text_body: bool = False) -> dict[str, Any]:
+def message_json(m: Message, text_body: bool = False, immutable: bool = False) -> dict[str, Any]:
+    item_id = m.id_for(immutable)
     return {
         "@odata.etag": f'W/"{m.change_key}"',
-        "id": m.id,
+        "id": item_id,
         "createdDateTime": iso_z(m.created or m.received),
         "lastModifiedDateTime": iso_z(m.modified or m.received),
         "changeKey": m.change_key,
@@ -72,7 +73,7 @@ def message_json(m: Message, text_body: bool = False) -> dict[str, Any]:
         "isReadReceiptRequested": any(k.lower() == "disposition-notification-to" for k, _ in m.headers),
         "isRead": m.is_read,
         "isDraft": m.is_draft,
-        "webLink": f"https://outlook.office365.com/owa/?ItemID={m.id}&exvsurl=1&viewmodel=ReadMessageItem",
+        "webLink": f"https://outlook.office365.com/owa/?ItemID={item_id}&exvsurl=1&viewmodel=ReadMessageItem",
         "inferenceClassification": m.inference,
         "body": {"contentType": "text", "content": text_of(m)} if text_body
         else {"contentType": "html", "content": _html_of(m)},
@@ -87,8 +88,10 @@ def message_json(m: Message, text_body: bool = False) -> dict[str, Any]:
 
 
 def render_message(m: Message, select: list[str] | None = None, text_body: bool = False,
-                   expand: Expand | None = None) -> dict[str, Any]:
-    full = message_json(m, text_body)
+                   expand: Expand | None = None, immutable: bool = False) -> dict[str, Any]:
+    """``immutable``: the request asked ``Prefer: IdType="ImmutableId"``; without it Graph answers the default
+    id, which changes when the message moves (outlook-immutable-id.md)."""
+    full = message_json(m, text_body, immutable)
     full[HEADERS_PROP] = [{"name": k, "value": v} for k, v in m.headers]
     if select is None:
         out = {k: v for k, v in full.items() if k != HEADERS_PROP}

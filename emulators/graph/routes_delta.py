@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from emulators.graph.delta import DeltaQuery, Round, check_generation, gone, start_round
 from emulators.graph.model import Mailbox
-from emulators.graph.odata import page_size, parse_expand, parse_filter, parse_list, parse_prefer
+from emulators.graph.odata import Prefer, page_size, parse_expand, parse_filter, parse_list, parse_prefer
 from emulators.graph.render import render_message
 from emulators.graph.web import graph_base, graph_json, query, state_of
 
@@ -22,11 +22,15 @@ _TYPE = {"@odata.type": "#microsoft.graph.message"}
 INVALID = "The sync state is invalid; the delta or skip token is not recognised. Restart with a full synchronization."
 
 
-def _item(mailbox: Mailbox, rnd: Round, message_id: str, removed: bool, text_body: bool) -> dict[str, Any]:
+def _item(mailbox: Mailbox, rnd: Round, message_id: str, removed: bool, prefer: Prefer) -> dict[str, Any]:
+    """Ids follow this request's ``Prefer: IdType`` (tokens work with both kinds: outlook-immutable-id.md,
+    "Immutable ID with delta query")."""
     message = mailbox.messages.get(message_id)
     if removed or message is None or message.folder_id != rnd.query.folder_id:
-        return {**_TYPE, "id": message_id, "@removed": {"reason": "deleted"}}
-    return {**_TYPE, **render_message(message, rnd.query.select, text_body, parse_expand(rnd.query.expand))}
+        gone_id = rnd.left.get(message_id, message_id) if not prefer.immutable_id else message_id
+        return {**_TYPE, "id": gone_id, "@removed": {"reason": "deleted"}}
+    return {**_TYPE, **render_message(message, rnd.query.select, prefer.text_body, parse_expand(rnd.query.expand),
+                                      prefer.immutable_id)}
 
 
 def _start(request: Request, mailbox: Mailbox, folder_id: str, location: str) -> tuple[Round, int]:
@@ -62,7 +66,7 @@ async def messages_delta(request: Request) -> Response:
     chunk = rnd.items[start:start + size]
     out: dict[str, Any] = {
         "@odata.context": f"{graph_base(request)}/$metadata#Collection(message)",
-        "value": [_item(mailbox, rnd, mid, removed, prefer.text_body) for mid, removed in chunk],
+        "value": [_item(mailbox, rnd, mid, removed, prefer) for mid, removed in chunk],
     }
     if start + size < len(rnd.items):
         out["@odata.nextLink"] = f"{location}?$skiptoken={st.deltas.issue_page(rnd, start + size)}"

@@ -64,7 +64,8 @@ async def get_folder(request: Request) -> Response:
 
 def render_for(request: Request, message: Message) -> tuple[dict[str, Any], str | None]:
     q, prefer = query(request), parse_prefer(request.headers)
-    body = render_message(message, parse_list(q.get("$select")), prefer.text_body, parse_expand(q.get("$expand")))
+    body = render_message(message, parse_list(q.get("$select")), prefer.text_body, parse_expand(q.get("$expand")),
+                          prefer.immutable_id)
     return body, prefer.applied()
 
 
@@ -118,7 +119,7 @@ async def list_messages(request: Request) -> Response:
     skip = parse_int(q.get("$skip"), "$skip", 0, 10**9)
     expand = parse_expand(q.get("$expand"))
     select = parse_list(q.get("$select"))
-    page = [render_message(m, select, prefer.text_body, expand) for m in items[skip:skip + size]]
+    page = [render_message(m, select, prefer.text_body, expand, prefer.immutable_id) for m in items[skip:skip + size]]
     scope = f"mailFolders('{folder_ref}')/messages" if folder_ref else "messages"
     out: dict[str, Any] = {"@odata.context": f"{graph_base(request)}/$metadata#users('{mailbox.id}')/{scope}"}
     if q.get("$count", "").lower() == "true":

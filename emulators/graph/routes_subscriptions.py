@@ -12,6 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from emulators.graph.errors import GraphError, bad_request
+from emulators.graph.odata import parse_prefer
 from emulators.graph.subscriptions import Subscription, build_subscription, check_expiration
 from emulators.graph.web import app_of, graph_base, graph_json, read_json, state_of
 
@@ -30,6 +31,9 @@ async def create_subscription(request: Request) -> Response:
     if not isinstance(body, dict):
         raise bad_request("The request body must be a JSON object.")
     sub = build_subscription(body, st.store, app_of(request), st.settings.max_subscription_minutes)
+    # "include the Prefer: IdType="ImmutableId" header when creating a subscription"; subscriptions created
+    # without it keep the default ids (concepts/outlook-immutable-id.md, "Immutable ID with change notifications").
+    sub.immutable_ids = parse_prefer(request.headers).immutable_id
     await st.notifier.validate(sub.notification_url)
     if sub.lifecycle_url:
         await st.notifier.validate(sub.lifecycle_url)

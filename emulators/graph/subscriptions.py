@@ -36,6 +36,7 @@ class Subscription:
     mailbox_id: str
     folder_id: str | None
     latest_tls: str = "v1_2"
+    immutable_ids: bool = False  # fixed at creation by the Prefer header; renewal cannot change it
 
     @property
     def change_types(self) -> set[str]:

@@ -28,7 +28,13 @@ TRANSIENT_STATUSES = {408, 429, 500, 502, 503, 504}
 class _LoopThread:
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
-        threading.Thread(target=self.loop.run_forever, name="graph-loop", daemon=True).start()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="graph-loop", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(5)
+        self.loop.close()
 
     def run(self, coro: Coroutine[Any, Any, T], timeout: float) -> T:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
@@ -76,6 +82,15 @@ class SdkGraphClient:
         except Exception as exc:
             raise _translate(exc) from exc
 
+    def close(self) -> None:
+        """Close the connection pool (msgraph-core's AsyncGraphTransport does not pass ``aclose`` on to the
+        transport it wraps, so both are closed here)."""
+        http = getattr(self._calls.client.request_adapter, "_http_client", None)
+        if http is not None:
+            inner = getattr(http._transport, "transport", None)
+            self._loop.run(_aclose(http, inner), self._timeout)
+        self._loop.stop()
+
     def get_message(self, mailbox: str, message_id: str, spec: FetchSpec) -> dict[str, Any]:
         return self._run(mailbox, lambda: self._calls.get_message(mailbox, message_id, spec))
 
@@ -110,6 +125,12 @@ class SdkGraphClient:
                             page_size: int) -> tuple[tuple[str, ...], str | None]:
         return self._run(mailbox,
                          lambda: self._calls.list_since(mailbox, folder, since, link, page_size))
+
+
+async def _aclose(http: Any, inner: Any) -> None:
+    await http.aclose()
+    if inner is not None:
+        await inner.aclose()
 
 
 def _translate(exc: Exception) -> Exception:

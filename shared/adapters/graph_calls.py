@@ -11,6 +11,11 @@ from kiota_abstractions.base_request_configuration import RequestConfiguration
 from shared.adapters.graph_message import GRAPH_EXPAND, GRAPH_SELECT
 from shared.ports import DeltaPage, FetchSpec, GraphSubscription
 
+# Every call about messages asks for immutable ids: the default id changes when a rule or a person moves the
+# message, so an id queued from a notification would 404 at fetch and the same email would reach the worker
+# under two ids (concepts/outlook-immutable-id.md: "This header only applies to the request it is included
+# with"; subscriptions created without it keep sending default ids).
+IMMUTABLE_ID = 'IdType="ImmutableId"'
 # Only the fields the pipeline uses (one request per email; internetMessageHeaders only when selected), the
 # MAPI message class and the attachments' metadata: defined with the message model that reads them.
 MESSAGE_FIELDS = GRAPH_SELECT.split(",")
@@ -26,6 +31,10 @@ def _config(params: Any = None, prefer: list[str] | None = None) -> RequestConfi
 class GraphCalls:
     def __init__(self, client: Any) -> None:
         self._c = client
+
+    @property
+    def client(self) -> Any:
+        return self._c
 
     async def _json(self, request_info: Any) -> dict[str, Any]:
         """Send through the SDK's request adapter (auth, retry, telemetry middleware) and keep the wire JSON:
@@ -46,7 +55,7 @@ class GraphCalls:
 
         params = MessageItemRequestBuilder.MessageItemRequestBuilderGetQueryParameters(
             select=MESSAGE_FIELDS, expand=[GRAPH_EXPAND])
-        prefer = ['IdType="ImmutableId"']
+        prefer = [IMMUTABLE_ID]
         if not spec.html_body:
             prefer.append('outlook.body-content-type="text"')
         builder = self._message(mailbox, message_id)
@@ -59,11 +68,12 @@ class GraphCalls:
         from shared.adapters.graph import dumps_model
 
         page = await self._message(mailbox, message_id).attachments.get(
-            request_configuration=_config(prefer=['IdType="ImmutableId"']))
+            request_configuration=_config(prefer=[IMMUTABLE_ID]))
         return [dumps_model(a) for a in (page.value or [])]
 
     async def get_mime(self, mailbox: str, message_id: str) -> bytes:
-        return bytes(await self._message(mailbox, message_id).content.get() or b"")
+        config = _config(prefer=[IMMUTABLE_ID])
+        return bytes(await self._message(mailbox, message_id).content.get(request_configuration=config) or b"")
 
     async def check_mailbox(self, mailbox: str) -> str:
         """Read the Inbox folder: proves Mail.Read reaches this mailbox (GET /users/{id} would need
@@ -85,7 +95,7 @@ class GraphCalls:
                             lifecycle_notification_url=lifecycle_url or None, resource=resource,
                             expiration_date_time=expires_at, client_state=client_state,
                             latest_supported_tls_version="v1_2")
-        created = await self._c.subscriptions.post(body)
+        created = await self._c.subscriptions.post(body, request_configuration=_config(prefer=[IMMUTABLE_ID]))
         return GraphSubscription(created.id, created.resource, created.expiration_date_time, client_state)
 
     async def renew_subscription(self, subscription_id: str, expires_at: datetime) -> GraphSubscription:
@@ -107,11 +117,14 @@ class GraphCalls:
         )
 
         builder = self._c.users.by_user_id(mailbox).mail_folders.by_mail_folder_id(folder).messages.delta
-        prefer = [f"odata.maxpagesize={page_size}", 'IdType="ImmutableId"']
+        prefer = [f"odata.maxpagesize={page_size}", IMMUTABLE_ID]
         if link:
             request = builder.with_url(link).to_get_request_information(_config(prefer=prefer))
         else:
-            params = DeltaRequestBuilder.DeltaRequestBuilderGetQueryParameters(select=["id", "receivedDateTime"])
+            # changeType=created: read/flag changes and moves out are not news to the backstop (documented for
+            # messages delta: api-reference/v1.0/api/message-delta.md; it travels inside the next/delta links).
+            params = DeltaRequestBuilder.DeltaRequestBuilderGetQueryParameters(
+                select=["id", "receivedDateTime"], change_type="created")
             request = builder.to_get_request_information(_config(params, prefer))
         page = await self._json(request)
         added: list[str] = []
@@ -133,7 +146,7 @@ class GraphCalls:
         )
 
         builder = self._c.users.by_user_id(mailbox).mail_folders.by_mail_folder_id(folder).messages
-        prefer = ['IdType="ImmutableId"']
+        prefer = [IMMUTABLE_ID]
         if link:
             request = builder.with_url(link).to_get_request_information(_config(prefer=prefer))
         else:

@@ -23,6 +23,7 @@ async def sync_round(client: Any, user: str, link: str | None = None, **query: A
     delta = client.users.by_user_id(user).mail_folders.by_mail_folder_id("inbox").messages.delta
     config = RequestConfiguration(query_parameters=DeltaQuery(**query) if query else None)
     config.headers.add("Prefer", "odata.maxpagesize=2")
+    config.headers.add("Prefer", 'IdType="ImmutableId"')  # the ids the control API reports
     page = await (delta.with_url(link) if link else delta).get(config)
     items, pages = list(page.value), 1
     while page.odata_next_link:

@@ -19,9 +19,10 @@ def mailbox(emu: Emulator) -> str:
 
 
 def subscribe(emu: Emulator, hook: str, resource: str, change_type: str = "created", **extra: Any) -> dict[str, Any]:
+    """Notifications carry the immutable ids the control API reports (the default kind: test_graph_immutable_ids)."""
     body = {"changeType": change_type, "notificationUrl": hook, "resource": resource,
             "expirationDateTime": in_minutes(60), "clientState": "s3cret", **extra}
-    response = emu.api.post("/subscriptions", json=body)
+    response = emu.api.post("/subscriptions", json=body, headers={"Prefer": 'IdType="ImmutableId"'})
     assert response.status_code == 201, response.text
     return dict(response.json())
 

@@ -1,0 +1,81 @@
+"""The product's Graph adapter (``SdkGraphClient``) asks for immutable ids on every call about messages, and
+its delta backstop asks for created messages only. Run against the Graph emulator, which answers the default
+id (changed by every move) to any request without ``Prefer: IdType="ImmutableId"``: removing the header from
+any one call fails its test here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from emulators.graph.sink import WebhookSink
+from shared.adapters.graph import SdkGraphClient, build_sdk_client
+from shared.ports import FetchSpec
+from tests.emulators.conftest import SDK_WARNINGS, Emulator, HookUrl, StaticTokenCredential, wait_until
+
+pytestmark = [pytest.mark.integration, *SDK_WARNINGS]
+BOX = "alice@contoso.com"
+
+
+@pytest.fixture
+def adapter(emu: Emulator) -> Iterator[SdkGraphClient]:
+    emu.mailbox(BOX)
+    client = SdkGraphClient(build_sdk_client(StaticTokenCredential("app-token"), emu.graph), timeout=20)
+    yield client
+    client.close()
+
+
+def moved_message(emu: Emulator, folder: str = "archive") -> str:
+    """A message delivered to the Inbox and then moved (as a rule would): its default id has changed."""
+    delivered = emu.deliver(BOX, {"subject": "moved", "from": {"emailAddress": {"address": "c@example.org"}}})
+    emu.control.post(f"/_emulator/mailboxes/{BOX}/messages/{delivered['id']}/move",
+                     json={"folder": folder}).raise_for_status()
+    return str(delivered["id"])
+
+
+class TestImmutableIds:
+    def test_fetch_by_immutable_id_after_a_move_answers_the_immutable_id(self, emu: Emulator,
+                                                                         adapter: SdkGraphClient) -> None:
+        immutable = moved_message(emu)
+        data = adapter.get_message(BOX, immutable, FetchSpec(html_body=False, with_attachments=True))
+        assert data["id"] == immutable
+
+    def test_delta_pages_carry_immutable_ids(self, emu: Emulator, adapter: SdkGraphClient) -> None:
+        immutable = moved_message(emu, folder="inbox")  # a move to the same folder changes nothing
+        page = adapter.delta_page(BOX, "archive", None, 10)
+        assert page.message_ids == ()
+        emu.control.post(f"/_emulator/mailboxes/{BOX}/messages/{immutable}/move",
+                         json={"folder": "archive"}).raise_for_status()
+        assert page.delta_link is not None
+        assert adapter.delta_page(BOX, "archive", page.delta_link, 10).message_ids == (immutable,)
+
+    def test_listing_since_a_date_carries_immutable_ids(self, emu: Emulator, adapter: SdkGraphClient) -> None:
+        immutable = moved_message(emu)
+        ids, _ = adapter.list_messages_since(BOX, "archive", datetime.now(UTC) - timedelta(days=1), None, 10)
+        assert ids == (immutable,)
+
+    def test_subscription_notifications_carry_immutable_ids(self, emu: Emulator, adapter: SdkGraphClient,
+                                                            sink: WebhookSink, hook_url: HookUrl) -> None:
+        adapter.create_subscription(f"users/{BOX}/mailFolders('inbox')/messages", hook_url("adapter"), "",
+                                    "state", datetime.now(UTC) + timedelta(hours=1))
+        immutable = moved_message(emu)
+        note = wait_until(lambda: sink.notifications("adapter"))[0]
+        assert note["resourceData"]["id"] == immutable
+
+
+class TestDeltaCreatedOnly:
+    def test_read_flag_and_move_out_changes_requeue_nothing(self, emu: Emulator, adapter: SdkGraphClient) -> None:
+        kept = emu.deliver(BOX, {"subject": "kept"})["id"]
+        gone = emu.deliver(BOX, {"subject": "gone"})["id"]
+        first = adapter.delta_page(BOX, "inbox", None, 10)  # the initial round lists the folder
+        assert set(first.message_ids) == {kept, gone} and first.delta_link
+        mail = f"/_emulator/mailboxes/{BOX}/messages"
+        emu.control.patch(f"{mail}/{kept}", json={"isRead": True, "categories": ["Red"]}).raise_for_status()
+        emu.control.post(f"{mail}/{gone}/move", json={"folder": "archive"}).raise_for_status()
+        later = adapter.delta_page(BOX, "inbox", first.delta_link, 10)
+        assert (later.message_ids, later.removed_ids) == ((), ())
+        new = emu.deliver(BOX, {"subject": "new"})["id"]
+        assert later.delta_link is not None
+        assert adapter.delta_page(BOX, "inbox", later.delta_link, 10).message_ids == (new,)
