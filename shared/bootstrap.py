@@ -61,7 +61,7 @@ def build_services(settings: Settings) -> Services:
         settings=settings,
         graph=SdkGraphClient(build_sdk_client(graph_credential(settings), settings.graph_base_url),
                              pacer=MailboxPacer(4, *settings.mailbox_budget)),
-        crm=ImisCrmClient(imis_http, settings.imis_username, settings.imis_password),
+        crm=ImisCrmClient(imis_http, settings.imis_username, settings.imis_password, settings.crm_concurrency),
         queue=StorageMessageQueue(queue_client(settings, settings.queue_name, storage_cred)),
         poison_queue=StorageMessageQueue(queue_client(settings, settings.poison_queue_name, storage_cred)),
         options=TableOptionsRepository(tables.options, tables.optionshistory),

@@ -66,6 +66,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IMIS_USERNAME", "iMIS service user for the password grant.", None),
     Setting("IMIS_PASSWORD", "Password of the iMIS service user; a Key Vault reference.", None, secret=True),
     Setting("IMIS_TIMEZONE", "Time zone iMIS stores dates in (dates are sent as local time).", "UTC"),
+    Setting("IMIS_MAX_CONCURRENCY", "Most CRM requests in flight at once per worker instance (iMIS Cloud tenants "
+            "are shared: keep it at 4 or less).", "4"),
     Setting("MAIL_TABLE_PREFIX", "Prefix for the Table storage tables this app creates.", "MailCapture"),
     Setting("MAIL_BLOB_CONTAINER", "Blob container for .eml copies and large payloads.", "mail-capture"),
     Setting("ADMIN_REQUIRE_PRINCIPAL", "true: admin calls must carry an App Service Authentication (Entra ID) "
@@ -107,10 +109,15 @@ class Settings:
     imis_username: str
     imis_password: str
     imis_timezone: str
+    imis_max_concurrency: str
     table_prefix: str
     blob_container: str
     admin_require_principal: str
     admin_roles_claim: str
+
+    @property
+    def crm_concurrency(self) -> int:
+        return int(self.imis_max_concurrency)
 
     @property
     def mailbox_budget(self) -> tuple[int, float]:
@@ -151,6 +158,8 @@ class Settings:
         _check_timezone(raw, problems)
         if not re.fullmatch(r"[1-9][0-9]*/[1-9][0-9]*", raw["GRAPH_MAILBOX_BUDGET"]):
             problems["GRAPH_MAILBOX_BUDGET"] = "must be <requests>/<seconds>, e.g. 9500/600"
+        if not re.fullmatch(r"[1-9][0-9]?", raw["IMIS_MAX_CONCURRENCY"]):
+            problems["IMIS_MAX_CONCURRENCY"] = "must be a whole number from 1 to 99"
         if raw["ADMIN_REQUIRE_PRINCIPAL"].lower() not in ("true", "false"):
             problems["ADMIN_REQUIRE_PRINCIPAL"] = "must be true or false"
         if problems:

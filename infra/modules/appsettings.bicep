@@ -93,6 +93,7 @@ var appSettings = {
   IMIS_USERNAME: imisUsername
   IMIS_PASSWORD: '@Microsoft.KeyVault(SecretUri=${imisPasswordUri})'
   IMIS_TIMEZONE: imisTimezone
+  IMIS_MAX_CONCURRENCY: '4'
   MAIL_TABLE_PREFIX: tablePrefix
   MAIL_BLOB_CONTAINER: blobContainer
   ADMIN_REQUIRE_PRINCIPAL: 'true'

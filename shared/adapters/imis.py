@@ -34,10 +34,13 @@ PAGE = 100
 
 
 class ImisCrmClient:
-    def __init__(self, http: httpx.Client, username: str, password: str) -> None:
+    def __init__(self, http: httpx.Client, username: str, password: str, max_concurrency: int = 4) -> None:
         self._http, self._username, self._password = http, username, password
         self._token: tuple[str, float] | None = None
         self._lock = threading.Lock()
+        # iMIS documents no rate limit; its Cloud tenants are shared, so few requests at once (crm-apis.md §5).
+        # Per process: a limit across instances needs a distributed limiter (not built: issue 17).
+        self._slots = threading.BoundedSemaphore(max_concurrency)
 
     # --- authentication -------------------------------------------------------------------------------
     def _bearer(self, renew: bool = False) -> str:
@@ -53,7 +56,8 @@ class ImisCrmClient:
         for attempt in (1, 2):
             headers = {"Authorization": f"Bearer {self._bearer(renew=attempt == 2)}"} if auth else {}
             try:
-                answer = self._http.request(method, path, headers=headers, **kwargs)
+                with self._slots:
+                    answer = self._http.request(method, path, headers=headers, **kwargs)
             except httpx.TransportError as exc:  # timeouts, refused connections
                 raise CrmUnavailable(f"iMIS did not answer: {type(exc).__name__}") from exc
             if answer.status_code == 401 and auth and attempt == 1:
