@@ -16,7 +16,11 @@ from urllib.parse import urlsplit
 # Queue names are fixed: trigger decorators need literals, and Bicep declares the same two queues.
 QUEUE_NAME = "mail-messages"
 POISON_QUEUE_NAME = "mail-messages-poison"
-GRAPH_AUTH_MODES = ("client_secret", "certificate", "managed_identity", "workload_identity", "static_token")
+GRAPH_AUTH_MODES = ("managed_identity_federation", "client_secret", "certificate", "managed_identity",
+                    "workload_identity", "static_token")
+# Audience of the managed identity's token that a federated credential accepts (Entra: "configure an application
+# to trust a managed identity", which recommends api://AzureADTokenExchange and caps the value at 600 characters).
+TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange"
 
 
 class SettingsError(ValueError):
@@ -58,6 +62,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GRAPH_MAILBOX_BUDGET", "Graph request budget per mailbox and worker instance, as requests/seconds "
             "(Graph allows 10,000 per 600).", "9500/600"),
     Setting("MANAGED_IDENTITY_CLIENT_ID", "Client id of the user-assigned managed identity (Azure).", ""),
+    Setting("GRAPH_FEDERATION_AUDIENCE", "Audience of the managed identity token that the Graph app's federated "
+            "credential trusts (GRAPH_AUTH_MODE=managed_identity_federation).", TOKEN_EXCHANGE_AUDIENCE),
     Setting("GRAPH_CLIENT_STATE", "Secret sent with every subscription and checked on every notification "
             "(at least 16 characters); a Key Vault reference.", None, secret=True),
     Setting("WEBHOOK_BASE_URL", "Public https base URL of this function app, e.g. "
@@ -103,6 +109,7 @@ class Settings:
     graph_static_token: str
     graph_mailbox_budget: str
     managed_identity_client_id: str
+    graph_federation_audience: str
     client_state: str
     webhook_base_url: str
     imis_base_url: str
@@ -182,6 +189,7 @@ def _check_storage(raw: dict[str, str], problems: dict[str, str]) -> None:
 def _check_graph_auth(raw: dict[str, str], problems: dict[str, str]) -> None:
     mode = raw["GRAPH_AUTH_MODE"]
     needs = {
+        "managed_identity_federation": ("GRAPH_TENANT_ID", "GRAPH_CLIENT_ID", "MANAGED_IDENTITY_CLIENT_ID"),
         "client_secret": ("GRAPH_TENANT_ID", "GRAPH_CLIENT_ID", "GRAPH_CLIENT_SECRET"),
         "certificate": ("GRAPH_TENANT_ID", "GRAPH_CLIENT_ID", "GRAPH_CLIENT_CERTIFICATE_PATH"),
         "managed_identity": (),
@@ -194,6 +202,10 @@ def _check_graph_auth(raw: dict[str, str], problems: dict[str, str]) -> None:
     for name in needs[mode]:
         if not raw[name]:
             problems[name] = f"is required when GRAPH_AUTH_MODE={mode}"
+    audience = raw["GRAPH_FEDERATION_AUDIENCE"]
+    if not re.fullmatch(r"api://\S{1,594}", audience):
+        problems["GRAPH_FEDERATION_AUDIENCE"] = (
+            f"must be an api:// audience of at most 600 characters, e.g. {TOKEN_EXCHANGE_AUDIENCE}")
 
 
 def _check_timezone(raw: dict[str, str], problems: dict[str, str]) -> None:
