@@ -1,7 +1,8 @@
 """The admin page (static HTML, scripts and styles from shared/web/) and the admin API's OpenAPI document.
 
 All three routes are anonymous: they hold no data. The page's scripts call the admin API with the function key
-the admin pastes (sent as x-functions-key) or, in Azure, the App Service Authentication cookie.
+the admin pastes (sent as x-functions-key) or, in Azure, the App Service Authentication cookie. Where a principal is
+required (Azure), a browser without a session is first sent to sign in (shared/services/sign_in.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from urllib.parse import urlsplit
 import azure.functions as func
 
 from functions._http import json_response
+from shared.bootstrap import get_services
+from shared.services.sign_in import sign_in_location
 from shared.web.openapi import openapi_document
 
 bp_admin_page = func.Blueprint()
@@ -38,6 +41,11 @@ def _page(path: str) -> str:
 @bp_admin_page.function_name("AdminPage")
 @bp_admin_page.route(route="manage/ui", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def admin_page(req: func.HttpRequest) -> func.HttpResponse:
+    location = sign_in_location(req.headers.get("x-ms-client-principal"),
+                                get_services().settings.admin_require_principal.lower() == "true",
+                                urlsplit(req.url).path)
+    if location:
+        return func.HttpResponse(status_code=302, headers={"Location": location, "Cache-Control": "no-store"})
     return func.HttpResponse(_page(urlsplit(req.url).path), mimetype="text/html", charset="utf-8",
                              headers=HEADERS)
 

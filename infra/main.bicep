@@ -9,47 +9,46 @@ targetScope = 'resourceGroup'
 @maxLength(64)
 param environmentName string
 
-@description('Optional. Location for all resources (must offer Flex Consumption when planSku is FC1).')
+@description('Optional. Location for all resources; it must offer Flex Consumption (az functionapp list-flexconsumption-locations).')
 param location string = resourceGroup().location
 
 @description('Optional. Tags for every resource.')
 param tags object = {}
 
-@description('Optional. Hosting plan: FC1 (Flex Consumption, default) or EP1 (Elastic Premium).')
-@allowed([
-  'FC1'
-  'EP1'
-])
-param planSku string = 'FC1'
-
 @description('Optional. Function app name; empty = func-<unique token>.')
 param functionAppName string = ''
 
-@description('Optional. Flex Consumption: most instances the app may scale out to.')
-@minValue(40)
-@maxValue(1000)
-param maximumInstanceCount int = 100
+// The two sizes are strings so that `azd env set` (which substitutes text) can supply them; the module checks the range.
+@description('Optional. Most instances the app may scale out to, a whole number from 40 to 1000.')
+param maximumInstanceCount string = '100'
 
-@description('Optional. Flex Consumption: memory per instance in MB.')
+@description('Optional. Memory per instance in MB.')
 @allowed([
-  512
-  2048
-  4096
+  '512'
+  '2048'
+  '4096'
 ])
-param instanceMemoryMB int = 2048
-
-@description('Optional. Elastic Premium only: name of the package blob in the deployment container (WEBSITE_RUN_FROM_PACKAGE).')
-param premiumPackageBlobName string = 'mail-capture.zip'
+param instanceMemoryMB string = '2048'
 
 // ---------- Microsoft Graph ----------
 
-@description('Optional. Entra ID tenant of the Graph app registration; defaults to the deployment tenant.')
-param graphTenantId string = tenant().tenantId
+@description('Optional. Tenant of the Microsoft 365 mailboxes, where the Graph app is consented; empty = the deployment tenant.')
+param graphTenantId string = ''
 
 @description('Required. Application (client) id of the Graph app registration (Mail.Read application permission).')
 param graphClientId string
 
-@description('Optional. Graph client secret, written to Key Vault. Empty = leave the vault secret as it is (managed out of band).')
+@description('Optional. How the app gets Graph tokens: managed_identity_federation (no secret: the Graph app trusts the app identity) or client_secret (fallback).')
+@allowed([
+  'managed_identity_federation'
+  'client_secret'
+])
+param graphAuthMode string = 'managed_identity_federation'
+
+@description('Optional. Audience of the identity token the federated credential trusts; differs only in sovereign clouds.')
+param graphFederationAudience string = 'api://AzureADTokenExchange'
+
+@description('Optional. client_secret mode only: Graph client secret, written to Key Vault. Empty = leave the vault secret as it is.')
 @secure()
 param graphClientSecret string = ''
 
@@ -89,8 +88,11 @@ param blobContainer string = 'mail-capture'
 @description('Optional. Claim carrying Entra ID app roles in the App Service auth principal.')
 param adminRolesClaim string = 'roles'
 
-@description('Required. Client id of the Entra ID app registration that App Service Authentication validates admin tokens for (the admin endpoints require its principal and app role).')
+@description('Required. Client id of the Entra ID app registration admins sign in with (App Service Authentication); its app roles are checked by the admin API.')
 param adminAuthClientId string
+
+@description('Optional. Tenant of the admin app registration and of the admins who sign in; empty = the deployment tenant.')
+param adminAuthTenantId string = ''
 
 // ---------- Names ----------
 
@@ -102,6 +104,11 @@ var queueName = 'mail-messages'
 var poisonQueueName = 'mail-messages-poison'
 var allTags = union(tags, { 'azd-env-name': environmentName })
 var publicBaseUrl = empty(webhookBaseUrl) ? 'https://${appName}.azurewebsites.net/api' : webhookBaseUrl
+var graphTenant = empty(graphTenantId) ? tenant().tenantId : graphTenantId
+var adminTenant = empty(adminAuthTenantId) ? tenant().tenantId : adminAuthTenantId
+// Issuer of the identity's tokens: the federated credential on the Graph app must name it (Entra ID: configure an
+// application to trust a managed identity). The app registration lives in this, the identity's, tenant.
+var federationIssuer = '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
 
 // ---------- Resources ----------
 
@@ -162,16 +169,16 @@ module rbac 'modules/rbac.bicep' = {
 module settings 'modules/appsettings.bicep' = {
   name: 'appsettings'
   params: {
-    planSku: planSku
     identityClientId: identity.outputs.clientId
-    identityResourceId: identity.outputs.resourceId
     storageAccountName: storage.outputs.name
     blobEndpoint: storage.outputs.blobEndpoint
     queueEndpoint: storage.outputs.queueEndpoint
     tableEndpoint: storage.outputs.tableEndpoint
     appInsightsConnectionString: monitoring.outputs.connectionString
     graphBaseUrl: graphBaseUrl
-    graphTenantId: graphTenantId
+    graphAuthMode: graphAuthMode
+    graphFederationAudience: graphFederationAudience
+    graphTenantId: graphTenant
     graphClientId: graphClientId
     graphClientSecretUri: keyVault.outputs.graphClientSecretUri
     graphClientStateUri: keyVault.outputs.graphClientStateUri
@@ -183,7 +190,6 @@ module settings 'modules/appsettings.bicep' = {
     tablePrefix: tablePrefix
     blobContainer: blobContainer
     adminRolesClaim: adminRolesClaim
-    packageUrl: '${storage.outputs.deploymentContainerUrl}/${premiumPackageBlobName}'
   }
 }
 
@@ -194,12 +200,11 @@ module functionApp 'modules/functionapp.bicep' = {
     planName: 'plan-${token}'
     location: location
     tags: allTags
-    planSku: planSku
     identityResourceId: identity.outputs.resourceId
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     appSettings: settings.outputs.values
-    maximumInstanceCount: maximumInstanceCount
-    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: int(maximumInstanceCount)
+    instanceMemoryMB: int(instanceMemoryMB)
   }
   // Roles first, so the host's first start can reach storage and resolve the Key Vault references.
   dependsOn: [
@@ -212,6 +217,7 @@ module auth 'modules/auth.bicep' = {
   params: {
     siteName: functionApp.outputs.name
     clientId: adminAuthClientId
+    tenantId: adminTenant
   }
 }
 
@@ -221,8 +227,15 @@ output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output SERVICE_API_NAME string = functionApp.outputs.name
-output WEBHOOK_BASE_URL string = publicBaseUrl
+output APP_API_BASE_URL string = publicBaseUrl
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+// Read by the postprovision hook (scripts/federate-graph-app.sh) to add the federated credential to the Graph app.
+output MANAGED_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
+output GRAPH_FEDERATION_ISSUER string = federationIssuer
+output GRAPH_FEDERATION_AUDIENCE string = graphFederationAudience
+// Register this as the admin app's Web redirect URI (docs/deploy.md, step 3).
+output ADMIN_SIGN_IN_REDIRECT_URI string = 'https://${functionApp.outputs.defaultHostName}/.auth/login/aad/callback'
+output ADMIN_PAGE_URL string = '${publicBaseUrl}/manage/ui'
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.name

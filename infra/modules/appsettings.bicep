@@ -1,17 +1,7 @@
 metadata description = 'Every app setting of the function app. The objects between the BEGIN/END markers are the single source that tests/infra/ parses and checks against shared/config.py: keep each value a quoted string or a bare parameter name.'
 
-@description('Required. Hosting plan SKU: FC1 (Flex Consumption) or EP1 (Elastic Premium).')
-@allowed([
-  'FC1'
-  'EP1'
-])
-param planSku string
-
 @description('Required. Client id of the user-assigned managed identity.')
 param identityClientId string
-
-@description('Required. Resource id of the user-assigned managed identity.')
-param identityResourceId string
 
 @description('Required. Name of the storage account.')
 param storageAccountName string
@@ -31,13 +21,23 @@ param appInsightsConnectionString string
 @description('Required. Microsoft Graph base URL.')
 param graphBaseUrl string
 
-@description('Required. Entra ID tenant id of the Graph app registration.')
+@description('Required. managed_identity_federation (default: no Graph secret) or client_secret (fallback).')
+@allowed([
+  'managed_identity_federation'
+  'client_secret'
+])
+param graphAuthMode string
+
+@description('Required. Audience of the identity token the Graph app\'s federated credential trusts.')
+param graphFederationAudience string
+
+@description('Required. Entra ID tenant id where the Graph app is consented (the mailboxes\' tenant).')
 param graphTenantId string
 
 @description('Required. Client id of the Graph app registration.')
 param graphClientId string
 
-@description('Required. Versionless Key Vault URI of the Graph client secret.')
+@description('Required. Versionless Key Vault URI of the Graph client secret (set as a setting in client_secret mode only).')
 param graphClientSecretUri string
 
 @description('Required. Versionless Key Vault URI of the webhook clientState secret.')
@@ -67,10 +67,7 @@ param blobContainer string
 @description('Required. Claim carrying Entra ID app roles in the App Service auth principal.')
 param adminRolesClaim string
 
-@description('Required. Blob URL of the deployment package (read by Elastic Premium only).')
-param packageUrl string
-
-// BEGIN app-settings (both plans)
+// BEGIN app-settings
 var appSettings = {
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identityClientId
@@ -82,10 +79,10 @@ var appSettings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
   GRAPH_BASE_URL: graphBaseUrl
-  GRAPH_AUTH_MODE: 'client_secret'
+  GRAPH_AUTH_MODE: graphAuthMode
+  GRAPH_FEDERATION_AUDIENCE: graphFederationAudience
   GRAPH_TENANT_ID: graphTenantId
   GRAPH_CLIENT_ID: graphClientId
-  GRAPH_CLIENT_SECRET: '@Microsoft.KeyVault(SecretUri=${graphClientSecretUri})'
   GRAPH_MAILBOX_BUDGET: '9500/600'
   GRAPH_CLIENT_STATE: '@Microsoft.KeyVault(SecretUri=${graphClientStateUri})'
   WEBHOOK_BASE_URL: webhookBaseUrl
@@ -101,16 +98,13 @@ var appSettings = {
 }
 // END app-settings
 
-// Flex Consumption rejects these (runtime and package live in functionAppConfig); Elastic Premium needs them.
-// Running from a blob URL with the identity removes Premium's Azure Files content share, which needs shared keys.
-// BEGIN premium-settings
-var premiumSettings = {
-  FUNCTIONS_EXTENSION_VERSION: '~4'
-  FUNCTIONS_WORKER_RUNTIME: 'python'
-  WEBSITE_RUN_FROM_PACKAGE: packageUrl
-  WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: identityResourceId
+// The fallback only: in the default mode no Graph secret exists, and a reference to an absent vault secret would
+// reach the app as its literal text and stop it at start-up.
+// BEGIN graph-secret-settings
+var graphSecretSettings = {
+  GRAPH_CLIENT_SECRET: '@Microsoft.KeyVault(SecretUri=${graphClientSecretUri})'
 }
-// END premium-settings
+// END graph-secret-settings
 
-@description('The app settings object for Microsoft.Web/sites/config appsettings.')
-output values object = planSku == 'EP1' ? union(appSettings, premiumSettings) : appSettings
+@description('The app settings object for the function app.')
+output values object = graphAuthMode == 'client_secret' ? union(appSettings, graphSecretSettings) : appSettings

@@ -1,13 +1,16 @@
-metadata description = 'App Service Authentication (Entra ID) for the admin endpoints. Unauthenticated requests pass through: the Graph webhook must stay anonymous, and the admin functions check the principal themselves.'
+metadata description = 'App Service Authentication (Entra ID) for the admin page and API: browser sign-in with an ID token and a session cookie, bearer tokens for scripts. Unauthenticated requests reach the app, which redirects the page to sign-in and answers API calls 401; the Graph webhooks stay anonymous.'
 
 @description('Required. Name of the existing function app.')
 param siteName string
 
-@description('Required. Application (client) id of the Entra ID app registration that protects the admin endpoints.')
+@description('Required. Application (client) id of the admin app registration (redirect URI https://<host>/.auth/login/aad/callback, ID tokens enabled, app roles).')
 param clientId string
 
-@description('Optional. Tenant id that issues the admin tokens.')
+@description('Optional. Tenant of the admin app registration; admins sign in there.')
 param tenantId string = tenant().tenantId
+
+@description('Optional. How long a sign-in session lasts (hh:mm:ss).')
+param sessionLifetime string = '08:00:00'
 
 resource site 'Microsoft.Web/sites@2024-04-01' existing = {
   name: siteName
@@ -29,7 +32,11 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
       enabled: true
     }
     globalValidation: {
-      // Anonymous requests reach the app with no principal; only validated tokens produce X-MS-CLIENT-PRINCIPAL.
+      // AllowAnonymous, not RedirectToLoginPage + excludedPaths: excludedPaths could exempt the two Graph webhook
+      // paths and /api/health, but RedirectToLoginPage answers every other unauthenticated request, API calls
+      // included, with a 302 to the sign-in page instead of 401. So the platform validates sessions and tokens
+      // (adding X-MS-CLIENT-PRINCIPAL, which it strips from client requests) and the app decides: the page
+      // redirects to /.auth/login/aad, the API answers 401/403 (shared/services/access.py, sign_in.py).
       requireAuthentication: false
       unauthenticatedClientAction: 'AllowAnonymous'
     }
@@ -41,20 +48,33 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
         enabled: true
         registration: {
           clientId: clientId
+          // No client secret: App Service then signs browsers in with the implicit flow and an ID token, which the
+          // app registration must allow ("ID tokens" under Authentication).
           openIdIssuer: '${environment().authentication.loginEndpoint}${tenantId}/v2.0'
         }
         validation: {
+          // Bearer tokens for scripts are requested for api://<client id>; the client id itself is always allowed.
           allowedAudiences: [
             'api://${clientId}'
-            clientId
           ]
         }
       }
     }
     login: {
+      // The session is App Service's own cookie. The token store is off: the app never reads provider tokens, and
+      // Flex Consumption has no persistent file system for the default file-based store.
       tokenStore: {
         enabled: false
       }
+      cookieExpiration: {
+        convention: 'FixedTime'
+        timeToExpiration: sessionLifetime
+      }
+      nonce: {
+        validateNonce: true
+      }
+      preserveUrlFragmentsForLogins: false
+      allowedExternalRedirectUrls: []
     }
   }
 }

@@ -1,4 +1,4 @@
-metadata description = 'Hosting plan (Flex Consumption FC1 or Elastic Premium EP1) and the Linux Python 3.11 function app, running as the user-assigned identity.'
+metadata description = 'Flex Consumption plan (FC1) and the Linux Python 3.11 function app, running as the user-assigned identity. Flex only: it deploys from a blob container read with the identity, which is what `azd up` publishes to (Elastic Premium without Azure Files would need WEBSITE_RUN_FROM_PACKAGE set to a URL, which zip deploy cannot update).'
 
 @description('Required. Name of the function app (also the host name <name>.azurewebsites.net).')
 param name string
@@ -12,13 +12,6 @@ param location string = resourceGroup().location
 @description('Optional. Tags to apply; the app also gets azd-service-name.')
 param tags object = {}
 
-@description('Optional. FC1 (Flex Consumption) or EP1 (Elastic Premium).')
-@allowed([
-  'FC1'
-  'EP1'
-])
-param planSku string = 'FC1'
-
 @description('Required. Resource id of the user-assigned managed identity.')
 param identityResourceId string
 
@@ -28,12 +21,12 @@ param deploymentContainerUrl string
 @description('Required. App settings (built by appsettings.bicep).')
 param appSettings object
 
-@description('Optional. Flex Consumption: most instances the app may scale out to.')
+@description('Optional. Most instances the app may scale out to (Flex Consumption allows 40 to 1000).')
 @minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
-@description('Optional. Flex Consumption: memory per instance in MB.')
+@description('Optional. Memory per instance in MB.')
 @allowed([
   512
   2048
@@ -41,24 +34,18 @@ param maximumInstanceCount int = 100
 ])
 param instanceMemoryMB int = 2048
 
-var isFlex = planSku == 'FC1'
-
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
   tags: tags
-  kind: isFlex ? 'functionapp' : 'elastic'
-  sku: isFlex ? {
+  kind: 'functionapp'
+  sku: {
     name: 'FC1'
     tier: 'FlexConsumption'
-  } : {
-    name: 'EP1'
-    tier: 'ElasticPremium'
   }
   properties: {
     // checkov:skip=CKV_AZURE_225: Zone redundancy needs more than one always-on instance; the queue and Graph delta catch-up already make a zone outage a delay, not a loss.
     reserved: true // Linux
-    maximumElasticWorkerCount: isFlex ? null : 20
   }
 }
 
@@ -83,7 +70,6 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     clientAffinityEnabled: false
     keyVaultReferenceIdentity: identityResourceId
     siteConfig: {
-      linuxFxVersion: isFlex ? null : 'Python|3.11'
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
@@ -95,7 +81,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         value: setting.value
       }]
     }
-    functionAppConfig: isFlex ? {
+    // Runtime, scale and package live here on Flex Consumption (it rejects FUNCTIONS_WORKER_RUNTIME and friends).
+    functionAppConfig: {
       deployment: {
         storage: {
           type: 'blobContainer'
@@ -114,7 +101,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         name: 'python'
         version: '3.11'
       }
-    } : null
+    }
   }
 }
 

@@ -13,12 +13,14 @@ CODE_SETTINGS = {s.name for s in SETTINGS}
 # Read by the code but deliberately NOT set in Azure: each is an alternative to a form the Bicep does set.
 NOT_SET_IN_AZURE = {
     "AzureWebJobsStorage": "connection-string form; Azure uses the identity form AzureWebJobsStorage__*",
-    "GRAPH_CLIENT_CERTIFICATE_PATH": "certificate auth; Azure uses GRAPH_AUTH_MODE=client_secret",
+    "GRAPH_CLIENT_CERTIFICATE_PATH": "certificate auth; Azure uses the federated credential (or the secret fallback)",
+    "GRAPH_CLIENT_SECRET": "secret fallback: set (a Key Vault reference) only when graphAuthMode=client_secret",
     "GRAPH_STATIC_TOKEN": "fixed token for the local Graph emulator only",
 }
 # Set in Azure to something other than the code default, on purpose.
 AZURE_OVERRIDES = {
     "ADMIN_REQUIRE_PRINCIPAL": "true",  # the code defaults to key-only admin for local use; Azure needs Entra ID
+    "GRAPH_AUTH_MODE": "managed_identity_federation",  # no Graph secret in Azure; the code default is the fallback
 }
 # Set by the Bicep for the platform (Functions host, App Insights), not read through shared.config.
 PLATFORM_SETTINGS = {
@@ -26,20 +28,13 @@ PLATFORM_SETTINGS = {
     "APPLICATIONINSIGHTS_CONNECTION_STRING",
     "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
 }
-# Elastic Premium only: Flex Consumption rejects these (its runtime and package live in functionAppConfig).
-PREMIUM_SETTINGS = {
-    "FUNCTIONS_EXTENSION_VERSION",
-    "FUNCTIONS_WORKER_RUNTIME",
-    "WEBSITE_RUN_FROM_PACKAGE",
-    "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID",
-}
+# Set only in the client_secret fallback (the graph-secret-settings block of appsettings.bicep).
+SECRET_FALLBACK_SETTINGS = {"GRAPH_CLIENT_SECRET"}
 # What Azure computes at deploy time, or the deployer supplies, for appsettings.bicep parameters. Parameters
 # main.bicep passes straight through from a parameter with a literal default take that default instead.
 VAULT = "https://kv-abc123.vault.azure.net/"
 EXAMPLES = {
     "identityClientId": "11111111-2222-3333-4444-555555555555",
-    "identityResourceId": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/"
-    "userAssignedIdentities/id-abc123",
     "storageAccountName": "stabc123",
     "blobEndpoint": "https://stabc123.blob.core.windows.net/",
     "queueEndpoint": "https://stabc123.queue.core.windows.net/",
@@ -54,13 +49,12 @@ EXAMPLES = {
     "webhookBaseUrl": "https://func-abc123.azurewebsites.net/api",
     "imisBaseUrl": "https://imis.example.org/imis",
     "imisUsername": "MAILCAPTURE",
-    "packageUrl": "https://stabc123.blob.core.windows.net/app-package/mail-capture.zip",
 }
 KEY_VAULT_REFERENCE = re.compile(r"^@Microsoft\.KeyVault\(SecretUri=(https://[^)]+)\)$")
 PLACEHOLDER_SECRET = "placeholder-secret-value-0123456789"  # long enough for GRAPH_CLIENT_STATE's 16-char minimum
 
 
-def parameter_values(plan_sku: str = "FC1") -> dict[str, str]:
+def parameter_values(graph_auth_mode: str | None = None) -> dict[str, str]:
     wiring = module_params(MAIN.read_text("utf-8"), "settings")
     main_params = params(MAIN.read_text("utf-8"))
     values = {}
@@ -69,12 +63,12 @@ def parameter_values(plan_sku: str = "FC1") -> dict[str, str]:
         passed_through = re.fullmatch(IDENT, source) and source in main_params
         default = main_params[source].literal_default if passed_through else None
         values[name] = default if default is not None else EXAMPLES[name]
-    return values | {"planSku": plan_sku}
+    return values | ({"graphAuthMode": graph_auth_mode} if graph_auth_mode else {})
 
 
-def rendered(block_name: str = "app-settings", plan_sku: str = "FC1") -> dict[str, str]:
+def rendered(block_name: str = "app-settings", graph_auth_mode: str | None = None) -> dict[str, str]:
     entries = parse_object(block(APP_SETTINGS.read_text("utf-8"), block_name))
-    values = parameter_values(plan_sku)
+    values = parameter_values(graph_auth_mode)
     return {key: render(value, values) for key, value in entries.items()}
 
 

@@ -60,6 +60,11 @@ class TestParametersFile:
         assert set(mapped) <= set(main)
         assert {name for name, p in main.items() if p.default is None} <= set(mapped)
 
+    def test_every_main_param_but_tags_can_be_set_with_azd_env_set(self) -> None:
+        mapped = json.loads((INFRA / "main.parameters.json").read_text("utf-8"))["parameters"]
+        assert set(mapped) == set(params(MAIN.read_text("utf-8"))) - {"tags"}
+        assert all(re.fullmatch(r"\$\{[A-Z_]+(=[^}]*)?\}", entry["value"]) for entry in mapped.values())
+
     def test_azd_fallbacks_equal_the_bicep_defaults(self) -> None:
         mapped = json.loads((INFRA / "main.parameters.json").read_text("utf-8"))["parameters"]
         main = params(MAIN.read_text("utf-8"))
@@ -113,6 +118,41 @@ class TestHardening:
         auth = text("modules/auth.bicep")
         assert "requireAuthentication: false" in auth
         assert "unauthenticatedClientAction: 'AllowAnonymous'" in auth
+
+    def test_auth_signs_browsers_in_with_an_id_token_and_a_cookie_session(self) -> None:
+        auth = text("modules/auth.bicep")
+        assert "openIdIssuer: '${environment().authentication.loginEndpoint}${tenantId}/v2.0'" in auth
+        assert "clientSecretSettingName" not in auth  # no secret: implicit flow with an ID token
+        assert re.search(r"tokenStore: \{\s+enabled: false", auth)  # Flex has no file system for the store
+        assert re.search(r"cookieExpiration: \{\s+convention: 'FixedTime'", auth)
+        assert "'api://${clientId}'" in auth
+
+    def test_the_redirect_uri_to_register_is_an_output(self) -> None:
+        assert "/.auth/login/aad/callback'" in MAIN.read_text("utf-8")
+
+
+class TestNoGraphSecretByDefault:
+    def test_federation_is_the_default_and_the_secret_a_fallback(self) -> None:
+        main = params(MAIN.read_text("utf-8"))
+        assert main["graphAuthMode"].literal_default == "managed_identity_federation"
+        assert "@secure()" in main["graphClientSecret"].decorators and main["graphClientSecret"].default == "''"
+
+    def test_the_postprovision_hook_federates_the_identity_with_the_outputs_main_gives_it(self) -> None:
+        azure_yaml = (ROOT / "azure.yaml").read_text("utf-8")
+        scripts = re.findall(r"run: (scripts/\S+)", azure_yaml)
+        assert scripts == ["scripts/federate-graph-app.sh", "scripts/federate-graph-app.ps1"]
+        outputs = set(re.findall(r"^output (\w+) ", MAIN.read_text("utf-8"), re.M))
+        for script in scripts:
+            body = (ROOT / script).read_text("utf-8")
+            assert "az ad app federated-credential create" in body
+            used = set(re.findall(r"(?:\$\{|\$env:)(MANAGED_IDENTITY_PRINCIPAL_ID|GRAPH_FEDERATION_\w+)", body))
+            assert used and used <= outputs, script
+
+    def test_no_elastic_premium_package_url_path_remains(self) -> None:
+        # Premium without Azure Files runs from a package URL, which azd's zip deploy cannot publish to.
+        assert not [p.name for p in BICEP_FILES if re.search(r"WEBSITE_RUN_FROM_PACKAGE\w*:|'ElasticPremium'|'EP1'",
+                                                             p.read_text())]
+        assert "tier: 'FlexConsumption'" in text("modules/functionapp.bicep")
 
 
 class TestShape:

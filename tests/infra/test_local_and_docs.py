@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from shared.config import SETTINGS, Settings
 from tests.infra.bicep import ROOT
-from tests.infra.rendering import CODE_SETTINGS, PLATFORM_SETTINGS, PREMIUM_SETTINGS, rendered
+from tests.infra.rendering import CODE_SETTINGS, PLATFORM_SETTINGS, rendered
 
 LOCAL_EXAMPLE = ROOT / "local.settings.example.json"
 SETTINGS_DOC = ROOT / "README.md"  # the settings and host.json tables live in the README
@@ -64,7 +64,7 @@ class TestLocalSettingsExample:
 
 class TestDeployGuideSettingsTable:
     def test_lists_every_setting_anywhere(self) -> None:
-        everything = CODE_SETTINGS | set(rendered()) | PLATFORM_SETTINGS | PREMIUM_SETTINGS | LOCAL_HOST_SETTINGS
+        everything = CODE_SETTINGS | set(rendered()) | PLATFORM_SETTINGS | LOCAL_HOST_SETTINGS
         assert set(table("Settings reference")) == everything
 
     def test_default_column_matches_the_code(self) -> None:

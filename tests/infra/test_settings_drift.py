@@ -16,7 +16,7 @@ from tests.infra.rendering import (
     NOT_SET_IN_AZURE,
     PLACEHOLDER_SECRET,
     PLATFORM_SETTINGS,
-    PREMIUM_SETTINGS,
+    SECRET_FALLBACK_SETTINGS,
     VAULT,
     rendered,
     resolved,
@@ -50,18 +50,30 @@ class TestEverySettingIsSet:
     def test_bicep_sets_nothing_else_but_platform_settings(self) -> None:
         assert set(rendered()) - CODE_SETTINGS == PLATFORM_SETTINGS
 
-    def test_premium_block_holds_only_the_premium_host_settings(self) -> None:
-        premium = rendered("premium-settings", plan_sku="EP1")
-        assert set(premium) == PREMIUM_SETTINGS
-        assert not PREMIUM_SETTINGS & CODE_SETTINGS
-        assert premium["FUNCTIONS_WORKER_RUNTIME"] == "python"
+    def test_secret_fallback_block_holds_only_the_graph_client_secret(self) -> None:
+        assert set(rendered("graph-secret-settings")) == SECRET_FALLBACK_SETTINGS
+
+    def test_the_secret_fallback_is_merged_only_in_client_secret_mode(self) -> None:
+        output = APP_SETTINGS.read_text("utf-8").split("output values object = ", 1)[1].splitlines()[0]
+        assert output == "graphAuthMode == 'client_secret' ? union(appSettings, graphSecretSettings) : appSettings"
 
 
 class TestRenderedSettingsValidate:
     def test_app_start_up_validation_accepts_them(self) -> None:
         settings = Settings.from_env(resolved(rendered()))
-        assert settings.graph_auth_mode == "client_secret"
+        assert settings.graph_auth_mode == "managed_identity_federation"
+        assert settings.graph_client_secret == ""
         assert settings.client_state == PLACEHOLDER_SECRET
+
+    def test_the_client_secret_fallback_validates_too(self) -> None:
+        fallback = rendered(graph_auth_mode="client_secret") | rendered("graph-secret-settings")
+        settings = Settings.from_env(resolved(fallback))
+        assert (settings.graph_auth_mode, settings.graph_client_secret) == ("client_secret", PLACEHOLDER_SECRET)
+
+    def test_validation_would_catch_the_fallback_without_its_secret(self) -> None:
+        with pytest.raises(SettingsError) as err:
+            Settings.from_env(resolved(rendered(graph_auth_mode="client_secret")))
+        assert set(err.value.problems) == {"GRAPH_CLIENT_SECRET"}
 
     def test_validation_would_catch_a_missing_key_vault_secret_setting(self) -> None:
         env = resolved(rendered())
@@ -71,7 +83,7 @@ class TestRenderedSettingsValidate:
         assert "IMIS_PASSWORD" in err.value.problems
 
     def test_every_secret_is_a_key_vault_reference_to_the_vault(self) -> None:
-        settings = rendered()
+        settings = rendered() | rendered("graph-secret-settings")
         secrets = {s.name for s in SETTINGS if s.secret} & set(settings)
         assert secrets == {"GRAPH_CLIENT_SECRET", "GRAPH_CLIENT_STATE", "IMIS_PASSWORD"}
         for name in secrets:
@@ -85,6 +97,7 @@ class TestRenderedSettingsValidate:
     def test_storage_uses_the_user_assigned_identity(self) -> None:
         settings = rendered()
         assert settings["AzureWebJobsStorage__credential"] == "managedidentity"
+        assert settings["GRAPH_FEDERATION_AUDIENCE"] == "api://AzureADTokenExchange"
         assert settings["AzureWebJobsStorage__clientId"] == EXAMPLES["identityClientId"]
         assert settings["MANAGED_IDENTITY_CLIENT_ID"] == EXAMPLES["identityClientId"]
         assert "ClientId=" + EXAMPLES["identityClientId"] in settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]

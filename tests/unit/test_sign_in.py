@@ -1,0 +1,64 @@
+"""Signing in to the admin page in Azure: App Service Authentication lets anonymous requests through (the Graph
+webhooks must stay reachable), so the page itself sends a browser without a session to the platform's Entra ID
+login and back, while the API answers 401 (tests/unit/test_access.py)."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+from types import SimpleNamespace
+from typing import Any
+
+import azure.functions as func
+import pytest
+
+from shared import bootstrap
+from shared.services.sign_in import sign_in_location
+from tests.property.fakes import SETTINGS, function
+
+PRINCIPAL = base64.b64encode(json.dumps({"auth_typ": "aad", "claims": [{"typ": "roles", "val": "MailCapture.Admin"}],
+                                         "name_typ": "name", "role_typ": "roles"}).encode()).decode()
+
+
+class TestSignInLocation:
+    def test_a_browser_without_a_session_is_sent_to_entra_sign_in_and_back_to_the_page(self) -> None:
+        location = sign_in_location(None, True, "/api/manage/ui")
+        assert location == "/.auth/login/aad?post_login_redirect_uri=/api/manage/ui"
+
+    def test_a_signed_in_browser_gets_the_page(self) -> None:
+        assert sign_in_location(PRINCIPAL, True, "/api/manage/ui") is None
+
+    def test_without_required_sign_in_the_page_is_served(self) -> None:
+        assert sign_in_location(None, False, "/api/manage/ui") is None
+
+    def test_the_return_path_is_url_encoded(self) -> None:
+        assert sign_in_location("", True, "/api/manage/ui x&y") == (
+            "/.auth/login/aad?post_login_redirect_uri=/api/manage/ui%20x%26y")
+
+
+@pytest.fixture
+def require_principal() -> Any:
+    settings = dataclasses.replace(SETTINGS, admin_require_principal="true")
+    bootstrap.override(SimpleNamespace(settings=settings))  # type: ignore[arg-type]
+    try:
+        yield
+    finally:
+        bootstrap.override(None)
+
+
+def page(headers: dict[str, str]) -> func.HttpResponse:
+    request = func.HttpRequest("GET", "https://func-abc.azurewebsites.net/api/manage/ui", body=b"", headers=headers)
+    answer: func.HttpResponse = function("AdminPage")(request)
+    return answer
+
+
+class TestAdminPageInAzure:
+    def test_redirects_a_browser_without_a_session(self, require_principal: None) -> None:
+        answer = page({})
+        assert answer.status_code == 302
+        assert answer.headers["Location"] == "/.auth/login/aad?post_login_redirect_uri=/api/manage/ui"
+
+    def test_serves_the_page_to_a_signed_in_admin(self, require_principal: None) -> None:
+        answer = page({"X-MS-CLIENT-PRINCIPAL": PRINCIPAL})
+        assert answer.status_code == 200 and answer.mimetype == "text/html"
