@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from email.message import Message
 
 from shared.adapters.mime_decode import (
@@ -73,6 +74,7 @@ def message_from_mime(raw: bytes, folder: Folder = Folder.INBOX) -> MailMessage:
         headers=headers,
         content_type=top_type,
         report_type=_report_type(msg, parts),
+        message_class=meeting_response_class(parts),
         part_types=tuple(ctype for ctype, _ in parts),
         body_text=bodies.get("text/plain", ""),
         body_html=bodies.get("text/html", ""),
@@ -147,4 +149,25 @@ def _report_type(msg: Message, parts: list[tuple[str, Message]]) -> str:
     for ctype, part in parts:
         if ctype == "multipart/report":
             return part_param(part, "report-type").lower()
+    return ""
+
+
+# iTIP (RFC 5546 3.2.3) REPLY -> the class Exchange stores a meeting response under; the CDO reference for
+# Respond: "IPM.Schedule.Meeting.Resp.Pos if you accept, ...Resp.Neg if you decline, ...Resp.Tent" -
+# https://learn.microsoft.com/en-us/previous-versions/exchange-server/exchange-10/ms526385(v=exchg.10)
+_RESPONSE_CLASSES = {"ACCEPTED": "Pos", "DECLINED": "Neg", "TENTATIVE": "Tent"}
+_ITIP_METHOD = re.compile(r"^METHOD:\s*(\w+)", re.I | re.M)
+_PARTSTAT = re.compile(r"PARTSTAT=(ACCEPTED|DECLINED|TENTATIVE)", re.I)
+
+
+def meeting_response_class(parts: list[tuple[str, Message]]) -> str:
+    """The MAPI message class of an iCalendar meeting response (METHOD:REPLY), else ""."""
+    for ctype, part in parts:
+        if ctype != "text/calendar":
+            continue
+        text = body_text(part, 256 * 1024)
+        method = (part_param(part, "method") or next(iter(_ITIP_METHOD.findall(text)), "")).upper()
+        if method == "REPLY":
+            status = next(iter(_PARTSTAT.findall(text)), "").upper()
+            return "IPM.Schedule.Meeting.Resp." + _RESPONSE_CLASSES.get(status, "Pos")
     return ""

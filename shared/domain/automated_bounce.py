@@ -15,6 +15,7 @@ from shared.domain.automated_signals import (
     null_return_path,
     plain_subject,
     return_path,
+    shown_body,
 )
 from shared.domain.model import MailMessage
 from shared.domain.reasons import Reason
@@ -56,7 +57,7 @@ def by_bounce_traits(msg: MailMessage) -> MachineVerdict | None:
     if subject and _MTA_BODY.search(body_sample(msg)):  # no sender evidence: the text must be an MTA's own
         return MachineVerdict(Reason.BOUNCE, "It is a delivery failure notice (bounce subject and mail-system "
                                              "text).")
-    ses = _SES_NOTIFICATION.search(msg.body_text[:2000])
+    ses = _SES_NOTIFICATION.search(shown_body(msg)[:2000])
     if ses:
         reason = Reason.AUTOMATED if ses.group(1) == "Complaint" else Reason.BOUNCE
         return MachineVerdict(reason, f"It is an Amazon SES {ses.group(1).lower()} notification.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from shared.domain.automated_mass import bulk_mailer
 from shared.domain.automated_signals import MachineVerdict, is_reply_or_forward, unquoted_text
 from shared.domain.model import MailMessage
 from shared.domain.reasons import Reason
@@ -36,6 +37,9 @@ def by_bulk(msg: MailMessage) -> MachineVerdict | None:
     campaign = next((h for h in CAMPAIGN_HEADERS if msg.header(h) is not None), None)
     if campaign:
         return MachineVerdict(Reason.BULK, f"It is a marketing or campaign mailing ({campaign} header).")
+    mailer = bulk_mailer(msg)
+    if mailer:
+        return MachineVerdict(Reason.BULK, f"It was sent by a mass-mailing program (X-Mailer: {mailer[:60]}).")
     if msg.content_type == "multipart/digest":
         return MachineVerdict(Reason.BULK, "It is a mailing-list digest (multipart/digest, RFC 2046).")
     envelope = _list_envelope(msg)

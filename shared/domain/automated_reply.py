@@ -12,9 +12,11 @@ from shared.domain.automated_signals import (
     auto_submitted,
     body_sample,
     has_machine_marker,
+    is_reply_or_forward,
     null_return_path,
     plain_subject,
     return_path,
+    unquoted_text,
 )
 from shared.domain.model import MailMessage
 from shared.domain.reasons import Reason
@@ -28,7 +30,24 @@ _AUTO_REPLY_PREFIX = re.compile(
     r"|automatische antwort|abwesenheitsnotiz|réponse automatique|respuesta automática|risposta automatica"
     r"|automatisch antwoord|resposta automática|automatyczna odpowiedź|automaattinen vastaus|autosvar|自動応答"
     r"|automatiskt? svar|automatická odpověď|automatikus válasz|автоматический ответ|otomatik yanıt"
-    r"|αυτόματη απάντηση|自动答复|自動回覆|자동 회신)\s*:", re.I)
+    r"|αυτόματη απάντηση|自动答复|自动回复|自動回覆|자동 회신|automatski odgovor|samodejni odgovor"
+    r"|automatická odpoveď|răspuns automat|automātiskā atbilde|automatinis atsakymas|automaatne vastus"
+    r"|автоматична відповідь|автоматичен отговор|תשובה אוטומטית|رد تلقائي|ตอบกลับอัตโนมัติ|trả lời tự động"
+    r"|balasan otomatis|resposta automàtica|sjálfvirkt svar)\s*:", re.I)
+# Challenge-response systems (TMDA, Spam Arrest, Boxbe, ChoiceMail…): the sender must prove to be a person.
+_CHALLENGE = re.compile(
+    r"(?:confirm|verify|prove) (?:that )?you (?:are|\'re) (?:a )?(?:human|real person|not a (?:robot|spammer))"
+    r"|(?:challenge[- ]response|sender verification|spam ?arrest|guest list|whitelist request)"
+    r"|your (?:message|e-?mail) (?:is|has been|was) (?:being )?(?:held|quarantined|queued)[^.]{0,80}"
+    r"(?:until|pending|unless) (?:you|the sender)|(?:click|follow) (?:the|this) link[^.]{0,60}(?:deliver|verify)"
+    r"|bestätigen sie, dass sie ein mensch|confirmez que vous (?:êtes|etes) un humain", re.I)
+# Responders that set no header often say so in their first sentence.
+_SELF_DECLARED = re.compile(
+    r"this is an? (?:automated|automatic|auto-generated|auto) (?:response|reply|message|answer|e-?mail)"
+    r"|(?:automated|automatic) (?:response|reply) to (?:a|your) message|this (?:e-?mail|message) (?:is|was) "
+    r"(?:automatically|auto-?) ?generated in (?:reply|response)|dies ist eine automatische (?:antwort|nachricht)"
+    r"|ceci est une réponse automatique|este es un mensaje automático|questa è una risposta automatica"
+    r"|dit is een automatisch (?:antwoord|bericht)", re.I)
 # Opening lines of out-of-office texts; only used together with a machine marker.
 _OOF_BODY = re.compile(
     r"out of (the )?office|on (annual |parental |sick )?leave|away from (my desk|the office|my e-?mail)"
@@ -61,6 +80,22 @@ def by_auto_reply(msg: MailMessage) -> MachineVerdict | None:
     if (submitted not in ("", "no") or null_return_path(msg)) and _OOF_BODY.search(body_sample(msg)[:600]):
         return MachineVerdict(Reason.AUTO_REPLY, f"It is an automatic reply (out-of-office text, Auto-Submitted: "
                                                  f"{submitted or 'absent'}, Return-Path {return_path(msg)}).")
+    return _by_reply_text(msg)
+
+
+def _by_reply_text(msg: MailMessage) -> MachineVerdict | None:
+    """An answer to our mail whose own opening says a program wrote it: a responder that sets no header, or a
+    challenge-response system asking the sender to prove they are a person (RFC 3834 5 counts both)."""
+    if not (is_reply_or_forward(msg) or has_machine_marker(msg)) or plain_subject(msg.subject).startswith(
+            ("fw:", "fwd:", "wg:", "tr:", "i:", "enc:")):
+        return None
+    opening = " ".join(unquoted_text(msg)[:700].split())
+    if _CHALLENGE.search(opening):
+        return MachineVerdict(Reason.AUTO_REPLY, "It is a challenge-response reply asking to confirm the sender "
+                                                 "before the message is delivered.")
+    if _SELF_DECLARED.search(opening[:300]):
+        return MachineVerdict(Reason.AUTO_REPLY, "It is an automatic reply (its text says it was sent "
+                                                 "automatically).")
     return None
 
 

@@ -48,20 +48,39 @@ def has_machine_marker(msg: MailMessage) -> bool:
             or (msg.header("Precedence") or "").strip().lower() in ("bulk", "junk", "list"))
 
 
+_LIST_TAG = re.compile(r"^(?:\[[^\]]{1,60}\]\s*)+")
+
+
 def plain_subject(subject: str) -> str:
-    return " ".join(subject.split()).lower()
+    """Lower-case, whitespace collapsed, leading list tags ("[SAtalk] ") removed."""
+    return _LIST_TAG.sub("", " ".join(subject.split()).lower())
 
 
 def is_reply_or_forward(msg: MailMessage) -> bool:
     return bool(msg.in_reply_to or msg.references or plain_subject(msg.subject).startswith(REPLY_PREFIXES))
 
 
+def shown_body(msg: MailMessage) -> str:
+    """The body Graph returns for the message: the HTML alternative when there is one, else the text. Rules
+    read only this one, so a MIME copy and a Graph copy of the same mail decide alike."""
+    return msg.body_html[:200_000] or msg.body_text[:60_000]
+
+
+def _html_text(markup: str) -> str:
+    """Text of an HTML body: quoted blocks, styles and scripts dropped, tags turned into line breaks."""
+    markup = _DROPPED_HTML.sub(" ", markup)
+    return html.unescape(re.sub(r"<[^>]{0,2000}>", "\n", markup))
+
+
+_DROPPED_HTML = re.compile(r"<(blockquote|style|script|head)\b[\s\S]*?</\1\s*>", re.I)
+
+
 def body_sample(msg: MailMessage) -> str:
-    return msg.body_text[:20_000] or re.sub(r"<[^>]{0,2000}>", " ", msg.body_html[:60_000])
+    return _html_text(msg.body_html[:60_000]) if msg.body_html else msg.body_text[:20_000]
 
 
 def unquoted_text(msg: MailMessage) -> str:
-    """The body without quoted lines, HTML tags and entities, whitespace collapsed (footers wrap oddly)."""
-    text = msg.body_text[:60_000] or re.sub(r"<[^>]{0,2000}>", " ", msg.body_html[:200_000])
+    """The shown body without quoted lines, HTML tags and entities, whitespace collapsed (footers wrap)."""
+    text = _html_text(msg.body_html[:200_000]) if msg.body_html else msg.body_text[:60_000]
     kept = (line for line in text.splitlines() if not line.lstrip().startswith(">"))
-    return " ".join(html.unescape(" ".join(kept)).split())
+    return " ".join(" ".join(kept).split())

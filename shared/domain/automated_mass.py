@@ -1,0 +1,93 @@
+"""Marks of mass mailing that a person's mail client does not leave: a mass-mailing program, an unsubscribe
+footer, links personalised with the recipient's address, an envelope sender made for bounce processing or
+minted per recipient (VERP), recipients hidden from the To field. One mark alone is weak evidence (people
+mention unsubscribing, hide recipients, use forwarding services); the sender rules ask for two, or for one
+together with a sender role word.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+from shared.domain.automated_signals import is_reply_or_forward, shown_body, unquoted_text
+from shared.domain.model import MailMessage
+
+# Programs that only send mass mail (X-Mailer / User-Agent values).
+_BULK_MAILER = re.compile(
+    r"accucast|targetmail|lyris|listmanager|strongmail|mailchimp|campaign ?monitor|constant ?contact|phplist|"
+    r"sendy|mailjet|sendinblue|acumbamail|octeth|e-?mail ?marketing|newsletter|mass ?mail|bulk ?mail|"
+    r"store-mailer|sunmail|exacttarget|salesforce marketing|responsys|eloqua|marketo|pardot|klaviyo|"
+    r"mailerlite|getresponse|aweber|icontact|benchmark ?email|cheetahmail|emarsys|mailup",
+    re.I)
+_FOOTER = re.compile(
+    r"unsubscribe|opt[- ]?out|subscri(?:ption|ber) (?:information|preferences|settings)|manage (?:your )?subscription"
+    r"|(?:account|e-?mail) preferences|abmelden|se d[ée]sinscrire|d[ée]sabonner|darse de baja|cancelar (la )?suscripci"
+    r"|afmelden|uitschrijven|avregistrer|disiscriviti|annulla l.iscrizione|wypisz|отписаться|配信停止|退订", re.I)
+# Envelope senders that mass-mailing services use to process bounces (never BATV "prvs=" or SRS "SRS0=").
+_BOUNCE_ENVELOPE = re.compile(r"^(?:bounces?|bnc|return|mailer-?bounces?|rp)(?:$|[-+._=])|[-.]bounces?(?:$|[-+._=])",
+                              re.I)
+# A sender address minted per recipient or per mailing (VERP): a long token of mixed letters and digits.
+_PER_RECIPIENT = re.compile(r"(?=[a-z0-9_]{12,})(?=(?:[a-z_]*\d){4})(?=(?:[0-9_]*[a-z]){4})[a-z0-9_]{12,}", re.I)
+_URL = re.compile(r"https?://[^\s\"'<>]{1,2000}", re.I)
+_UNDISCLOSED = re.compile(r"undisclosed|recipients? (?:suppressed|not shown)|^$", re.I)
+
+
+def bulk_mailer(msg: MailMessage) -> str:
+    """The X-Mailer of a mass-mailing program, or ""."""
+    mailer = msg.header("X-Mailer") or ""
+    return mailer.strip() if _BULK_MAILER.search(mailer) else ""
+
+
+def mass_mailing_signs(msg: MailMessage) -> list[str]:
+    """Each distinct mark found, as a short phrase for the decision's detail."""
+    signs = []
+    mailer = bulk_mailer(msg) or (msg.header("User-Agent") or "").strip()
+    if _BULK_MAILER.search(mailer):
+        signs.append(f"a mass-mailing program ({mailer[:60]})")
+    fresh = not is_reply_or_forward(msg)
+    text = unquoted_text(msg) if fresh else ""
+    if fresh and _FOOTER.search(text[-6000:]):
+        signs.append("an unsubscribe footer")
+    if fresh and _links_name_recipient(msg):
+        signs.append("links personalised with the recipient's address")
+    envelope = _envelope_sign(msg)
+    if envelope:
+        signs.append(envelope)
+    if fresh and _hidden_recipients(msg):
+        signs.append("recipients hidden from the To field")
+    return signs
+
+
+def _links_name_recipient(msg: MailMessage) -> bool:
+    html_and_text = shown_body(msg)
+    recipients = {a.email.lower() for a in msg.to + msg.cc if "@" in a.email}
+    if not recipients:
+        return False
+    for url in _URL.findall(html_and_text):
+        decoded = unquote(unquote(url)).lower()
+        if any(r in decoded for r in recipients):
+            return True
+    return False
+
+
+def _envelope_sign(msg: MailMessage) -> str:
+    for value in msg.header_all("Return-Path"):
+        local = value.strip().strip("<>").partition("@")[0]
+        if _BOUNCE_ENVELOPE.search(local):
+            return f"a bounce-processing return path ({value.strip()[:60]})"
+    author = msg.author.local_part if msg.author else ""
+    for local in [author, *(v.strip().strip("<>").partition("@")[0] for v in msg.header_all("Return-Path"))]:
+        if _PER_RECIPIENT.search(local):
+            return f"a sender address minted per recipient ({local[:60]})"
+    return ""
+
+
+def _hidden_recipients(msg: MailMessage) -> bool:
+    """Nobody but the sender (or an "undisclosed recipients" group) in To and Cc: the real recipients were
+    sent as Bcc, as mass mailings are."""
+    named = [a for a in msg.to + msg.cc if a.email]
+    author = msg.author.email if msg.author else ""
+    if not named:
+        return any(_UNDISCLOSED.search(a.name) for a in msg.to) or not msg.to
+    return all(a.email == author for a in named)

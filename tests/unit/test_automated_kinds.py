@@ -1,0 +1,126 @@
+"""The kinds of machine mail recognised by structure and sender roles (automated_sender, automated_mass,
+report parts, challenge-response), each with the person mail that must still be kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.domain.automated import classify
+from shared.domain.model import Address, AttachmentInfo, MailMessage
+from shared.domain.reasons import Reason
+
+
+def a_message(sender: str = "ann@customer.example", subject: str = "Question about my membership", *,
+              name: str = "", to: str = "mailbox@org.example", headers: dict[str, str] | None = None,
+              **fields: object) -> MailMessage:
+    return MailMessage(
+        subject=subject,
+        from_=Address(email=sender, name=name) if sender or name else None,
+        to=(Address(to),) if to else (),
+        headers=tuple((headers or {}).items()),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+ESP = {"Return-Path": "<bounces-77@m.brand.example>"}
+
+
+def reason(msg: MailMessage) -> Reason | None:
+    verdicts = classify(msg)
+    return verdicts[0].reason if verdicts else None
+
+
+class TestSenderRoles:
+    @pytest.mark.parametrize(("sender", "name", "expected"), [
+        ("notify@social.example", "", Reason.AUTOMATED),
+        ("notifications@saas.example", "", Reason.AUTOMATED),
+        ("benachrichtigung@shop.example", "", Reason.AUTOMATED),
+        ("efax@gateway.example", "", Reason.AUTOMATED),
+        ("scanner@copier.example", "", Reason.AUTOMATED),
+        ("x7@device.example", "Scanner 2nd floor", Reason.AUTOMATED),
+        ("newsletter@club.example", "", Reason.BULK),
+        ("nieuwsbrief@vereniging.example", "", Reason.BULK),
+        ("members-request@lists.example", "", Reason.BULK),
+        ("owner-announce@lists.example", "", Reason.BULK),
+        ("majordomo@lists.example", "", Reason.BULK),
+    ])
+    def test_role_decides(self, sender: str, name: str, expected: Reason) -> None:
+        assert reason(a_message(sender, name=name)) == expected
+
+    @pytest.mark.parametrize("sender", ["info@society.example", "support@vendor.example", "sales@firm.example",
+                                        "news@paper.example", "updates@firm.example", "anna.news@firm.example",
+                                        "notifynot.person@x.example", "bottomley@firm.example"])
+    def test_shared_mailboxes_and_weak_words_alone_are_kept(self, sender: str) -> None:
+        assert classify(a_message(sender)) == ()
+
+    def test_weak_role_word_with_an_unsubscribe_footer_is_bulk(self) -> None:
+        msg = a_message("news@paper.example", "Weekly digest of events",
+                        body_text="Events this week.\n\nTo stop these emails, unsubscribe at https://paper.example/u")
+        assert reason(msg) == Reason.BULK
+
+    def test_a_reply_from_a_weak_role_address_is_kept(self) -> None:
+        msg = a_message("updates@firm.example", "Re: our order", in_reply_to="<o1@org.example>",
+                        body_text="Thanks, confirmed.\n\n> unsubscribe")
+        assert classify(msg) == ()
+
+    def test_two_marks_of_mass_mailing_are_bulk(self) -> None:
+        msg = a_message("ceo@brand.example", "Spring collection", headers=ESP,
+                        body_html='<p>New in.</p><a href="https://brand.example/u?e=mailbox%40org.example">x</a>')
+        assert reason(msg) == Reason.BULK
+
+    def test_one_mark_alone_is_kept(self) -> None:
+        msg = a_message("ceo@brand.example", "Spring collection", headers=ESP)
+        assert classify(msg) == ()
+
+
+class TestNoFrom:
+    def test_notice_without_from_is_automated(self) -> None:
+        assert reason(a_message("", "Product update 5.2 available")) == Reason.AUTOMATED
+
+    def test_name_without_address_is_kept(self) -> None:
+        assert classify(a_message("", name="Ann Example")) == ()
+
+    def test_reply_without_from_is_kept(self) -> None:
+        assert classify(a_message("", "Re: invoice", in_reply_to="<i@org.example>")) == ()
+
+
+class TestReportsWithoutMultipartReport:
+    def test_dmarc_aggregate_file_name(self) -> None:
+        att = AttachmentInfo(name="google.com!org.example!1700000000!1700086399.zip", size=900,
+                             content_type="application/zip")
+        assert reason(a_message("dmarc@receiver.example", "Your report", attachments=(att,))) == Reason.AUTOMATED
+
+    def test_failure_report_as_plain_multipart(self) -> None:
+        msg = a_message("postmaster@receiver.example", "Failure report", content_type="multipart/mixed",
+                        part_types=("multipart/mixed", "text/plain", "text/rfc822-headers"))
+        assert reason(msg) == Reason.AUTOMATED
+
+    def test_arf_fields_in_text(self) -> None:
+        body = "A message failed.\n\nFeedback-Type: auth-failure\nVersion: 1\nAuth-Failure: dmarc\n"
+        assert reason(a_message("reports@receiver.example", "Report", body_text=body)) == Reason.AUTOMATED
+
+    def test_person_attaching_a_zip_is_kept(self) -> None:
+        att = AttachmentInfo(name="photos!2024.zip", size=900, content_type="application/zip")
+        assert classify(a_message(attachments=(att,))) == ()
+
+
+class TestRepliesWrittenByPrograms:
+    def test_challenge_response_from_a_person_address(self) -> None:
+        msg = a_message("pieter@smallbiz.example", "Re: invoice", in_reply_to="<i@org.example>",
+                        body_text="Your message is being held until you confirm you are a human sender.")
+        assert reason(msg) == Reason.AUTO_REPLY
+
+    def test_self_declared_automated_response(self) -> None:
+        msg = a_message("support@vendor.example", "Re: contract", in_reply_to="<c@org.example>",
+                        body_text="This is an automated response to let you know we received your message.")
+        assert reason(msg) == Reason.AUTO_REPLY
+
+    def test_person_quoting_a_challenge_is_kept(self) -> None:
+        msg = a_message("ann@customer.example", "Re: invoice", in_reply_to="<i@org.example>",
+                        body_text="Sorry about my spam filter!\n\n> confirm you are a human sender")
+        assert classify(msg) == ()
+
+    def test_list_post_replying_to_an_out_of_office_is_bulk_not_auto_reply(self) -> None:
+        msg = a_message("kevin@person.example", "[ILUG] Re: Dermot is out of the office.",
+                        headers={"Precedence": "list", "List-Id": "<ilug.linux.ie>"})
+        assert reason(msg) == Reason.BULK
