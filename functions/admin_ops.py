@@ -1,4 +1,5 @@
-"""Admin API: mailboxes, status, decision log, replay, poison replay, contact-cache purge, explain."""
+"""Admin API: mailboxes, status, decision log, replay, poison replay, contact-cache purge, CRM preflight,
+explain."""
 
 from __future__ import annotations
 
@@ -100,6 +101,17 @@ def replay_poison(req: func.HttpRequest, deps: Services, caller: Caller) -> func
 @admin(Access.WRITE)
 def purge_contact_cache(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
     return json_response(ops.purge_contact_cache(deps))
+
+
+@bp_admin_ops.function_name("AdminCrmCheck")
+@bp_admin_ops.route(route="manage/crm-check", methods=["POST"])
+@admin(Access.WRITE)
+def crm_check(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
+    """Run the read-only CRM preflight now and store its verdict (capture waits while it fails)."""
+    from shared.services.crm_check import PROBE_EMAIL, check_and_store
+
+    report = check_and_store(deps, req.params.get("email") or PROBE_EMAIL)
+    return json_response(ops.preflight_json(report))
 
 
 @bp_admin_ops.function_name("AdminExplain")

@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from emulators.imis.entities import Column, columns_by_name, get_handler, list_handler, parent_id, read_properties
 from emulators.imis.replies import invalid, read_json, store_of
+from emulators.imis.schema import live_columns
 from emulators.imis.store import ACTIVITY, PARTY
 from emulators.imis.wire import generic_entity
 
@@ -36,7 +37,10 @@ COLUMNS = columns_by_name(
 
 
 def render(doc: dict[str, Any]) -> dict[str, Any]:
-    return generic_entity("Activity", str(doc["SEQN"]), doc, parent=("Party", str(doc["PartyId"])))
+    """Every column is listed; an empty one has no ``Value`` (the IQA sample in crm-apis.md §2.4 lists
+    ``{"Name": "Description"}`` with no Value) - so a read shows the site's column names [CODE-PAGED]."""
+    every = {c.name: doc.get(c.name) for c in COLUMNS.values()} | doc
+    return generic_entity("Activity", str(doc["SEQN"]), every, parent=("Party", str(doc["PartyId"])))
 
 
 def _problems(props: dict[str, Any], body: dict[str, Any], request: Request) -> list[tuple[str, str]]:
@@ -58,7 +62,7 @@ def _problems(props: dict[str, Any], body: dict[str, Any], request: Request) -> 
 
 async def create(request: Request) -> Response:
     body = await read_json(request)
-    props, problems = read_properties(body, COLUMNS)
+    props, problems = read_properties(body, live_columns(request, "Activity", COLUMNS))
     problems += _problems(props, body, request)
     if problems:
         raise invalid(*problems)
@@ -74,6 +78,6 @@ async def create(request: Request) -> Response:
 
 ROUTES = [
     Route("/api/Activity", create, methods=["POST"]),
-    Route("/api/Activity", list_handler(ACTIVITY, COLUMNS, "PartyId", render), methods=["GET"]),
+    Route("/api/Activity", list_handler(ACTIVITY, COLUMNS, "PartyId", render, "Activity"), methods=["GET"]),
     Route("/api/Activity/{key}", get_handler(ACTIVITY, "Activity", render), methods=["GET"]),
 ]

@@ -15,15 +15,16 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from emulators.imis import activities, attachments, control, interactions, parties
+from emulators.imis import activities, attachments, control, interactions, metadata, parties
 from emulators.imis.auth import BearerAuth, token
 from emulators.imis.replies import ApiError, render_api_error
+from emulators.imis.schema import Schema
 from emulators.imis.seed import Seed
 from emulators.imis.store import Store
 from emulators.imis.traffic import Traffic, TrafficState
 
 ROUTES = [Route("/token", token, methods=["POST"]), *parties.ROUTES, *activities.ROUTES, *interactions.ROUTES,
-          *attachments.ROUTES, *control.ROUTES]
+          *attachments.ROUTES, *control.ROUTES, *metadata.ROUTES]
 
 
 def _segments() -> dict[str, str]:
@@ -62,6 +63,7 @@ def create_app(db_path: str | Path, seed: str | Path | dict[str, Any] | None = N
         exception_handlers={ApiError: render_api_error},
     )
     app.state.store = store
+    app.state.schema = Schema()
     app.state.traffic = traffic
     app.state.default_token_ttl = token_ttl or store.seed.token_ttl
     app.state.token_ttl = app.state.default_token_ttl

@@ -21,6 +21,7 @@ from starlette.routing import Route
 
 from emulators.imis.entities import Column, columns_by_name, get_handler, read_properties
 from emulators.imis.replies import invalid, read_json, store_of
+from emulators.imis.schema import live_columns
 from emulators.imis.store import ACTIVITY, ATTACHMENT, INTERACTION
 from emulators.imis.wire import BYTES, generic_entity, unwrap
 
@@ -47,7 +48,7 @@ def _decode(raw: Any) -> bytes | None:
 async def create(request: Request) -> Response:
     store = store_of(request)
     body = await read_json(request)
-    props, problems = read_properties(body, COLUMNS)
+    props, problems = read_properties(body, live_columns(request, "Attachment", COLUMNS))
     parent = body.get("PrimaryParentIdentity") or {}
     parent_type = str(parent.get("EntityTypeName", ""))
     parent_ids = unwrap(parent.get("IdentityElements") or {})

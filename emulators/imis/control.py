@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from emulators.imis.replies import read_json, store_of
+from emulators.imis.schema import Schema
 from emulators.imis.store import ACTIVITY, ATTACHMENT, INTERACTION, PARTY, TOKEN
 from emulators.imis.traffic import Fault, TrafficState
 
@@ -103,6 +104,7 @@ async def reset(request: Request) -> Response:
     traffic.faults.clear()
     traffic.clear_counts()
     request.app.state.token_ttl = request.app.state.default_token_ttl
+    request.app.state.schema = Schema()
     return JSONResponse({"status": "reset", "parties": len(store.all(PARTY))})
 
 

@@ -100,10 +100,13 @@ def matches(doc: dict[str, Any], wanted: list[query.Filter]) -> bool:
 
 
 def list_handler(kind: str, columns: dict[str, Column], parent_column: str,
-                 render: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[Request], Any]:
+                 render: Callable[[dict[str, Any]], dict[str, Any]], entity: str = "") -> Callable[[Request], Any]:
     async def handler(request: Request) -> Response:
+        from emulators.imis.schema import schema_of
+
+        schema = schema_of(request)
         try:
-            wanted = query.filters(request.query_params, columns)
+            wanted = schema.applied(entity, query.filters(request.query_params, schema.live(entity, columns)))
             limit, offset = query.paging(request.query_params)
         except query.QueryError as exc:
             raise invalid(("", str(exc))) from None

@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from emulators.imis.entities import Column, columns_by_name, get_handler, list_handler, read_properties
 from emulators.imis.replies import invalid, read_json, store_of
+from emulators.imis.schema import live_columns
 from emulators.imis.store import INTERACTION, PARTY
 from emulators.imis.wire import generic_entity
 
@@ -58,7 +59,7 @@ def _problems(props: dict[str, Any], request: Request) -> list[tuple[str, str]]:
 
 async def create(request: Request) -> Response:
     body = await read_json(request)
-    props, problems = read_properties(body, COLUMNS)
+    props, problems = read_properties(body, live_columns(request, ENTITY, COLUMNS))
     problems += _problems(props, request)
     if problems:
         raise invalid(*problems)
@@ -71,6 +72,6 @@ async def create(request: Request) -> Response:
 
 ROUTES = [
     Route(f"/api/{ENTITY}", create, methods=["POST"]),
-    Route(f"/api/{ENTITY}", list_handler(INTERACTION, COLUMNS, "RecipientId", render), methods=["GET"]),
+    Route(f"/api/{ENTITY}", list_handler(INTERACTION, COLUMNS, "RecipientId", render, ENTITY), methods=["GET"]),
     Route(f"/api/{ENTITY}/{{key}}", get_handler(INTERACTION, "Interaction", render), methods=["GET"]),
 ]

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import httpx
 
+from shared.adapters.imis_probe import ImisProbe
 from shared.adapters.imis_wire import (
     activity_body,
     attachment_body,
@@ -33,7 +34,7 @@ TRANSIENT = {408, 429, 500, 502, 503, 504}
 PAGE = 100
 
 
-class ImisCrmClient:
+class ImisCrmClient(ImisProbe):
     def __init__(self, http: httpx.Client, username: str, password: str, max_concurrency: int = 4) -> None:
         self._http, self._username, self._password = http, username, password
         self._token: tuple[str, float] | None = None
@@ -71,6 +72,10 @@ class ImisCrmClient:
             raise CrmRejected(f"iMIS refused {method} {path.split('?')[0]}: {answer.status_code} "
                               f"{validation_message(answer)}")
         return answer
+
+    def _get(self, path: str) -> dict[str, Any]:
+        body = self._send("GET", path).json()
+        return body if isinstance(body, dict) else {}
 
     # --- contacts ---------------------------------------------------------------------------------------
     def _parties(self, query: str) -> list[dict[str, Any]]:

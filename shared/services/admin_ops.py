@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from shared.domain.model import Folder
@@ -41,7 +41,21 @@ def status(deps: Services) -> dict[str, Any]:
                           "import": deps.mailboxes.get_progress(mailbox.address)})
     return {"now": now.isoformat(), "mailboxes": mailboxes, "queue": _queues(deps),
             "last_24h": outcome_counts(deps, now - timedelta(hours=24)),
-            "webhook_rejected": deps.counters.get("webhook", "rejected")}
+            "webhook_rejected": deps.counters.get("webhook", "rejected"),
+            "crm_preflight": _preflight(deps)}
+
+
+def _preflight(deps: Services) -> dict[str, Any]:
+    """The last CRM preflight: capture waits while it fails, and ``why`` names each failing step and field."""
+    from shared.services.crm_check import latest
+
+    report = latest(deps)
+    return preflight_json(report) if report else {"ok": None, "at": None, "why": "not run yet", "checks": []}
+
+
+def preflight_json(report: Any) -> dict[str, Any]:
+    return {"ok": report.ok, "at": datetime.fromtimestamp(report.at, UTC).isoformat(), "why": report.why(),
+            "checks": [{"step": c.step, "field": c.field, "ok": c.ok, "detail": c.detail} for c in report.checks]}
 
 
 def _queues(deps: Services) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from shared.domain.model import MailMessage
 from shared.domain.options import Options
 from shared.domain.reasons import Outcome, Reason
 from shared.ports import Claim, ClaimState, CrmFile
+from shared.services.crm_check import require_ready
 from shared.services.decision_log import DecisionRecorder
 from shared.services.deps import Services
 from shared.services.files import eml_file
@@ -63,6 +64,7 @@ def claim_once(ledger_key: str, contact_id: str, owner: str, deps: Services, pat
 def write_records(msg: MailMessage, options: Options, context: MailboxContext, mailbox: Mailbox,
                   targets: tuple[ContactRef, ...], key: str, owner: str, deps: Services,
                   recorder: DecisionRecorder, files: list[CrmFile]) -> int:
+    require_ready(deps)  # capture to a CRM that fails preflight waits (deferred, not lost)
     written = 0
     eml: list[CrmFile] = []
     for contact in targets:

@@ -128,6 +128,9 @@ def _ops_paths() -> dict[str, Any]:
             params=(_limit(32, 32),))},
         "/manage/contact-cache/purge": {"post": _op("AdminPurgeContactCache", "Forget cached CRM contact look-ups",
                                                    "Operations", (200, "Purged", ref("CachePurged")))},
+        "/manage/crm-check": {"post": _op("AdminCrmCheck", "Run the read-only CRM preflight now (capture waits "
+                                          "while it fails)", "Operations", (200, "The report", ref("CrmPreflight")),
+                                          params=(_query("email", STR, "Address for the contact look-up"),))},
         "/manage/explain": {"post": _op("AdminExplain", "What would happen to this email (no CRM or Graph call)",
                                        "Operations", (200, "The decision", ref("ExplainResult")),
                                        params=explain_params, body=explain_body)},

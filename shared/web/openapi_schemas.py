@@ -100,7 +100,13 @@ def _status_schemas() -> dict[str, Schema]:
             "last_24h": obj({"messages": INT, "by_outcome": COUNTS, "by_reason": COUNTS},
                             ("messages", "by_outcome", "by_reason")),
             "webhook_rejected": INT,
+            "crm_preflight": ref("CrmPreflight"),
         }, ("now", "mailboxes", "queue", "last_24h"), extra=True),
+        "CrmPreflight": obj({
+            "ok": {"type": ["boolean", "null"], "description": "null: not run yet"},
+            "at": NULL_STR, "why": {"type": "string", "description": "Each failing step and field"},
+            "checks": array(obj({"step": STR, "field": STR, "ok": BOOL, "detail": STR},
+                                ("step", "field", "ok", "detail")))}, ("ok", "at", "why", "checks")),
     }
 
 
