@@ -9,6 +9,7 @@ import azure.functions as func
 from shared.bootstrap import get_services
 from shared.services.delta import run_all
 from shared.services.maintenance import purge_expired
+from shared.services.startup import startup_check
 from shared.services.subscriptions import renew_subscriptions
 
 bp_timers = func.Blueprint()
@@ -19,11 +20,12 @@ _started = {"renewal": False}
 @bp_timers.function_name("SubscriptionRenewal")
 @bp_timers.timer_trigger(arg_name="timer", schedule="0 */30 * * * *", run_on_startup=True)
 def subscription_renewal(timer: func.TimerRequest) -> None:
-    # The first run after a start renews every subscription: one that expired or was removed while the app was
-    # stopped answers 404 and is recreated at once, with a delta catch-up for the gap.
+    # The first run after a start is the start-up check (one instance, under a lease): subscriptions Graph lost
+    # while the app was stopped are recreated and every folder catches up. Later runs renew what expires soon.
     first_run = not _started["renewal"]
     _started["renewal"] = True
-    logger.info("subscription renewal: %s", renew_subscriptions(get_services(), force=first_run))
+    deps = get_services()
+    logger.info("subscription renewal: %s", startup_check(deps) if first_run else renew_subscriptions(deps))
 
 
 @bp_timers.function_name("DeltaBackstop")

@@ -131,6 +131,21 @@ class TableSubscriptionRepository:
     def delete(self, subscription_id: str) -> None:
         self._table.delete(self.PK, safe_key(subscription_id))
 
+    def take_lease(self, name: str, now: datetime, until: datetime) -> str | None:
+        """A named lease in its own partition (ETag-guarded): the ETag to release it with, or None while another
+        holder's lease runs."""
+        row = self._table.get("lease", name)
+        entity = {"PartitionKey": "lease", "RowKey": name, "LeaseUntil": until}
+        if row is None:
+            return self._table.create(entity)
+        held = _utc(row.get("LeaseUntil"))
+        if held is not None and held > now:
+            return None
+        return self._table.replace_if(entity, row["etag"])
+
+    def release_lease(self, name: str, etag: str, now: datetime) -> None:
+        self._table.replace_if({"PartitionKey": "lease", "RowKey": name, "LeaseUntil": now}, etag)
+
 
 class TableDeltaTokenRepository:
     def __init__(self, table: Table) -> None:

@@ -112,6 +112,9 @@ class SdkGraphClient:
         return self._run("subscriptions",
                          lambda: self._calls.renew_subscription(subscription_id, expires_at))
 
+    def list_subscriptions(self) -> list[GraphSubscription]:
+        return list(self._run("subscriptions", self._calls.list_subscriptions))
+
     def reauthorize_subscription(self, subscription_id: str) -> None:
         self._run("subscriptions", lambda: self._calls.reauthorize_subscription(subscription_id))
 

@@ -105,6 +105,21 @@ class GraphCalls:
             Subscription(expiration_date_time=expires_at))
         return GraphSubscription(renewed.id, renewed.resource or "", renewed.expiration_date_time)
 
+    async def list_subscriptions(self) -> list[GraphSubscription]:
+        """GET /subscriptions: with application permission, every subscription this app created, paged by
+        @odata.nextLink (learn.microsoft.com/graph/api/subscription-list; clientState is not returned)."""
+        subscriptions, link = [], None
+        while True:
+            builder = self._c.subscriptions.with_url(link) if link else self._c.subscriptions
+            page = await self._json(builder.to_get_request_information())
+            for item in page.get("value") or []:
+                expires = _when(item.get("expirationDateTime"))
+                if item.get("id") and expires is not None:
+                    subscriptions.append(GraphSubscription(str(item["id"]), str(item.get("resource") or ""), expires))
+            link = page.get("@odata.nextLink")
+            if not link:
+                return subscriptions
+
     async def reauthorize_subscription(self, subscription_id: str) -> None:
         await self._c.subscriptions.by_subscription_id(subscription_id).reauthorize.post()
 

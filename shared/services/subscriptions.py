@@ -7,7 +7,7 @@ import logging
 from dataclasses import replace
 from datetime import timedelta
 
-from shared.domain.errors import MessageNotFound, PermanentError
+from shared.domain.errors import MessageNotFound, PermanentError, TransientError
 from shared.domain.mailbox import Mailbox
 from shared.domain.model import Folder
 from shared.ports import SubscriptionRecord
@@ -61,14 +61,45 @@ def ensure_subscriptions(mailbox: Mailbox, deps: Services) -> list[SubscriptionR
             if folder.value not in have]
 
 
-def _leased(record: SubscriptionRecord, deps: Services) -> SubscriptionRecord | None:
-    """Take the row for this run (ETag-guarded): of two timers racing, only one acts on a subscription."""
-    fresh = deps.subscriptions.get(record.id)
+class SubscriptionBusy(TransientError):
+    """Another run holds the subscription's lease: try again when it ends (Retry-After)."""
+
+
+def _lease(subscription_id: str, deps: Services) -> tuple[SubscriptionRecord | None, float]:
+    """Take the row for this run (ETag-guarded): of two runs racing, only one changes a subscription.
+    (the leased row, 0) or (None, seconds until the holder's lease ends; 0 when there is no such row)."""
+    fresh = deps.subscriptions.get(subscription_id)
     now = deps.clock.now()
-    if fresh is None or (fresh.lease_until is not None and fresh.lease_until > now):
-        return None
+    if fresh is None:
+        return None, 0.0
+    if fresh.lease_until is not None and fresh.lease_until > now:
+        return None, (fresh.lease_until - now).total_seconds()
     stamped = replace(fresh, lease_until=now + LEASE)
-    return stamped if deps.subscriptions.replace_if(stamped, fresh.etag) else None
+    if deps.subscriptions.replace_if(stamped, fresh.etag):
+        return stamped, 0.0
+    return None, LEASE.total_seconds()  # lost the race: the winner holds it now
+
+
+def _leased(record: SubscriptionRecord, deps: Services) -> SubscriptionRecord | None:
+    return _lease(record.id, deps)[0]
+
+
+def on_lifecycle_event(event: str, subscription_id: str, deps: Services) -> str:
+    """subscriptionRemoved / reauthorizationRequired under the row's lease. Graph delivers lifecycle events at
+    least once: the same event three times recreates the subscription once (the others find the lease, then
+    no row), never three times."""
+    leased, wait = _lease(subscription_id, deps)
+    if leased is None:
+        if wait:
+            # the holder usually finishes in seconds: look again soon, not when its lease would run out
+            raise SubscriptionBusy(f"subscription {subscription_id} is being changed by another run", min(wait, 10))
+        return "unknown subscription"
+    if event == "subscriptionRemoved":
+        _recreate(leased, deps)  # also queues a delta catch-up for the gap
+    else:
+        reauthorize(leased, deps)
+    logger.info("lifecycle %s handled for %s/%s", event, leased.mailbox, leased.folder)
+    return event
 
 
 def renew_subscriptions(deps: Services, *, force: bool = False) -> dict[str, int]:
@@ -76,39 +107,47 @@ def renew_subscriptions(deps: Services, *, force: bool = False) -> dict[str, int
     counts = {"renewed": 0, "recreated": 0, "skipped": 0}
     now = deps.clock.now()
     for record in deps.subscriptions.all():
-        if not force and record.expires_at - now > RENEW_BEFORE:
-            continue
-        leased = _leased(record, deps)
-        if leased is None:
-            counts["skipped"] += 1
-            continue
-        if leased.expires_at > now:
-            try:
-                renewed = deps.graph.renew_subscription(leased.id, now + MAX_LIFETIME)
-                deps.subscriptions.put(replace(leased, expires_at=renewed.expires_at, lease_until=None))
-                counts["renewed"] += 1
-                continue
-            except MessageNotFound:
-                pass
-        recreate(leased, deps)
-        counts["recreated"] += 1
+        if force or record.expires_at - now <= RENEW_BEFORE:
+            counts[renew_one(record, deps)] += 1
     return counts
 
 
-def recreate(record: SubscriptionRecord, deps: Services) -> SubscriptionRecord:
-    """A subscription Graph removed or let expire: subscribe again, then let delta catch up on the gap."""
+def renew_one(record: SubscriptionRecord, deps: Services, *, gone: bool = False) -> str:
+    """Under the row's lease: renew it, or recreate it when Graph no longer has it (``gone``, 404) or it expired.
+    "renewed", "recreated", or "skipped" when another run holds the lease."""
+    leased = _leased(record, deps)
+    if leased is None:
+        return "skipped"
+    now = deps.clock.now()
+    if leased.expires_at > now and not gone:
+        try:
+            renewed = deps.graph.renew_subscription(leased.id, now + MAX_LIFETIME)
+            deps.subscriptions.put(replace(leased, expires_at=renewed.expires_at, lease_until=None))
+            return "renewed"
+        except MessageNotFound:
+            pass
+    _recreate(leased, deps)
+    return "recreated"
+
+
+def _recreate(record: SubscriptionRecord, deps: Services) -> SubscriptionRecord:
+    """A subscription Graph removed or let expire (the caller holds its lease): subscribe again, forget the old
+    one, then let delta catch up on the gap."""
     from shared.services.delta import request_catch_up
 
-    _forget(record, deps)
+    with contextlib.suppress(PermanentError):  # already gone at Graph (404 and kin)
+        deps.graph.delete_subscription(record.id)
     fresh = subscribe(record.mailbox, Folder(record.folder), deps)
+    deps.subscriptions.delete(record.id)  # after the new row exists: a crash in between leaves a retryable lease
     request_catch_up(record.mailbox, record.folder, deps, why="subscription recreated")
     return fresh
 
 
 def reauthorize(record: SubscriptionRecord, deps: Services) -> None:
+    """The caller holds the row's lease."""
     try:
         deps.graph.reauthorize_subscription(record.id)
         renewed = deps.graph.renew_subscription(record.id, deps.clock.now() + MAX_LIFETIME)
         deps.subscriptions.put(replace(record, expires_at=renewed.expires_at, lease_until=None))
     except MessageNotFound:
-        recreate(record, deps)
+        _recreate(record, deps)

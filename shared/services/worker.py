@@ -13,7 +13,7 @@ from shared.services.capture import WorkItem, process_message
 from shared.services.delta import run_delta
 from shared.services.deps import Services
 from shared.services.history import import_step
-from shared.services.subscriptions import reauthorize, recreate
+from shared.services.subscriptions import on_lifecycle_event
 
 logger = logging.getLogger(__name__)
 
@@ -52,14 +52,10 @@ def _dispatch(payload: dict[str, Any], deps: Services, *, owner: str, dequeue_co
 
 
 def handle_lifecycle(event: str, subscription_id: str, deps: Services) -> str:
+    if event != "missed":
+        return on_lifecycle_event(event, subscription_id, deps)  # changes the subscription: under its lease
     record = deps.subscriptions.get(subscription_id)
     if record is None:
         return "unknown subscription"
-    if event == "reauthorizationRequired":
-        reauthorize(record, deps)
-    elif event == "subscriptionRemoved":
-        recreate(record, deps)  # also queues a delta catch-up for the gap
-    elif event == "missed":
-        run_delta(record.mailbox, Folder(record.folder).value, deps)
-    logger.info("lifecycle %s handled for %s/%s", event, record.mailbox, record.folder)
+    run_delta(record.mailbox, Folder(record.folder).value, deps)  # the delta link's ETag guards the run
     return event
