@@ -27,9 +27,15 @@ _FOOTER = re.compile(
 # Envelope senders that mass-mailing services use to process bounces (never BATV "prvs=" or SRS "SRS0=").
 _BOUNCE_ENVELOPE = re.compile(r"^(?:bounces?|bnc|return|mailer-?bounces?|rp)(?:$|[-+._=])|[-.]bounces?(?:$|[-+._=])",
                               re.I)
-# A sender address minted per recipient or per mailing (VERP): a long token of mixed letters and digits.
-_PER_RECIPIENT = re.compile(r"(?=[a-z0-9_]{12,})(?=(?:[a-z_]*\d){4})(?=(?:[0-9_]*[a-z]){4})[a-z0-9_]{12,}", re.I)
+# A sender address minted per recipient or per mailing (VERP): a long token in which letters and digits
+# alternate at least four times ("UgGTgZFN19NAr9RR"), unlike a person's "johnsmith1987".
+_PER_RECIPIENT = re.compile(r"[a-z0-9]{0,40}?(?:[a-z]+\d+){2,}[a-z]+\d*[a-z0-9]{0,40}|[a-z0-9]{0,40}?(?:\d+[a-z]+){2,}"
+                            r"\d+[a-z0-9]{0,40}", re.I)
 _URL = re.compile(r"https?://[^\s\"'<>]{1,2000}", re.I)
+# Link-protection services that rewrite each link per recipient (Defender Safe Links puts the recipient's address
+# in its data parameter), on people's mail as much as on newsletters.
+_REWRITER = re.compile(r"^https?://[^/]*(?:safelinks\.protection\.outlook\.com|urldefense|mimecast|"
+                       r"linkprotect|protect-[a-z]{2}\.|trendmicro|barracuda)", re.I)
 _UNDISCLOSED = re.compile(r"undisclosed|recipients? (?:suppressed|not shown)|^$", re.I)
 
 
@@ -65,6 +71,8 @@ def _links_name_recipient(msg: MailMessage) -> bool:
     if not recipients:
         return False
     for url in _URL.findall(html_and_text):
+        if _REWRITER.search(url):  # link protection rewrites every link of every message with the recipient
+            continue
         decoded = unquote(unquote(url)).lower()
         if any(r in decoded for r in recipients):
             return True
@@ -78,7 +86,7 @@ def _envelope_sign(msg: MailMessage) -> str:
             return f"a bounce-processing return path ({value.strip()[:60]})"
     author = msg.author.local_part if msg.author else ""
     for local in [author, *(v.strip().strip("<>").partition("@")[0] for v in msg.header_all("Return-Path"))]:
-        if _PER_RECIPIENT.search(local):
+        if any(len(m) >= 12 for m in _PER_RECIPIENT.findall(local)):
             return f"a sender address minted per recipient ({local[:60]})"
     return ""
 

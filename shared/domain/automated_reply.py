@@ -37,9 +37,9 @@ _AUTO_REPLY_PREFIX = re.compile(
 # Challenge-response systems (TMDA, Spam Arrest, Boxbe, ChoiceMail…): the sender must prove to be a person.
 _CHALLENGE = re.compile(
     r"(?:confirm|verify|prove) (?:that )?you (?:are|\'re) (?:a )?(?:human|real person|not a (?:robot|spammer))"
-    r"|(?:challenge[- ]response|sender verification|spam ?arrest|guest list|whitelist request)"
+    r"|(?:challenge[- ]response|sender verification|spam ?arrest|whitelist request)"
     r"|your (?:message|e-?mail) (?:is|has been|was) (?:being )?(?:held|quarantined|queued)[^.]{0,80}"
-    r"(?:until|pending|unless) (?:you|the sender)|(?:click|follow) (?:the|this) link[^.]{0,60}(?:deliver|verify)"
+    r"(?:until|pending|unless) (?:you|the sender)"
     r"|bestätigen sie, dass sie ein mensch|confirmez que vous (?:êtes|etes) un humain", re.I)
 # Responders that set no header often say so in their first sentence.
 _SELF_DECLARED = re.compile(

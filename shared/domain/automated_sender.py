@@ -23,9 +23,10 @@ from shared.domain.reasons import Reason
 _SEP = r"(?:^|[._+\-])"
 _END = r"(?:$|[._+\-]|\d)"
 # RFC 2369 command addresses and the list managers' own mailboxes.
+# Only hyphenated command suffixes (LIST-request, LIST-owner, LIST-join…), so "john.owner@" stays a person.
 _LIST_MANAGER = re.compile(
-    rf"{_SEP}(?:request|majordomo|listserv|listproc|lyris|ezmlm|sympa|mailman|smartlist|ecartis|listar|"
-    rf"subscribe|unsubscribe|confirm|leave|join|owner)$|^(?:majordomo|listserv|listproc|sympa|mailman|ecartis|owner-)",
+    r"-(?:request|owner|subscribe|unsubscribe|confirm|leave|join)(?:\+.*)?$"
+    r"|^(?:majordomo|listserv|listproc|lyris|ezmlm|sympa|mailman|smartlist|ecartis|listar)(?:$|[-+.])|^owner-",
     re.I)
 _NEWSLETTER_LOCAL = re.compile(
     rf"{_SEP}(?:e?newsletters?|nieuwsbrief|infolettre|rundbrief|boletin|notiziario|nyhetsbrev|uutiskirje|"
@@ -37,7 +38,7 @@ _ROLE_SUBDOMAIN = re.compile(r"^(?:e?news|newsletters?|alerts?|notify|notificati
 _NOTIFY_LOCAL = re.compile(
     rf"{_SEP}(?:notify|notifier|notifications?|notices?|alerts?|reminders?|benachrichtigung(?:en)?|"
     rf"notificaci[oó]n(?:es)?|notifiche|powiadomienia|meldingen|varsler|ilmoitukset|uvedomleni[ey]|"
-    rf"rss|rssfeeds?|feeds?|robot|bot|automailer|automated|monitoring|monitor|nagios|zabbix|jenkins|cron|"
+    rf"rss|rssfeeds?|feeds?|robot|automailer|automated|monitoring|monitor|nagios|zabbix|jenkins|cron|"
     rf"fax|efax|faxmail|fax2mail|scan|scans|scanner|scantoemail|scan2mail|copier|mfp|voicemail){_END}", re.I)
 _STRONG_LOCAL = re.compile(
     rf"{_SEP}(?:e?newsletters?|nieuwsbrief|infolettre|rundbrief|nyhetsbrev|uutiskirje|digest|mailinglist|"
@@ -49,11 +50,11 @@ _NEWSLETTER_NAME = re.compile(
     r"announcements?|e-?news|news|updates?|weekly|daily|tips)\b|ニュースレター|新闻|뉴스레터", re.I)
 _NOTIFY_NAME = re.compile(
     r"\b(?:notifications?|notifier|notify|alerts?|reminders?|benachrichtigung(?:en)?|notificaci[oó]n(?:es)?|"
-    r"notifiche|powiadomienia|uvedomleni[ey]|bot|robot|fax|scanner|scan to e-?mail|voicemail|monitoring)\b"
+    r"notifiche|powiadomienia|uvedomleni[ey]|notify bot|robot|fax|scanner|scan to e-?mail|voicemail|monitoring)\b"
     r"|通知|お知らせ|알림|уведомлени", re.I)
 _STRONG_NAME = re.compile(
     r"\b(?:e?-?newsletter|nieuwsbrief|infolettre|rundbrief|nyhetsbrev|digest|mailing list|notifications?|"
-    r"notifier|notify|benachrichtigung(?:en)?|notificaci[oó]n(?:es)?|bot|robot|fax|scanner|scan to e-?mail|"
+    r"notifier|notify|benachrichtigung(?:en)?|notificaci[oó]n(?:es)?|robot|fax|scanner|scan to e-?mail|"
     r"voicemail)\b|ニュースレター|뉴스레터|通知|お知らせ|알림|уведомлени", re.I)
 _SHARED_MAILBOX = frozenset({"info", "support", "sales", "office", "contact", "admin", "help", "service",
                              "hello", "team", "mail", "email", "enquiries", "inquiries", "kontakt"})

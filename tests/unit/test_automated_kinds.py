@@ -124,3 +124,28 @@ class TestRepliesWrittenByPrograms:
         msg = a_message("kevin@person.example", "[ILUG] Re: Dermot is out of the office.",
                         headers={"Precedence": "list", "List-Id": "<ilug.linux.ie>"})
         assert reason(msg) == Reason.BULK
+
+
+class TestPeopleWhoLookLikeMachines:
+    @pytest.mark.parametrize(("sender", "name"), [
+        ("jan.bot@firm.example", "Jan Bot"),  # a surname, not a robot
+        ("john.owner@firm.example", "John Owner"),
+        ("anna.join@firm.example", ""),
+        ("johnsmith1987@mail.example", ""),
+    ])
+    def test_kept(self, sender: str, name: str) -> None:
+        assert classify(a_message(sender, name=name)) == ()
+
+    def test_safe_links_naming_the_recipient_are_not_a_mark(self) -> None:
+        link = ("https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Fdocs.example%2Fa&data=05%7C01%7C"
+                "mailbox%40org.example%7C1234")
+        msg = a_message("ann@customer.example", "Agenda",
+                        body_html=f'<p>Agenda attached, see <a href="{link}">the notes</a>.</p>'
+                                  "<p>Ann, Customer Ltd. To unsubscribe from our updates, reply STOP.</p>")
+        assert classify(msg) == ()
+
+    def test_a_person_inviting_to_the_guest_list_is_kept(self) -> None:
+        msg = a_message(subject="Re: Gala dinner", in_reply_to="<g@org.example>",
+                        body_text="Of course, I will add you to the guest list. Please click the link to verify "
+                                  "your dietary needs.")
+        assert classify(msg) == ()
