@@ -12,6 +12,13 @@ Sources (Azure/azure-functions-host unless noted; file - method):
   with ``Binding/Extensibility/ScriptBindingContext.cs`` - ``GetMetadataEnumValue`` (authLevel);
   ``src/WebJobs.Script/Host/ScriptHost.cs`` - ``ValidateFunction``, ``ValidateHttpFunction``,
   ``HttpRoutesConflict``; route template syntax: ``devhost.routetemplate``.
+- trigger/binding settings (``FunctionIndexingException``: "Error indexing method 'Functions.<name>'"):
+  timer schedules - azure-webjobs-sdk-extensions ``src/WebJobs.Extensions/Extensions/Timers/Scheduling/
+  TimerSchedule.cs`` - ``Create`` and ``CronSchedule.TryCreate`` (NCRONTAB with seconds: six fields, or a
+  TimeSpan); queue names - Azure/azure-sdk-for-net ``sdk/storage/Microsoft.Azure.WebJobs.Extensions.Storage.
+  Queues/src/QueueClientExtensions.cs`` - ``ValidateQueueName`` after ``ToLowerInvariant`` (trigger:
+  ``Triggers/QueueTriggerAttributeBindingProvider.cs`` - ``NormalizeAndValidate``; output:
+  ``Config/QueuesExtensionConfigProvider.cs`` - ``ValidateQueueAttribute``, skipped when the name has '{').
 The real host logs a refused function ("The '<name>' function is in error: ...") and serves the others, so
 the function answers 404 in Azure; the local host refuses to start instead, so nobody misses it.
 """
@@ -19,10 +26,15 @@ the function answers 404 in Azure; the local host refuses to start instead, so n
 from __future__ import annotations
 
 import inspect
+import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from croniter import croniter
+
+from devhost.hostjson import dotnet_timespan
 from devhost.indexing import IndexedFunction
 from devhost.routetemplate import RouteTemplateError
 from devhost.routetemplate import check as check_route_template
@@ -35,6 +47,8 @@ DIRECTIONS = ("in", "out", "inout")  # BindingDirection enum, parsed case-insens
 # AuthorizationLevel (azure-webjobs-sdk-extensions src/WebJobs.Extensions.Http/AuthorizationLevel.cs)
 AUTH_LEVELS = ("anonymous", "function", "system", "admin", "user")
 RESERVED_ROUTE = "The specified route conflicts with one or more built in routes."
+SCHEDULE_UNRECOGNISED = "The schedule expression was not recognized as a valid cron expression or timespan string."
+_SETTING_REF = re.compile(r"%([^%]+)%")
 
 
 class HostRuleError(RuntimeError):
@@ -102,6 +116,50 @@ def check_worker_params(function: IndexedFunction) -> None:
                       f"function.json but not in Python: {bound - params!r}")
 
 
+def schedule_problem(expression: str) -> str | None:
+    """``TimerSchedule.Create``: six-field NCRONTAB (seconds first), else a .NET TimeSpan, else refused."""
+    text = expression.strip()
+    if len(text.split()) == 6 and croniter.is_valid(text, second_at_beginning=True):
+        return None
+    return None if dotnet_timespan(text) is not None else SCHEDULE_UNRECOGNISED
+
+
+def queue_name_problem(name: str) -> str | None:
+    """``QueueClientExtensions.IsValidQueueName`` on the lower-cased name; its message (an ArgumentException)."""
+    name = name.lower()
+    if not name:
+        return "A queue name can't be null or empty (Parameter 'name')"
+    if not 3 <= len(name) <= 63:
+        return f'A queue name must be from 3 to 63 characters long - "{name}" (Parameter \'name\')'
+    if name[0] == "-" or name[-1] == "-":
+        return f'The dash (-) character may not be the first or last letter - "{name}" (Parameter \'name\')'
+    if any(not (c.isalnum() or c == "-") for c in name):
+        return (f'A queue name can contain only letters, numbers, and dash(-) characters - "{name}" '
+                "(Parameter 'name')")
+    if "--" in name:
+        return "A queue name cannot contain consecutive dash(-) characters. (Parameter 'name')"
+    return None
+
+
+def _resolved(value: Any, environ: Mapping[str, str]) -> str:
+    """``%Setting%`` replaced as the host's name resolver does; an unset setting is left for the registry."""
+    return _SETTING_REF.sub(lambda m: environ.get(m[1], m[0]), str(value or ""))
+
+
+def check_binding_settings(function: IndexedFunction, environ: Mapping[str, str]) -> None:
+    """What the trigger/binding providers refuse while the host indexes the function."""
+    for binding in function.raw_bindings:
+        kind = str(binding.get("type", "")).lower()
+        problem = None
+        if kind == "timertrigger":
+            problem = schedule_problem(_resolved(binding.get("schedule"), environ))
+        elif kind in ("queuetrigger", "queue"):
+            name = _resolved(binding.get("queueName"), environ)
+            problem = None if kind == "queue" and "{" in name else queue_name_problem(name)
+        if problem:
+            raise Refused(f"Error indexing method 'Functions.{function.name}'. {problem}")
+
+
 def http_route(function: IndexedFunction) -> HttpRoute | None:
     """The HttpTriggerAttribute the host builds from the trigger binding, or None for other triggers."""
     trigger = function.trigger
@@ -124,10 +182,12 @@ def routes_conflict(one: HttpRoute, other: HttpRoute) -> bool:
     return not one.methods or not other.methods or bool(set(one.methods) & set(other.methods))
 
 
-def _check_function(function: IndexedFunction, http: dict[str, HttpRoute], route_prefix: str) -> None:
+def _check_function(function: IndexedFunction, http: dict[str, HttpRoute], route_prefix: str,
+                    environ: Mapping[str, str]) -> None:
     check_name(function.name)
     check_bindings(function.raw_bindings)
     check_worker_params(function)
+    check_binding_settings(function, environ)
     route = http_route(function)
     if route is None:
         return
@@ -145,20 +205,22 @@ def _check_function(function: IndexedFunction, http: dict[str, HttpRoute], route
     http[function.name] = route
 
 
-def refusals(functions: list[IndexedFunction], route_prefix: str = "api") -> list[str]:
+def refusals(functions: list[IndexedFunction], route_prefix: str = "api",
+             environ: Mapping[str, str] = os.environ) -> list[str]:
     """Every rule broken, as the host logs it; empty when the app loads on the real host."""
     found: list[str] = []
     http: dict[str, HttpRoute] = {}
     for function in functions:
         try:
-            _check_function(function, http, route_prefix)
+            _check_function(function, http, route_prefix, environ)
         except Refused as exc:
             found.append(f"The '{function.name}' function is in error: {exc}")
     return found
 
 
-def validate(functions: list[IndexedFunction], route_prefix: str = "api") -> None:
+def validate(functions: list[IndexedFunction], route_prefix: str = "api",
+             environ: Mapping[str, str] = os.environ) -> None:
     """Raise HostRuleError when any function breaks a rule the real host enforces."""
-    found = refusals(functions, route_prefix)
+    found = refusals(functions, route_prefix, environ)
     if found:
         raise HostRuleError(found)

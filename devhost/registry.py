@@ -88,6 +88,11 @@ def _connection(binding: dict[str, Any], environ: Mapping[str, str]) -> str:
     return resolve_settings(binding.get("connection"), environ) or DEFAULT_CONNECTION
 
 
+def _queue_name(binding: dict[str, Any], environ: Mapping[str, str]) -> str:
+    """Lower-cased like the queue extension does ("must be lowercase. coerce here to be nice")."""
+    return str(resolve_settings(binding.get("queueName"), environ)).lower()
+
+
 def _trigger_settings(trigger: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
     """Settings from the trigger's raw binding (function.json keys, as the host reads them)."""
     if trigger["type"] == HTTP:
@@ -95,8 +100,7 @@ def _trigger_settings(trigger: dict[str, Any], environ: Mapping[str, str]) -> di
         return {"route": str(trigger.get("route") or "").strip("/"), "methods": methods,
                 "auth_level": _auth_level(trigger.get("authLevel"))}
     if trigger["type"] == QUEUE:
-        return {"queue_name": resolve_settings(trigger.get("queueName"), environ),
-                "connection": _connection(trigger, environ)}
+        return {"queue_name": _queue_name(trigger, environ), "connection": _connection(trigger, environ)}
     if trigger["type"] == TIMER:
         return {"schedule": resolve_settings(trigger.get("schedule"), environ),
                 "run_on_startup": bool(trigger.get("runOnStartup"))}
@@ -116,8 +120,7 @@ def to_spec(function: IndexedFunction, environ: Mapping[str, str]) -> FunctionSp
         if binding.get("type") == "http":
             http_out = None if binding["name"] == "$return" else binding["name"]
         elif binding.get("type") == "queue":
-            outputs.append(QueueOutput(binding["name"], resolve_settings(binding.get("queueName"), environ),
-                                       _connection(binding, environ)))
+            outputs.append(QueueOutput(binding["name"], _queue_name(binding, environ), _connection(binding, environ)))
         else:
             unsupported.append(f"{binding.get('type')} binding {binding.get('name')!r}")
     if trigger["type"] not in SUPPORTED_TRIGGERS:
@@ -143,5 +146,5 @@ def load_functions(app_ref: str, environ: Mapping[str, str] = os.environ, route_
         functions: list[IndexedFunction] = index(find_register(module, attr or None))
     except IndexingError as exc:
         raise RegistryError(str(exc)) from exc
-    validate_host_rules(functions, route_prefix)
+    validate_host_rules(functions, route_prefix, environ)
     return [to_spec(f, environ) for f in functions]

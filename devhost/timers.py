@@ -1,6 +1,7 @@
-"""Timer trigger: NCRONTAB schedules (``{second} {minute} {hour} {day} {month} {day-of-week}``, UTC) or a
-TimeSpan interval (``hh:mm:ss``), ``run_on_startup``, and the host's singleton rule: an invocation never
-overlaps another of the same function (scheduled, startup or admin runs queue behind a lock).
+"""Timer trigger: NCRONTAB schedules (``{second} {minute} {hour} {day} {month} {day-of-week}``, exactly six
+fields as the host parses them, UTC) or a TimeSpan interval (``hh:mm:ss``), ``run_on_startup``, and the host's
+singleton rule: an invocation never overlaps another of the same function (scheduled, startup or admin runs
+queue behind a lock).
 
 An occurrence missed while the previous run was still going (or the machine slept) runs once as soon as
 possible with ``past_due=True``; older missed occurrences are collapsed into that one, as the host does.
@@ -17,7 +18,9 @@ from datetime import UTC, datetime, timedelta
 from azure.functions.timer import TimerRequest
 from croniter import croniter
 
-from devhost.hostconfig import HostConfigError, parse_timespan
+from devhost.hostconfig import HostConfigError
+from devhost.hostjson import dotnet_timespan
+from devhost.hostrules import schedule_problem
 from devhost.invoker import Invoker
 from devhost.registry import FunctionSpec
 
@@ -36,16 +39,20 @@ class Schedule:
     @classmethod
     def parse(cls, expression: str) -> Schedule:
         text = expression.strip()
-        if ":" in text:
-            if parse_timespan(text) <= 0:
-                raise HostConfigError(f"timer interval must be positive: {expression!r}")
-        elif len(text.split()) not in (5, 6) or not croniter.is_valid(text, second_at_beginning=True):
-            raise HostConfigError(f"not an NCRONTAB expression: {expression!r}")
-        return cls(text)
+        problem = schedule_problem(text)  # the host's rule: six-field NCRONTAB or a TimeSpan
+        if problem:
+            raise HostConfigError(f"{problem} ({expression!r})")
+        schedule = cls(text)
+        if schedule._interval is not None and schedule._interval <= timedelta(0):
+            raise HostConfigError(f"timer interval must be positive: {expression!r}")
+        return schedule
 
     @property
     def _interval(self) -> timedelta | None:
-        return timedelta(seconds=parse_timespan(self.expression)) if ":" in self.expression else None
+        """A TimeSpan schedule's period; None for NCRONTAB (the host tries NCRONTAB first)."""
+        if len(self.expression.split()) == 6:
+            return None
+        return timedelta(seconds=dotnet_timespan(self.expression) or 0)
 
     def next_after(self, moment: datetime) -> datetime:
         if (interval := self._interval) is not None:

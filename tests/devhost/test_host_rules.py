@@ -190,6 +190,51 @@ class TestBindings:
             index(app)
 
 
+class TestTriggerSettings:
+    @staticmethod
+    def timer_app(schedule: str) -> func.FunctionApp:
+        app = func.FunctionApp()
+        app.function_name("Tick")(app.timer_trigger(arg_name="timer", schedule=schedule)(lambda timer: None))
+        return app
+
+    @pytest.mark.parametrize("schedule", ["0 */5 * * *", "every minute", "0 61 * * * *", "%UNSET_SCHEDULE%"])
+    def test_a_schedule_that_is_not_six_field_ncrontab_or_a_timespan_is_refused(self, schedule: str) -> None:
+        assert refusals(self.timer_app(schedule)) == [
+            "The 'Tick' function is in error: Error indexing method 'Functions.Tick'. The schedule expression was "
+            "not recognized as a valid cron expression or timespan string."]
+
+    @pytest.mark.parametrize("schedule", ["0 */5 * * * *", "*/10 * * * * 1-5", "00:05:00", "1.00:00:00"])
+    def test_ncrontab_with_seconds_and_timespans_pass(self, schedule: str) -> None:
+        assert refusals(self.timer_app(schedule)) == []
+
+    def test_a_schedule_from_an_app_setting_is_checked_resolved(self) -> None:
+        app = self.timer_app("%TICK_SCHEDULE%")
+        assert hostrules.refusals(index(app), environ={"TICK_SCHEDULE": "0 0 * * * *"}) == []
+
+    @pytest.mark.parametrize(("queue", "problem"), [
+        ("ab", 'A queue name must be from 3 to 63 characters long - "ab"'),
+        ("-mail", 'The dash (-) character may not be the first or last letter - "-mail"'),
+        ("mail_messages", 'A queue name can contain only letters, numbers, and dash(-) characters - "mail_messages"'),
+        ("mail--messages", "A queue name cannot contain consecutive dash(-) characters."),
+    ])
+    def test_queue_names_the_storage_extension_refuses(self, queue: str, problem: str) -> None:
+        app = func.FunctionApp()
+        app.function_name("Work")(app.queue_trigger(arg_name="msg", queue_name=queue, connection="c")(lambda msg: None))
+        assert refusals(app) == [f"The 'Work' function is in error: Error indexing method 'Functions.Work'. {problem} "
+                                 "(Parameter 'name')"]
+
+    def test_queue_names_are_lower_cased_first_and_output_names_with_braces_wait_for_run_time(self) -> None:
+        app = func.FunctionApp()
+
+        @app.function_name("Forward")
+        @app.queue_trigger(arg_name="msg", queue_name="Mail-Messages", connection="c")
+        @app.queue_output(arg_name="out", queue_name="{queueTrigger}", connection="c")
+        def forward(msg: str, out: func.Out[str]) -> None:
+            return None
+
+        assert refusals(app) == []
+
+
 class TestPythonWorker:
     def test_inout_bindings_are_not_supported(self) -> None:
         function = raw_function("F", HTTP_IN | {"direction": "INOUT"})
@@ -258,3 +303,13 @@ def test_load_functions_raises_with_every_refusal(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setitem(__import__("sys").modules, "devhost_bad_app", types.ModuleType("devhost_bad_app"))
     with pytest.raises(RegistryError, match="Could not find top level function app instances"):
         load_functions("devhost_bad_app")
+
+
+def test_queue_names_are_served_lower_cased_like_the_extension(monkeypatch: pytest.MonkeyPatch) -> None:
+    module = types.ModuleType("devhost_mixed_case_app")
+    module.app = app = func.FunctionApp()  # type: ignore[attr-defined]
+    app.function_name("Work")(app.queue_trigger(arg_name="msg", queue_name="Mail-Messages", connection="c")(
+        lambda msg: None))
+    monkeypatch.setitem(__import__("sys").modules, "devhost_mixed_case_app", module)
+    (spec,) = load_functions("devhost_mixed_case_app")
+    assert spec.settings["queue_name"] == "mail-messages"

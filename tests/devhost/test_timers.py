@@ -30,7 +30,8 @@ class TestSchedule:
         late = datetime(2025, 3, 1, 12, 1, 3, tzinfo=UTC)
         assert schedule.latest_until(late, since=T0) == datetime(2025, 3, 1, 12, 1, 0, tzinfo=UTC)
 
-    @pytest.mark.parametrize("expression", ["every minute", "* * * *", "00:00:00", "61 * * * * *"])
+    @pytest.mark.parametrize("expression", ["every minute", "* * * *", "00:00:00", "61 * * * * *",
+                                            "0 */5 * * *"])  # five fields: the host parses with seconds
     def test_rejects_invalid_schedules(self, expression: str) -> None:
         with pytest.raises(HostConfigError):
             Schedule.parse(expression)
