@@ -11,14 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright import sync_api  # requirements-dev.txt: a missing install fails, it never skips
 
 from devhost.stack import REPO, Stack
 from tests.browser.support import full_stack, seed
 
-try:
-    from playwright import sync_api
-except ImportError:  # the test modules skip themselves with a reason
-    sync_api = None
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -34,9 +31,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 @pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
-    assert sync_api is not None
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: run scripts/install_browser.sh")
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/install_browser.sh (make test does)")
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield launched

@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from devhost.stack import Stack
+from tests.browser.pages import drop_file, use_key
 from tests.browser.support import AUTO_REPLY, MAILBOX, PERSON_MAIL, admin_client, create_graph_mailbox
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-dev.txt)")
-from tests.browser.pages import drop_file, use_key  # noqa: E402  (needs playwright)
-
-expect = sync_api.expect
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 

@@ -6,14 +6,12 @@ import json
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from devhost.stack import Stack
+from tests.browser.pages import use_key
 from tests.browser.support import admin_client
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-dev.txt)")
-from tests.browser.pages import use_key  # noqa: E402  (needs playwright)
-
-expect = sync_api.expect
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 
