@@ -86,7 +86,8 @@ async def notifications(request: Request) -> Response:
 
 async def subscriptions(request: Request) -> Response:
     st = state_of(request)
-    values = [s.to_json("") | {"appToken": s.app_token} for s in st.subscriptions.active(st.clock.now())]
+    values = [s.to_json("") | {"appToken": s.app_token, "reauthorizationRequired": s.reauthorization_required,
+                               "reauthorizations": s.reauthorizations} for s in st.subscriptions.active(st.clock.now())]
     return JSONResponse({"value": values})
 
 
@@ -99,6 +100,8 @@ async def lifecycle(request: Request) -> Response:
     if sub is None:
         raise GraphError(404, "ResourceNotFound", "The object was not found.")
     sent = st.notifier.lifecycle(sub, event)
+    if event == "reauthorizationRequired":
+        sub.reauthorization_required = True
     if event == "subscriptionRemoved":
         st.subscriptions.remove(sub.id)
     return JSONResponse({"subscriptionId": sub.id, "event": event, "sent": sent}, status_code=202)

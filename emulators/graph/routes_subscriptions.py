@@ -69,7 +69,8 @@ async def subscription_item(request: Request) -> Response:
 
 
 async def reauthorize(request: Request) -> Response:
-    _live(request)
+    sub = _live(request)
+    sub.reauthorization_required, sub.reauthorizations = False, sub.reauthorizations + 1
     return Response(status_code=204)
 
 

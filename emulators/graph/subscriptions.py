@@ -37,6 +37,11 @@ class Subscription:
     folder_id: str | None
     latest_tls: str = "v1_2"
     immutable_ids: bool = False  # fixed at creation by the Prefer header; renewal cannot change it
+    # Emulator bookkeeping, shown only on the control API: a reauthorizationRequired event asks the app to call
+    # POST /subscriptions/{id}/reauthorize (learn.microsoft.com/graph/change-notifications-lifecycle-events,
+    # "Responding to reauthorizationRequired notifications"); tests check that it did.
+    reauthorization_required: bool = False
+    reauthorizations: int = 0
 
     @property
     def change_types(self) -> set[str]:

@@ -36,10 +36,17 @@ class TestRoles:
                                                    write: int) -> None:
         got = driver.admin("GET", "options", headers=as_role(driver, *roles))
         assert got.status_code == read
-        etag = driver.admin("GET", "options").headers["ETag"]
-        put = driver.admin("PATCH", "options", json={"retention_days": 60},
-                           headers={"If-Match": etag, **as_role(driver, *roles)})
+        before = driver.admin("GET", "options")
+        wanted = before.json()["options"]["retention_days"] + 1
+        put = driver.admin("PATCH", "options", json={"retention_days": wanted},
+                           headers={"If-Match": before.headers["ETag"], **as_role(driver, *roles)})
         assert put.status_code == write
+        after = driver.admin("GET", "options")
+        if write == 200:  # stored, with a new version
+            assert after.json()["options"]["retention_days"] == wanted
+            assert after.headers["ETag"] != before.headers["ETag"]
+        else:  # refused: nothing changed
+            assert (after.headers["ETag"], after.json()) == (before.headers["ETag"], before.json())
         status = driver.admin("GET", "status", headers=as_role(driver, *roles))
         assert status.status_code == read
         replay = driver.admin("POST", "contact-cache/purge", headers=as_role(driver, *roles))

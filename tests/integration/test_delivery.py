@@ -42,6 +42,12 @@ def subscription_ids(driver: StackDriver, mailbox: str) -> list[str]:
     return [f["subscription_id"] for f in mine["folders"]]
 
 
+def graph_subscription(driver: StackDriver, subscription_id: str) -> dict:
+    """The Graph emulator's own view of one live subscription (control API)."""
+    live = driver.graph.get("/subscriptions").json()["value"]
+    return dict(next(s for s in live if s["id"] == subscription_id))
+
+
 class TestWebhookFaults:
     def test_duplicated_and_delayed_notifications_capture_once(self, driver: StackDriver, mailbox: str) -> None:
         driver.graph.post("/notifications", json={"duplicates": 2, "jitterMs": 300}).raise_for_status()
@@ -82,10 +88,15 @@ class TestLifecycle:
             driver.deliver(mailbox, after)  # the recreated subscription notifies again
             captured_once(driver, [subject_of(after)])
 
-    def test_reauthorization_keeps_the_subscription(self, driver: StackDriver, mailbox: str) -> None:
+    def test_reauthorization_is_answered_and_keeps_the_subscription(self, driver: StackDriver, mailbox: str) -> None:
         inbox_sub = subscription_ids(driver, mailbox)[0]
+        assert graph_subscription(driver, inbox_sub)["reauthorizations"] == 0
         driver.graph.post(f"/subscriptions/{inbox_sub}/lifecycle",
                           json={"event": "reauthorizationRequired"}).raise_for_status()
+        # The product must call POST /subscriptions/{id}/reauthorize: the emulator records that it was called.
+        driver.wait_until(lambda: graph_subscription(driver, inbox_sub)["reauthorizations"] == 1, 30,
+                          "the /reauthorize call")
+        assert graph_subscription(driver, inbox_sub)["reauthorizationRequired"] is False
         raw = customer_mail(mailbox)
         driver.deliver(mailbox, raw)
         captured_once(driver, [subject_of(raw)])
