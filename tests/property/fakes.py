@@ -19,7 +19,8 @@ import azure.functions as func
 import function_app
 from shared import bootstrap
 from shared.config import Settings
-from shared.domain.options import DEFAULT_OPTIONS
+from shared.domain.errors import OptionsConflict
+from shared.domain.options import DEFAULT_OPTIONS, Options
 from shared.ports import Clock, StoredOptions, SubscriptionRecord
 from shared.services.deps import Services
 
@@ -30,10 +31,11 @@ KNOWN = {
     for sid, mailbox, folder in (("11111111-aaaa-4aaa-8aaa-000000000001", "membership@association.example", "inbox"),
                                  ("11111111-aaaa-4aaa-8aaa-000000000002", "events@association.example", "sentitems"))
 }
-SETTINGS = Settings.from_env({
+RAW_SETTINGS = {
     "AzureWebJobsStorage": "UseDevelopmentStorage=true", "GRAPH_AUTH_MODE": "static_token",
     "GRAPH_STATIC_TOKEN": "t", "GRAPH_CLIENT_STATE": STATE, "WEBHOOK_BASE_URL": "https://app.example/api",
-    "IMIS_BASE_URL": "https://imis.example", "IMIS_USERNAME": "u", "IMIS_PASSWORD": "p"})
+    "IMIS_BASE_URL": "https://imis.example", "IMIS_USERNAME": "u", "IMIS_PASSWORD": "p"}
+SETTINGS = Settings.from_env(RAW_SETTINGS)
 
 
 class Out(func.Out[Any]):
@@ -51,20 +53,38 @@ class Out(func.Out[Any]):
         return [json.loads(item) for item in self.value or []]
 
 
-def fake_services() -> Services:
-    stored = StoredOptions(DEFAULT_OPTIONS, "etag", 1)
+class MemoryOptions:
+    """The options store behind its port (get, ETag-guarded save), in memory: real writes for the API tests."""
+
+    def __init__(self) -> None:
+        self.stored = StoredOptions(DEFAULT_OPTIONS, "etag-0", 0)
+        self.saves = 0
+
+    def get(self) -> StoredOptions:
+        return self.stored
+
+    def save(self, options: Options, etag: str, who: str, changes: list[dict[str, Any]]) -> StoredOptions:
+        if etag != self.stored.etag:
+            raise OptionsConflict("the options changed since they were read; reload and retry")
+        version = self.stored.version + 1
+        self.stored, self.saves = StoredOptions(options, f"etag-{version}", version, who), self.saves + 1
+        return self.stored
+
+
+def fake_services(settings: Settings = SETTINGS, store: MemoryOptions | None = None) -> Services:
+    store = store or MemoryOptions()
     fake = SimpleNamespace(
-        settings=SETTINGS, clock=Clock(),
+        settings=settings, clock=Clock(),
         subscriptions=SimpleNamespace(get=KNOWN.get, all=lambda: list(KNOWN.values())),
         counters=SimpleNamespace(touch=lambda *a, **k: None, incr=lambda *a, **k: 0),
-        options=SimpleNamespace(get=lambda: stored), current_options=lambda max_age_s=15.0: stored,
+        options=store, current_options=lambda max_age_s=15.0: store.get(), forget_options=lambda: None,
         decisions=SimpleNamespace(search=lambda **filters: []))
     return cast(Services, fake)
 
 
 @contextmanager
-def services() -> Iterator[None]:
-    bootstrap.override(fake_services())
+def services(settings: Settings = SETTINGS, store: MemoryOptions | None = None) -> Iterator[None]:
+    bootstrap.override(fake_services(settings, store))
     try:
         yield
     finally:
@@ -88,14 +108,15 @@ def function(name: str) -> Callable[..., func.HttpResponse]:
 
 
 def request(body: bytes, route: str, *, content_type: str = "application/json", method: str = "POST",
-            params: dict[str, str] | None = None) -> func.HttpRequest:
+            params: dict[str, str] | None = None, headers: dict[str, str] | None = None) -> func.HttpRequest:
     return func.HttpRequest(method, f"http://127.0.0.1/api/{route}", body=body, params=params or {},
-                            headers={"Content-Type": content_type})
+                            headers={"Content-Type": content_type, **(headers or {})})
 
 
-def is_problem(answer: func.HttpResponse, status: int = 400) -> bool:
-    """A clear 4xx: the status, an RFC 7807 body with a title and a detail."""
-    if answer.status_code != status or answer.mimetype != "application/problem+json":
+def is_problem(answer: func.HttpResponse, status: int | tuple[int, ...] = 400) -> bool:
+    """A clear 4xx: the status (or one of them), an RFC 7807 body with a title and a detail."""
+    allowed = status if isinstance(status, tuple) else (status,)
+    if answer.status_code not in allowed or answer.mimetype != "application/problem+json":
         return False
     body = json.loads(answer.get_body())
-    return body.get("status") == status and bool(body.get("title")) and "detail" in body
+    return body.get("status") == answer.status_code and bool(body.get("title")) and "detail" in body
