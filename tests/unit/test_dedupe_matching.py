@@ -4,6 +4,8 @@ import hashlib
 import re
 from datetime import UTC, datetime
 
+import pytest
+
 from shared.domain.dedupe import dedupe_key
 from shared.domain.matching import ContactRef, ParticipantMatch, resolve_targets
 from shared.domain.model import Address, Folder
@@ -49,6 +51,26 @@ class TestDedupeKey:
         assert key == hashlib.sha256(b"mid:abc@mail.example.com").hexdigest()[:40]
         assert re.fullmatch(r"[0-9a-f]{40}", dedupe_key(a_message(internet_message_id="")))
 
+    def test_fallback_key_without_sender_or_sent_time_is_stable(self) -> None:
+        # The stored form: "fb:" sender | sorted recipients | subject | sent time, each empty when missing.
+        bare = a_message(internet_message_id="", from_=None, sent_at=None, subject=" Hi ",
+                         to=(Address("b@y.org"), Address("a@x.org")))
+        assert dedupe_key(bare) == hashlib.sha256(b"fb:|a@x.org,b@y.org|Hi|").hexdigest()[:40]
+
+    @pytest.mark.parametrize(("one", "other"), [
+        ('<"a@B"@x.org>', '<"a@b"@x.org>'),  # only the domain part is case-insensitive (RFC 5321 2.4)
+        ("<Xy@x.org>", "<y@x.org>"),  # brackets are stripped, nothing else
+        ("<no-at-sign>", "<another>"),  # an id without "@" is kept as it is
+    ])
+    def test_message_ids_that_differ_give_different_keys(self, one: str, other: str) -> None:
+        assert dedupe_key(a_message(internet_message_id=one)) != dedupe_key(a_message(internet_message_id=other))
+
+    def test_allow_duplicates_keys_still_tell_emails_apart(self) -> None:
+        one, two = a_message(), a_message()
+        assert dedupe_key(one, mailbox="a@x.org") != dedupe_key(two, mailbox="a@x.org")
+        scoped = dedupe_key(a_message(internet_message_id="<m@x.org>"), mailbox="Box@X.org")
+        assert scoped == hashlib.sha256(b"mid:m@x.org|mbx:box@x.org").hexdigest()[:40]
+
     def test_allow_duplicates_scopes_the_key_to_the_mailbox(self) -> None:
         msg = a_message()
         assert dedupe_key(msg, mailbox="a@x.org") != dedupe_key(msg, mailbox="b@x.org")
@@ -68,7 +90,9 @@ class TestResolveTargets:
             ParticipantMatch("shared@example.com", (ContactRef("1"), ContactRef("2"))),
         ])
         assert result.targets == ()
-        assert [u.reason for u in result.unmatched] == [Reason.NO_CONTACT, Reason.AMBIGUOUS_CONTACT]
+        assert [(u.address, u.reason) for u in result.unmatched] == [("nobody@example.com", Reason.NO_CONTACT),
+                                                                     ("shared@example.com", Reason.AMBIGUOUS_CONTACT)]
+        assert result.unmatched[0].detail == "No CRM contact has nobody@example.com."
         assert "1, 2" in result.unmatched[1].detail
 
     def test_thread_contacts_are_added_once(self) -> None:

@@ -56,6 +56,7 @@ class TestActivity:
         assert record.field("DESCRIPTION") == "Renewal question"
         assert record.field("NOTE") == "Body text"
         assert record.field("TRANSACTION_DATE") == "2026-11-02T14:05:00"
+        assert record.field("NOT_MAPPED") == ""
 
     def test_fields_are_cut_to_their_limit_and_reported(self) -> None:
         msg = a_message(subject="S" * 300)
