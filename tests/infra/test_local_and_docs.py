@@ -103,3 +103,22 @@ class TestDeployGuideHostJsonTable:
             value = re.fullmatch(r"`([^`]*)`", cells[0])
             if value and not isinstance(host_json_value(key), dict):
                 assert str(host_json_value(key)) == value[1], key
+
+
+DEPLOY_GUIDE = ROOT / "docs" / "deploy.md"
+
+
+class TestDeployGuide:
+    def test_documents_every_azd_environment_value_the_parameters_file_reads(self) -> None:
+        mapped = json.loads((ROOT / "infra" / "main.parameters.json").read_text("utf-8"))["parameters"]
+        names = {re.match(r"\$\{(\w+)", entry["value"])[1] for entry in mapped.values()}  # type: ignore[index]
+        section = DEPLOY_GUIDE.read_text("utf-8").split("`azd env set …`", 1)[1].split("\n\n", 1)[0]
+        first_cells = re.findall(r"^\| ([^|]+) \|", section, re.M)
+        documented = {name for cell in first_cells for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", cell)}
+        assert names - {"AZURE_ENV_NAME"} == documented
+
+    def test_uses_the_manage_routes_and_asks_for_no_tenant_wide_user_read(self) -> None:
+        guide = DEPLOY_GUIDE.read_text("utf-8")
+        assert "/api/admin/" not in guide and "/api/manage/ui" in guide
+        assert "do not add\n   `User.Read.All`" in guide or "do not add `User.Read.All`" in guide
+        assert "/.auth/login/aad/callback" in guide
