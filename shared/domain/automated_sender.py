@@ -56,14 +56,16 @@ _STRONG_NAME = re.compile(
     r"\b(?:e?-?newsletter|nieuwsbrief|infolettre|rundbrief|nyhetsbrev|digest|mailing list|notifications?|"
     r"notifier|notify|benachrichtigung(?:en)?|notificaci[oó]n(?:es)?|robot|fax|scanner|scan to e-?mail|"
     r"voicemail)\b|ニュースレター|뉴스레터|通知|お知らせ|알림|уведомлени", re.I)
+_ALWAYS_THERE = ("Date", "Message-ID", "Received", "Subject", "To")
 _SHARED_MAILBOX = frozenset({"info", "support", "sales", "office", "contact", "admin", "help", "service",
                              "hello", "team", "mail", "email", "enquiries", "inquiries", "kontakt"})
 
 
 def by_sender_role(msg: MailMessage) -> MachineVerdict | None:
+    missing = _no_from(msg)
     author = msg.author
-    if author is None or not author.email:
-        return _no_from(msg)
+    if missing or author is None or not author.email:
+        return missing
     local = author.local_part.lower()
     if _LIST_MANAGER.search(local):
         return MachineVerdict(Reason.BULK, f"It came from a mailing-list manager's address ({author.email}).")
@@ -101,7 +103,12 @@ def _role(author: Address) -> tuple[Reason, bool, str] | None:
 
 
 def _no_from(msg: MailMessage) -> MachineVerdict | None:
-    if msg.from_ is not None and msg.from_.name:  # a name without an address: a broken but human header
+    """Judged on the header fields when they are known: Exchange may fill Graph's ``from`` from the envelope
+    when the From field is missing (unconfirmed), and a name without an address is a broken but human field."""
+    if any(msg.header(f) is not None for f in _ALWAYS_THERE):  # the full header block is known
+        if msg.header("From") is not None:
+            return None
+    elif msg.from_ is not None and (msg.from_.email or msg.from_.name):
         return None
     if is_reply_or_forward(msg) or not (msg.to or msg.cc):
         return None
