@@ -14,7 +14,6 @@ from shared.services.subscriptions import renew_subscriptions
 
 bp_timers = func.Blueprint()
 logger = logging.getLogger(__name__)
-_started = {"renewal": False}
 
 
 @bp_timers.function_name("SubscriptionRenewal")
@@ -22,9 +21,9 @@ _started = {"renewal": False}
 def subscription_renewal(timer: func.TimerRequest) -> None:
     # The first run after a start is the start-up check (one instance, under a lease): subscriptions Graph lost
     # while the app was stopped are recreated and every folder catches up. Later runs renew what expires soon.
-    first_run = not _started["renewal"]
-    _started["renewal"] = True
     deps = get_services()
+    first_run = not deps.caches.renewal_started
+    deps.caches.renewal_started = True
     logger.info("subscription renewal: %s", startup_check(deps) if first_run else renew_subscriptions(deps))
 
 

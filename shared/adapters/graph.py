@@ -9,7 +9,6 @@ in flight per mailbox (Graph's documented Outlook limit), a per-mailbox pace und
 from __future__ import annotations
 
 import asyncio
-import json
 import threading
 from collections.abc import Coroutine
 from datetime import datetime
@@ -17,8 +16,10 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from shared.adapters.graph_calls import GraphCalls
+from shared.adapters.graph_message import fetched_from_graph
 from shared.adapters.pacing import MailboxPacer
 from shared.domain.errors import GraphUnavailable, MessageNotFound, PermanentError, SyncStateExpired
+from shared.domain.model import FetchedMessage
 from shared.ports import DeltaPage, FetchSpec, GraphSubscription
 
 T = TypeVar("T")
@@ -91,8 +92,9 @@ class SdkGraphClient:
             self._loop.run(_aclose(http, inner), self._timeout)
         self._loop.stop()
 
-    def get_message(self, mailbox: str, message_id: str, spec: FetchSpec) -> dict[str, Any]:
-        return self._run(mailbox, lambda: self._calls.get_message(mailbox, message_id, spec))
+    def get_message(self, mailbox: str, message_id: str, spec: FetchSpec) -> FetchedMessage:
+        data = self._run(mailbox, lambda: self._calls.get_message(mailbox, message_id, spec))
+        return fetched_from_graph(data, spec.folder)
 
     def get_mime(self, mailbox: str, message_id: str) -> bytes:
         return self._run(mailbox, lambda: self._calls.get_mime(mailbox, message_id))
@@ -162,12 +164,3 @@ def _is_network(exc: Exception) -> bool:
     import httpx
 
     return isinstance(exc, httpx.TransportError)
-
-
-def dumps_model(model: Any) -> dict[str, Any]:
-    """Serialise an SDK model back to Graph wire JSON (camelCase), as Graph sent it."""
-    from kiota_serialization_json.json_serialization_writer import JsonSerializationWriter
-
-    writer = JsonSerializationWriter()
-    writer.write_object_value(None, model)
-    return json.loads(writer.get_serialized_content())

@@ -65,8 +65,6 @@ class GraphCalls:
         return data
 
     async def get_attachments(self, mailbox: str, message_id: str) -> list[dict[str, Any]]:
-        from shared.adapters.graph import dumps_model
-
         page = await self._message(mailbox, message_id).attachments.get(
             request_configuration=_config(prefer=[IMMUTABLE_ID]))
         return [dumps_model(a) for a in (page.value or [])]
@@ -179,3 +177,12 @@ def _when(value: Any) -> datetime | None:
         return datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
     except ValueError:
         return None
+
+
+def dumps_model(model: Any) -> dict[str, Any]:
+    """Serialise an SDK model back to Graph wire JSON (camelCase), as Graph sent it."""
+    from kiota_serialization_json.json_serialization_writer import JsonSerializationWriter
+
+    writer = JsonSerializationWriter()
+    writer.write_object_value(None, model)
+    return json.loads(writer.get_serialized_content())

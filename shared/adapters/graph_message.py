@@ -15,11 +15,13 @@ Fetch it so that every rule has what it needs (one request)::
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import UTC, datetime
 from email.message import Message
 from typing import Any
 
-from shared.domain.model import Address, AttachmentInfo, Folder, MailMessage
+from shared.domain.model import Address, AttachmentContent, AttachmentInfo, FetchedMessage, Folder, MailMessage
 
 MESSAGE_CLASS_PROPERTY = "String 0x001A"
 GRAPH_SELECT = ("id,internetMessageId,conversationId,subject,sender,from,toRecipients,ccRecipients,bccRecipients,"
@@ -27,6 +29,28 @@ GRAPH_SELECT = ("id,internetMessageId,conversationId,subject,sender,from,toRecip
                 "internetMessageHeaders")
 GRAPH_EXPAND = (f"singleValueExtendedProperties($filter=id eq '{MESSAGE_CLASS_PROPERTY}'),"
                 "attachments($select=id,name,contentType,size,isInline)")
+
+
+def fetched_from_graph(data: dict[str, Any], folder: Folder) -> FetchedMessage:
+    """The message and the decoded files of its fileAttachments (present when they were fetched)."""
+    return FetchedMessage(message_from_graph(data, folder), attachment_contents(data.get("attachments")))
+
+
+def attachment_contents(items: Any) -> tuple[AttachmentContent, ...]:
+    """fileAttachment ``contentBytes`` is base64 (Graph "fileAttachment resource type"); an item without
+    content (item or reference attachments) or with undecodable content is not a file we can store."""
+    out = []
+    for item in items or ():
+        if not isinstance(item, dict) or not item.get("contentBytes"):
+            continue
+        try:
+            data = base64.b64decode(item["contentBytes"], validate=True)
+        except (binascii.Error, ValueError, TypeError):
+            continue
+        out.append(AttachmentContent(str(item.get("name") or "attachment"),
+                                     str(item.get("contentType") or "application/octet-stream"), data,
+                                     bool(item.get("isInline"))))
+    return tuple(out)
 
 
 def message_from_graph(data: dict[str, Any], folder: Folder) -> MailMessage:

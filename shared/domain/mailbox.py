@@ -23,6 +23,10 @@ class Mailbox(BaseModel):
     import_days: int | None = Field(default=None, ge=0, le=3650, description="Historical import look-back")
     enabled: bool = True
 
+    def watched_folders(self, scope: tuple[Folder, ...]) -> tuple[Folder, ...]:
+        """The folders captured: the mailbox's own list, else the options' folder scope."""
+        return self.folders or scope
+
     @field_validator("address")
     @classmethod
     def _address(cls, value: str) -> str:

@@ -22,6 +22,14 @@ class Folder(StrEnum):
     ARCHIVE = "archive"
     OTHER = "other"
 
+    @classmethod
+    def parse(cls, value: str | None) -> Folder:
+        """A queued or logged folder name; an unknown one is a user folder (OTHER), never an error."""
+        try:
+            return cls((value or cls.INBOX.value).lower())
+        except ValueError:
+            return cls.OTHER
+
 
 class Direction(StrEnum):
     INBOUND = "Inbound"
@@ -52,6 +60,16 @@ class AttachmentInfo:
     content_type: str = "application/octet-stream"
     is_inline: bool = False
     id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentContent:
+    """An attached file with its bytes, as fetched: the candidates to store with the CRM record."""
+
+    name: str
+    content_type: str
+    data: bytes
+    is_inline: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,3 +133,11 @@ class MailMessage:
                 seen.add(addr.email)
                 out.append(addr)
         return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedMessage:
+    """What one fetch of a message returns: the message and, when asked for, its attachments' contents."""
+
+    message: MailMessage
+    files: tuple[AttachmentContent, ...] = ()

@@ -9,7 +9,7 @@ from typing import Any
 from shared.domain.model import Folder
 from shared.domain.options import parse_options
 from shared.domain.reasons import Reason
-from shared.services.capture import WorkItem
+from shared.domain.work import WorkItem, to_payload
 from shared.services.deps import Services
 from shared.services.subscriptions import folders_for
 
@@ -87,7 +87,7 @@ def replay(items: list[dict[str, Any]], deps: Services) -> int:
     work = []
     for item in items:
         folder = str(item.get("folder") or Folder.INBOX.value)
-        work.append(WorkItem(str(item["mailbox"]).lower(), str(item["message_id"]), folder, "replay").to_payload())
+        work.append(to_payload(WorkItem(str(item["mailbox"]).lower(), str(item["message_id"]), folder, "replay")))
     deps.queue.send(work)
     return len(work)
 
@@ -104,7 +104,7 @@ def replay_poison(deps: Services, limit: int = 32) -> dict[str, int]:
 def purge_contact_cache(deps: Services) -> dict[str, int]:
     from shared.services.contacts import forget_local_contacts
 
-    forget_local_contacts()  # this worker at once; the others within contacts.LOCAL_TTL_S
+    forget_local_contacts(deps)  # this worker at once; the others within contacts.LOCAL_TTL_S
     return {"generation": deps.contact_cache.purge()}
 
 
@@ -113,10 +113,7 @@ def explain(raw: bytes, deps: Services, *, mailbox: str | None, folder: str | No
     from shared.explain import explain_message
 
     options = parse_options(options_doc) if options_doc is not None else deps.options.get().options
-    try:
-        where = Folder((folder or "inbox").lower())
-    except ValueError:
-        where = Folder.OTHER
+    where = Folder.parse(folder)
     return explain_message(raw, options, (mailbox or "mailbox@organisation.invalid").lower(), where, "message.eml")
 
 

@@ -12,9 +12,9 @@ from shared.domain.errors import (
     TransientError,
 )
 from shared.domain.filters import MailboxContext, decide
-from shared.domain.model import Folder
+from shared.domain.model import Folder, MailMessage
 from shared.domain.options import Options, options_to_doc, parse_options
-from shared.ports import StoredOptions
+from shared.ports import FetchSpec, StoredOptions
 from shared.services.deps import Services
 
 
@@ -106,16 +106,9 @@ def preview_options(doc: Any, limit: int, deps: Services) -> list[dict[str, Any]
     return out
 
 
-def _fetch(entry: dict[str, Any], deps: Services) -> Any:
-    from shared.adapters.graph_message import message_from_graph
-    from shared.ports import FetchSpec
-
-    data = deps.graph.get_message(entry["mailbox"], entry["message_id"], FetchSpec())
-    try:
-        folder = Folder(entry.get("folder") or "inbox")
-    except ValueError:
-        folder = Folder.OTHER
-    return message_from_graph(data, folder)
+def _fetch(entry: dict[str, Any], deps: Services) -> MailMessage:
+    spec = FetchSpec(folder=Folder.parse(entry.get("folder")))
+    return deps.graph.get_message(entry["mailbox"], entry["message_id"], spec).message
 
 
 def _decision(decision: Any) -> dict[str, Any]:

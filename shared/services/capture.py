@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
-from typing import Any
 
-from shared.adapters.graph_message import message_from_graph
 from shared.domain.dedupe import dedupe_key, normalise_message_id
 from shared.domain.errors import MessageNotFound, TransientError
 from shared.domain.filters import MailboxContext, decide
 from shared.domain.model import Folder, MailMessage
 from shared.domain.reasons import Outcome, Reason
+from shared.domain.work import WorkItem
 from shared.ports import FetchSpec
 from shared.services.contacts import match_contacts
 from shared.services.decision_log import DecisionRecorder
@@ -21,24 +19,6 @@ from shared.services.files import attachment_files
 from shared.services.records import write_records
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class WorkItem:
-    """One queued message id: what the webhook, the delta backstop, the import and replay all send."""
-
-    mailbox: str
-    message_id: str
-    folder: str = Folder.INBOX.value
-    source: str = "webhook"
-
-    @classmethod
-    def from_payload(cls, payload: dict[str, Any]) -> WorkItem:  # extra keys (deferrals…) are ignored
-        return cls(str(payload["mailbox"]).lower(), str(payload["message_id"]),
-                   str(payload.get("folder") or Folder.INBOX.value), str(payload.get("source") or "webhook"))
-
-    def to_payload(self) -> dict[str, str]:
-        return {"mailbox": self.mailbox, "message_id": self.message_id, "folder": self.folder, "source": self.source}
 
 
 def process_message(item: WorkItem, deps: Services, *, owner: str, dequeue_count: int = 1) -> str:
@@ -63,14 +43,14 @@ def _process(item: WorkItem, deps: Services, owner: str, recorder: DecisionRecor
     recorder.options_version = stored.version
     record_types = mailbox.record_types or (options.default_record_type,)
     spec = FetchSpec(html_body="interaction" in record_types or options.save_body_as_html,
-                     with_attachments=options.attachments != "none")
+                     with_attachments=options.attachments != "none", folder=Folder.parse(item.folder))
     started = time.perf_counter()
     try:
-        data = deps.graph.get_message(item.mailbox, item.message_id, spec)
+        fetched = deps.graph.get_message(item.mailbox, item.message_id, spec)
     except MessageNotFound:
         return recorder.skip(Reason.MESSAGE_NOT_FOUND, "The message was deleted or moved before it was processed.")
     recorder.timing("graph_ms", started)
-    msg = message_from_graph(data, _folder(item.folder))
+    msg = fetched.message
     recorder.describe(msg)
     context = MailboxContext(item.mailbox, mailbox.folders)
     now = deps.clock.now()
@@ -91,25 +71,23 @@ def _process(item: WorkItem, deps: Services, owner: str, recorder: DecisionRecor
         reason = first.reason if first else Reason.NO_CONTACT
         return recorder.skip(reason, first.detail if first else "No participant matched a CRM contact.")
     started = time.perf_counter()
-    files = attachment_files(data, options)
+    files = attachment_files(fetched.files, options)
     written = write_records(msg, options, context, mailbox, match.targets, key, owner, deps, recorder, files)
     recorder.timing("crm_ms", started)
     if written:
-        _TODAY[today] = (_TODAY.get(today, (time.monotonic(), 0))[0], deps.counters.incr("captured", today))
+        cache = deps.caches.captured_today
+        cache[today] = (cache.get(today, (time.monotonic(), 0))[0], deps.counters.incr("captured", today))
         if options.link_replies_to_thread:  # later replies find these contacts by conversation or Message-ID
             deps.threads.add(own_thread_keys(msg), match.targets)
     return recorder.finish()
 
 
-_TODAY: dict[str, tuple[float, int]] = {}
-
-
 def captured_today(scope: str, deps: Services, max_age_s: float = 10.0) -> int:
     """The mailbox's count for the daily cap, re-read at most every 10 s (the cap is a guard, not a meter)."""
-    hit = _TODAY.get(scope)
+    hit = deps.caches.captured_today.get(scope)
     if hit is None or time.monotonic() - hit[0] > max_age_s:
         hit = (time.monotonic(), deps.counters.get("captured", scope))
-        _TODAY[scope] = hit
+        deps.caches.captured_today[scope] = hit
     return hit[1]
 
 
@@ -124,9 +102,3 @@ def own_thread_keys(msg: MailMessage) -> list[str]:
     keys = [f"conv:{msg.conversation_id}"] if msg.conversation_id else []
     return keys + ([f"mid:{normalise_message_id(msg.internet_message_id)}"] if msg.internet_message_id.strip() else [])
 
-
-def _folder(value: str) -> Folder:
-    try:
-        return Folder(value.lower())
-    except ValueError:
-        return Folder.OTHER

@@ -13,31 +13,31 @@ from shared.domain.matching import ContactRef, MatchResult, ParticipantMatch, re
 from shared.domain.model import MailMessage
 from shared.domain.options import Options
 from shared.ports import ClaimState
+from shared.services.claims import claim_once
 from shared.services.deps import Services
 
-_LOCAL: dict[str, tuple[float, tuple[ContactRef, ...]]] = {}
 LOCAL_TTL_S = 15.0  # a worker keeps hot addresses in memory this long (purges reach every worker within it)
 
 
-def forget_local_contacts() -> None:
-    _LOCAL.clear()
+def forget_local_contacts(deps: Services) -> None:
+    deps.caches.contacts.clear()
 
 
 def cached_contacts(email: str, options: Options, deps: Services) -> tuple[ContactRef, ...]:
     ttl = timedelta(minutes=options.contact_cache_ttl_minutes)
     now = deps.clock.now()
     if ttl:
-        local = _LOCAL.get(email)
+        local = deps.caches.contacts.get(email)
         if local and time.monotonic() - local[0] < min(LOCAL_TTL_S, ttl.total_seconds()):
             return local[1]
         hit = deps.contact_cache.get(email, ttl, now)
         if hit is not None:
-            _LOCAL[email] = (time.monotonic(), hit)
+            deps.caches.contacts[email] = (time.monotonic(), hit)
             return hit
     contacts = deps.crm.find_contacts(email)
     if ttl:
         deps.contact_cache.put(email, contacts, now)
-        _LOCAL[email] = (time.monotonic(), contacts)
+        deps.caches.contacts[email] = (time.monotonic(), contacts)
     return contacts
 
 
@@ -67,8 +67,6 @@ def _organisation(domain: str, deps: Services) -> tuple[ContactRef, ...]:
 def _create(email: str, name: str, deps: Services, owner: str) -> tuple[ContactRef, ...]:
     """Create the contact once, however many workers meet the address at the same moment: the creation is
     claimed in the ledger like a record write, and the others use the contact the winner created."""
-    from shared.services.records import claim_once
-
     key = "contact-" + hashlib.sha256(email.encode()).hexdigest()[:32]
     claim = claim_once(key, "contact", owner, deps)
     if claim.state == ClaimState.DONE:

@@ -11,9 +11,9 @@ from shared.domain.mapping import CrmRecord
 from shared.domain.matching import ContactRef
 from shared.domain.model import MailMessage
 from shared.domain.reasons import Outcome, Reason
+from shared.domain.work import WorkItem
 
 if TYPE_CHECKING:
-    from shared.services.capture import WorkItem
     from shared.services.deps import Services
 
 

@@ -11,7 +11,7 @@ import logging
 from datetime import datetime, timedelta
 
 from shared.domain.errors import SyncStateExpired
-from shared.services.capture import WorkItem
+from shared.domain.work import CatchUp, WorkItem, to_payload
 from shared.services.deps import Services
 
 logger = logging.getLogger(__name__)
@@ -21,8 +21,7 @@ CLOCK_SKEW = timedelta(minutes=5)  # Graph's receivedDateTime and our clock may 
 
 
 def request_catch_up(mailbox: str, folder: str, deps: Services, *, why: str) -> None:
-    since = (deps.clock.now() - CLOCK_SKEW).isoformat()
-    deps.queue.send([{"kind": "catch_up", "mailbox": mailbox, "folder": folder, "why": why, "since": since}])
+    deps.queue.send([to_payload(CatchUp(mailbox, folder, why, deps.clock.now() - CLOCK_SKEW))])
 
 
 def initialise(mailbox: str, folder: str, deps: Services, since: datetime | None = None) -> str:
@@ -32,7 +31,7 @@ def initialise(mailbox: str, folder: str, deps: Services, since: datetime | None
     while True:
         page = deps.graph.delta_page(mailbox, folder, link, PAGE_SIZE)
         if since is not None:
-            deps.queue.send(WorkItem(mailbox, i, folder, "delta").to_payload() for i in page.received_since(since))
+            deps.queue.send(to_payload(WorkItem(mailbox, i, folder, "delta")) for i in page.received_since(since))
         if page.delta_link:
             _, etag = deps.delta_tokens.get(mailbox, folder)
             deps.delta_tokens.put(mailbox, folder, page.delta_link, etag, note="initialised")
@@ -52,7 +51,7 @@ def run_delta(mailbox: str, folder: str, deps: Services, since: datetime | None 
             page = deps.graph.delta_page(mailbox, folder, link, PAGE_SIZE)
         except SyncStateExpired:
             return queued + resync(mailbox, folder, deps)
-        deps.queue.send(WorkItem(mailbox, i, folder, "delta").to_payload() for i in page.message_ids)
+        deps.queue.send(to_payload(WorkItem(mailbox, i, folder, "delta")) for i in page.message_ids)
         queued += len(page.message_ids)
         link = page.next_link or page.delta_link
         if link is None:
@@ -72,7 +71,7 @@ def resync(mailbox: str, folder: str, deps: Services) -> int:
     queued, link = 0, None
     while True:
         ids, link = deps.graph.list_messages_since(mailbox, folder, since, link, PAGE_SIZE)
-        deps.queue.send(WorkItem(mailbox, i, folder, "resync").to_payload() for i in ids)
+        deps.queue.send(to_payload(WorkItem(mailbox, i, folder, "resync")) for i in ids)
         queued += len(ids)
         if not link:
             break
@@ -83,12 +82,10 @@ def resync(mailbox: str, folder: str, deps: Services) -> int:
 
 
 def run_all(deps: Services) -> dict[str, int]:
-    from shared.services.subscriptions import folders_for
-
     counts: dict[str, int] = {}
     for mailbox in deps.mailboxes.all():
         if not mailbox.enabled:
             continue
-        for folder in folders_for(mailbox, deps):
+        for folder in mailbox.watched_folders(deps.current_options().options.folder_scope):
             counts[f"{mailbox.address}/{folder.value}"] = run_delta(mailbox.address, folder.value, deps)
     return counts

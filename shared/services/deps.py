@@ -4,26 +4,46 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 
 from shared.config import Settings
 from shared.domain.mailbox import Mailbox
-from shared.ports import Clock, CrmClient, GraphClient, StoredOptions
+from shared.domain.matching import ContactRef
+from shared.ports import (
+    BlobStore,
+    CaptureLedger,
+    Clock,
+    ContactCache,
+    Counters,
+    CrmClient,
+    DecisionLog,
+    DeltaTokenRepository,
+    GraphClient,
+    MailboxRepository,
+    MessageQueue,
+    OptionsRepository,
+    StoredOptions,
+    SubscriptionRecord,
+    SubscriptionRepository,
+    ThreadIndex,
+)
 
-if TYPE_CHECKING:  # the adapters pull in the Azure SDKs: keep them out of cold-start imports
-    from shared.adapters.capture_store import (
-        TableCaptureLedger,
-        TableContactCache,
-        TableCounters,
-        TableDecisionLog,
-        TableThreadIndex,
-    )
-    from shared.adapters.config_store import (
-        TableDeltaTokenRepository,
-        TableMailboxRepository,
-        TableOptionsRepository,
-        TableSubscriptionRepository,
-    )
+
+@dataclass
+class SubscriptionSnapshot:
+    known: dict[str, SubscriptionRecord | None] = field(default_factory=dict)  # None: asked, unknown
+    loaded_at: float = -1e9  # time.monotonic() of the last full read
+
+
+@dataclass
+class WorkerCaches:
+    """What one worker keeps in memory between invocations. Owned by ``Services``, so a new composition root
+    (``bootstrap.override``) starts with empty caches: nothing leaks from one test or stack to the next."""
+
+    captured_today: dict[str, tuple[float, int]] = field(default_factory=dict)  # mailbox|day -> (read at, count)
+    contacts: dict[str, tuple[float, tuple[ContactRef, ...]]] = field(default_factory=dict)  # address -> hit
+    subscriptions: SubscriptionSnapshot = field(default_factory=SubscriptionSnapshot)  # the webhook's view
+    last_seen: dict[str, float] = field(default_factory=dict)  # subscription id -> last "last notification" write
+    renewal_started: bool = False  # the first renewal after a start renews everything
 
 
 @dataclass
@@ -31,20 +51,21 @@ class Services:
     settings: Settings
     graph: GraphClient
     crm: CrmClient
-    queue: Any  # StorageMessageQueue
-    poison_queue: Any
-    options: TableOptionsRepository
-    mailboxes: TableMailboxRepository
-    subscriptions: TableSubscriptionRepository
-    delta_tokens: TableDeltaTokenRepository
-    ledger: TableCaptureLedger
-    decisions: TableDecisionLog
-    contact_cache: TableContactCache
-    threads: TableThreadIndex
-    counters: TableCounters
+    queue: MessageQueue
+    poison_queue: MessageQueue
+    options: OptionsRepository
+    mailboxes: MailboxRepository
+    subscriptions: SubscriptionRepository
+    delta_tokens: DeltaTokenRepository
+    ledger: CaptureLedger
+    decisions: DecisionLog
+    contact_cache: ContactCache
+    threads: ThreadIndex
+    counters: Counters
     clock: Clock = field(default_factory=Clock)
     max_dequeue_count: int = 5
-    blobs: Any = None  # BlobStore for .eml copies
+    blobs: BlobStore | None = None  # .eml copies
+    caches: WorkerCaches = field(default_factory=WorkerCaches)
     _options_cache: tuple[float, StoredOptions] | None = None
     _mailbox_cache: dict[str, tuple[float, Mailbox | None]] = field(default_factory=dict)
 

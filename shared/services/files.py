@@ -2,35 +2,20 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-from typing import Any
-
 from shared.domain.mapping import truncate, truncate_filename
-from shared.domain.model import MailMessage
+from shared.domain.model import AttachmentContent, MailMessage
 from shared.domain.options import Options
 from shared.ports import CrmFile
 from shared.services.deps import Services
 
 
-def attachment_files(data: dict[str, Any], options: Options) -> list[CrmFile]:
-    """Graph fileAttachments with content, by the attachments policy; empty ones never (iMIS cannot serve them)."""
+def attachment_files(attached: tuple[AttachmentContent, ...], options: Options) -> list[CrmFile]:
+    """The fetched files the attachments policy keeps; empty ones never (iMIS cannot serve them)."""
     if options.attachments == "none":
         return []
-    files = []
-    for item in data.get("attachments") or ():
-        if not isinstance(item, dict) or not item.get("contentBytes"):
-            continue
-        if item.get("isInline") and options.attachments != "all":
-            continue
-        try:
-            content = base64.b64decode(item["contentBytes"], validate=True)
-        except (binascii.Error, ValueError):
-            continue
-        if 0 < len(content) <= options.max_attachment_bytes:
-            files.append(CrmFile(truncate_filename(str(item.get("name") or "attachment")),
-                                 str(item.get("contentType") or "application/octet-stream"), content))
-    return files
+    return [CrmFile(truncate_filename(item.name), item.content_type, item.data) for item in attached
+            if (options.attachments == "all" or not item.is_inline)
+            and 0 < len(item.data) <= options.max_attachment_bytes]
 
 
 def eml_file(msg: MailMessage, key: str, mailbox: str, deps: Services) -> CrmFile:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared.services.capture import WorkItem
+from shared.domain.work import ImportStep, WorkItem, to_payload
 from shared.services.deps import Services
 
 PAGE_SIZE = 200
@@ -23,7 +23,7 @@ def start_import(address: str, days: int, folders: list[str], deps: Services) ->
              "estimated_total": None, "started_at": deps.clock.now().isoformat()}
     deps.mailboxes.put_progress(address, state)
     if days > 0:
-        deps.queue.send([{"kind": "import", "mailbox": address}])
+        deps.queue.send([to_payload(ImportStep(address))])
     return state
 
 
@@ -34,7 +34,7 @@ def import_step(address: str, deps: Services) -> dict[str, Any]:
     folder = state["pending"][0]
     since = datetime.fromisoformat(state["since"])
     ids, next_link = deps.graph.list_messages_since(address, folder, since, state.get("cursor"), PAGE_SIZE)
-    deps.queue.send(WorkItem(address, i, folder, "import").to_payload() for i in ids)
+    deps.queue.send(to_payload(WorkItem(address, i, folder, "import")) for i in ids)
     state["queued"] += len(ids)
     if next_link:
         state["cursor"] = next_link
@@ -46,5 +46,5 @@ def import_step(address: str, deps: Services) -> dict[str, Any]:
         state["state"], state["finished_at"] = "done", deps.clock.now().isoformat()
     deps.mailboxes.put_progress(address, state)  # cursor stored only after the page's ids are queued
     if state["state"] == "running":
-        deps.queue.send([{"kind": "import", "mailbox": address}])
+        deps.queue.send([to_payload(ImportStep(address))])
     return state

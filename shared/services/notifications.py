@@ -22,8 +22,8 @@ from shared.domain.notifications import (
     parse_change_notifications,
     parse_lifecycle_notifications,
 )
+from shared.domain.work import LifecycleEvent, WorkItem, to_payload
 from shared.ports import SubscriptionRecord
-from shared.services.capture import WorkItem
 from shared.services.deps import Services
 
 logger = logging.getLogger(__name__)
@@ -40,36 +40,26 @@ class Accepted:
     rejected: int = 0
 
 
-class SubscriptionLookup:
-    """Every subscription, cached per worker: the webhook must answer in milliseconds, and a flood of made-up
-    ids must not cost a Table read each (one app has one row per watched folder: a small partition). An id
-    missing from the snapshot is read once (a subscription created since) and remembered either way."""
-
-    def __init__(self) -> None:
-        self._known: dict[str, SubscriptionRecord | None] = {}
-        self._loaded_at = -1e9
-
-    def get(self, deps: Services, subscription_id: str, may_read: bool = True) -> SubscriptionRecord | None:
-        age = time.monotonic() - self._loaded_at
-        if age > _FRESH_S or (subscription_id not in self._known and age > _RELOAD_S):
-            self._known = {record.id: record for record in deps.subscriptions.all()}
-            self._loaded_at = time.monotonic()
-        if subscription_id not in self._known and may_read and len(self._known) < _MAX_ENTRIES:
-            self._known[subscription_id] = deps.subscriptions.get(subscription_id)  # None: unknown, remembered
-        return self._known.get(subscription_id)
-
-    def clear(self) -> None:
-        self._known, self._loaded_at = {}, -1e9
-
-
-LOOKUP = SubscriptionLookup()
-_LAST_SEEN: dict[str, float] = {}
+def known_subscription(deps: Services, subscription_id: str, may_read: bool = True) -> SubscriptionRecord | None:
+    """Every subscription, cached per worker (``deps.caches``): the webhook must answer in milliseconds, and a
+    flood of made-up ids must not cost a Table read each (one app has one row per watched folder: a small
+    partition). An id missing from the snapshot is read once (a subscription created since) and remembered
+    either way."""
+    snapshot = deps.caches.subscriptions
+    age = time.monotonic() - snapshot.loaded_at
+    if age > _FRESH_S or (subscription_id not in snapshot.known and age > _RELOAD_S):
+        snapshot.known = {record.id: record for record in deps.subscriptions.all()}
+        snapshot.loaded_at = time.monotonic()
+    if subscription_id not in snapshot.known and may_read and len(snapshot.known) < _MAX_ENTRIES:
+        snapshot.known[subscription_id] = deps.subscriptions.get(subscription_id)  # None: unknown, remembered
+    return snapshot.known.get(subscription_id)
 
 
 def _note_seen(subscription_id: str, deps: Services) -> None:
     """'Last notification' for the status page, written at most every 30 s per subscription and worker."""
-    if time.monotonic() - _LAST_SEEN.get(subscription_id, -1e9) > 30:
-        _LAST_SEEN[subscription_id] = time.monotonic()
+    seen = deps.caches.last_seen
+    if time.monotonic() - seen.get(subscription_id, -1e9) > 30:
+        seen[subscription_id] = time.monotonic()
         deps.counters.touch("last-notification", subscription_id, At=deps.clock.now().isoformat())
 
 
@@ -84,7 +74,7 @@ def _accept(batch: Batch[Any], deps: Services, payload: Callable[[Any, Subscript
     accepted, started, reads = Accepted(rejected=batch.malformed), time.monotonic(), 0
     for note in batch.notes:
         in_time = time.monotonic() - started < BUDGET_S
-        record = LOOKUP.get(deps, note.subscription_id, may_read=reads < MAX_READS) if in_time else None
+        record = known_subscription(deps, note.subscription_id, may_read=reads < MAX_READS) if in_time else None
         reads += record is None
         if record is None or not _trusted(record, note.client_state):
             accepted.rejected += 1  # out of time too: the delta backstop finds any real mail among them
@@ -102,14 +92,13 @@ def accept_notifications(body: Any, deps: Services) -> Accepted:
 
     def payload(note: ChangeNotification, record: SubscriptionRecord) -> dict[str, Any]:
         _note_seen(note.subscription_id, deps)
-        item = WorkItem(record.mailbox, note.message_id, record.folder, "webhook")
-        return item.to_payload() | {"subscription_id": note.subscription_id}
+        return to_payload(WorkItem(record.mailbox, note.message_id, record.folder, "webhook", note.subscription_id))
 
     return _accept(parse_change_notifications(body), deps, payload)
 
 
 def accept_lifecycle(body: Any, deps: Services) -> Accepted:
     def payload(note: LifecycleNotification, record: SubscriptionRecord) -> dict[str, Any]:
-        return {"kind": "lifecycle", "event": note.event, "subscription_id": note.subscription_id}
+        return to_payload(LifecycleEvent(note.event, note.subscription_id))
 
     return _accept(parse_lifecycle_notifications(body), deps, payload)

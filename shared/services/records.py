@@ -7,8 +7,6 @@ so a crash between the CRM write and the ledger update never produces a second r
 
 from __future__ import annotations
 
-import time
-
 from shared.domain.errors import CrmRejected, TransientError
 from shared.domain.filters import MailboxContext, direction
 from shared.domain.mailbox import Mailbox
@@ -17,7 +15,8 @@ from shared.domain.matching import ContactRef
 from shared.domain.model import MailMessage
 from shared.domain.options import Options
 from shared.domain.reasons import Outcome, Reason
-from shared.ports import Claim, ClaimState, CrmFile
+from shared.ports import ClaimState, CrmFile
+from shared.services.claims import claim_once
 from shared.services.crm_check import require_ready
 from shared.services.decision_log import DecisionRecorder
 from shared.services.deps import Services
@@ -46,19 +45,6 @@ def build_records(msg: MailMessage, options: Options, context: MailboxContext, m
         else:
             out.append(to_interaction(msg, options, contact_id=contact.id, capture_key=key, values=values))
     return out
-
-
-def claim_once(ledger_key: str, contact_id: str, owner: str, deps: Services, patience_s: float = 8.0) -> Claim:
-    """Claim the row; while another invocation holds it (webhook and delta racing), wait a little for it to
-    finish rather than paying a whole queue visibility timeout; still busy after that: retry later."""
-    deadline = time.monotonic() + patience_s
-    while True:
-        claim = deps.ledger.claim(ledger_key, contact_id, owner, deps.clock.now())
-        if claim.state != ClaimState.BUSY:
-            return claim
-        if time.monotonic() > deadline:
-            raise TransientError(f"another worker is writing {ledger_key} for {contact_id}")
-        time.sleep(0.2)
 
 
 def write_records(msg: MailMessage, options: Options, context: MailboxContext, mailbox: Mailbox,

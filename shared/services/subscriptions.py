@@ -21,7 +21,7 @@ LEASE = timedelta(minutes=2)
 
 
 def folders_for(mailbox: Mailbox, deps: Services) -> tuple[Folder, ...]:
-    return mailbox.folders or deps.current_options().options.folder_scope
+    return mailbox.watched_folders(deps.current_options().options.folder_scope)
 
 
 def resource_for(mailbox: str, folder: Folder) -> str:

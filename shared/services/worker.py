@@ -4,12 +4,21 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from typing import Any
 
 from shared.domain.errors import TransientError
 from shared.domain.model import Folder
-from shared.services.capture import WorkItem, process_message
+from shared.domain.work import (
+    CatchUp,
+    ImportStep,
+    LifecycleEvent,
+    Work,
+    WorkItem,
+    deferred,
+    parse_work,
+    to_payload,
+)
+from shared.services.capture import process_message
 from shared.services.delta import run_delta
 from shared.services.deps import Services
 from shared.services.history import import_step
@@ -24,31 +33,30 @@ MAX_DEFER_S = 300
 
 def handle_queue_message(payload: dict[str, Any], deps: Services, *, owner: str, dequeue_count: int) -> str:
     """Throttling (an error with Retry-After) re-queues the work that many seconds later, without spending
-    one of the queue's attempts; other transient errors raise and use the queue's retries and poison queue."""
+    one of the queue's attempts; other transient errors raise and use the queue's retries and poison queue.
+    A payload that is not one of ours raises BadWork: retried, then kept in the poison queue."""
+    work = parse_work(payload)
     try:
-        return _dispatch(payload, deps, owner=owner, dequeue_count=dequeue_count)
+        return _dispatch(work, deps, owner=owner, dequeue_count=dequeue_count)
     except TransientError as exc:
-        deferrals = int(payload.get("deferrals", 0))
-        if exc.retry_after is None or deferrals >= MAX_DEFERRALS:
+        if exc.retry_after is None or work.deferrals >= MAX_DEFERRALS:
             raise
         delay = int(min(max(exc.retry_after, 1), MAX_DEFER_S))
-        deps.queue.send([payload | {"deferrals": deferrals + 1}], visibility_timeout=delay)
-        logger.info("throttled (%s): %s re-queued in %ss", exc, payload.get("kind", "message"), delay)
+        deps.queue.send([to_payload(deferred(work))], visibility_timeout=delay)
+        logger.info("throttled (%s): %s re-queued in %ss", exc, type(work).__name__, delay)
         return f"deferred {delay}s"
 
 
-def _dispatch(payload: dict[str, Any], deps: Services, *, owner: str, dequeue_count: int) -> str:
-    kind = payload.get("kind", "message")
-    if kind == "message":
-        return process_message(WorkItem.from_payload(payload), deps, owner=owner, dequeue_count=dequeue_count)
-    if kind == "lifecycle":
-        return handle_lifecycle(payload["event"], payload["subscription_id"], deps)
-    if kind == "catch_up":
-        since = datetime.fromisoformat(payload["since"]) if payload.get("since") else None
-        return f"queued {run_delta(payload['mailbox'], payload['folder'], deps, since)}"
-    if kind == "import":
-        return str(import_step(payload["mailbox"], deps).get("state"))
-    raise ValueError(f"unknown work kind {kind!r}")
+def _dispatch(work: Work, deps: Services, *, owner: str, dequeue_count: int) -> str:
+    match work:
+        case WorkItem():
+            return process_message(work, deps, owner=owner, dequeue_count=dequeue_count)
+        case LifecycleEvent():
+            return handle_lifecycle(work.event, work.subscription_id, deps)
+        case CatchUp():
+            return f"queued {run_delta(work.mailbox, work.folder, deps, work.since)}"
+        case ImportStep():
+            return str(import_step(work.mailbox, deps).get("state"))
 
 
 def handle_lifecycle(event: str, subscription_id: str, deps: Services) -> str:

@@ -7,15 +7,13 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 import pytest
 
 from shared import bootstrap
 from shared.domain.notifications import MAX_NOTIFICATIONS
-from shared.services.deps import Services
-from shared.services.notifications import LOOKUP, MAX_READS
+from shared.services.notifications import MAX_READS
 from tests.property.fakes import KNOWN, STATE, Out, fake_services, function, is_problem, request
 
 SUB, LATE = sorted(KNOWN)  # LATE: created after the webhook's snapshot was taken
@@ -37,13 +35,11 @@ class CountingSubscriptions:
 @pytest.fixture
 def reads() -> Iterator[CountingSubscriptions]:
     table = CountingSubscriptions()
-    deps = fake_services()
-    cast(SimpleNamespace, deps).subscriptions = table
-    LOOKUP.clear()
-    bootstrap.override(cast(Services, deps))
+    deps = fake_services()  # a fresh composition root: an empty subscription snapshot
+    deps.subscriptions = table  # type: ignore[assignment]
+    bootstrap.override(deps)
     yield table
     bootstrap.override(None)
-    LOOKUP.clear()
 
 
 def change(subscription_id: str = SUB, message_id: str = "AAMkAD=", state: str = STATE) -> dict[str, Any]:

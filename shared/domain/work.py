@@ -1,0 +1,135 @@
+"""The queue envelope: every kind of work the mail-messages queue carries, with one parse/serialise pair.
+
+Producers (webhook, delta backstop, historical import, replay, lifecycle handler) build these values and
+``to_payload`` them; the worker ``parse_work``s what it dequeues. ``v`` is the envelope version: a message
+without it is version 1 (what was queued before the field existed), one newer than this code is refused
+rather than guessed at (during a rolling upgrade a newer worker picks it up on the next delivery).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from shared.domain.model import Folder
+
+VERSION = 1
+
+
+class BadWork(ValueError):
+    """A queue message that is not one of ours: retried, then kept in the poison queue with this reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItem:
+    """One message id to capture: what the webhook, the delta backstop, the import and replay all send."""
+
+    mailbox: str
+    message_id: str
+    folder: str = Folder.INBOX.value
+    source: str = "webhook"
+    subscription_id: str = ""
+    deferrals: int = 0  # times re-queued for a Retry-After (they spend none of the queue's attempts)
+
+
+@dataclass(frozen=True, slots=True)
+class LifecycleEvent:
+    """A Graph lifecycle notification (reauthorizationRequired, subscriptionRemoved, missed) to act on."""
+
+    event: str
+    subscription_id: str
+    deferrals: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CatchUp:
+    """Run the folder's delta query now (onboarding, a recreated subscription); queue mail received since."""
+
+    mailbox: str
+    folder: str
+    why: str = ""
+    since: datetime | None = None
+    deferrals: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ImportStep:
+    """Queue the next page of a mailbox's historical import."""
+
+    mailbox: str
+    deferrals: int = 0
+
+
+Work = WorkItem | LifecycleEvent | CatchUp | ImportStep
+_KINDS: dict[type, str] = {WorkItem: "message", LifecycleEvent: "lifecycle", CatchUp: "catch_up",
+                           ImportStep: "import"}
+
+
+def deferred(work: Work) -> Work:
+    return replace(work, deferrals=work.deferrals + 1)
+
+
+def to_payload(work: Work) -> dict[str, Any]:
+    out: dict[str, Any] = {"v": VERSION, "kind": _KINDS[type(work)]}
+    match work:
+        case WorkItem():
+            out |= {"mailbox": work.mailbox, "message_id": work.message_id, "folder": work.folder,
+                    "source": work.source}
+            if work.subscription_id:
+                out["subscription_id"] = work.subscription_id
+        case LifecycleEvent():
+            out |= {"event": work.event, "subscription_id": work.subscription_id}
+        case CatchUp():
+            out |= {"mailbox": work.mailbox, "folder": work.folder, "why": work.why,
+                    "since": work.since.isoformat() if work.since else None}
+        case ImportStep():
+            out["mailbox"] = work.mailbox
+    if work.deferrals:
+        out["deferrals"] = work.deferrals
+    return out
+
+
+def parse_work(payload: Any) -> Work:
+    """Raises BadWork naming what is wrong."""
+    if not isinstance(payload, dict):
+        raise BadWork("a queue message must be a JSON object")
+    version = payload.get("v", 1)
+    if not isinstance(version, int) or not 1 <= version <= VERSION:
+        raise BadWork(f"envelope version {version!r} is not one this worker reads (1 to {VERSION})")
+    kind = payload.get("kind", "message")
+    deferrals = _count(payload.get("deferrals", 0))
+    if kind == "message":
+        return WorkItem(_text(payload, "mailbox").lower(), _text(payload, "message_id"),
+                        str(payload.get("folder") or Folder.INBOX.value), str(payload.get("source") or "webhook"),
+                        str(payload.get("subscription_id") or ""), deferrals)
+    if kind == "lifecycle":
+        return LifecycleEvent(_text(payload, "event"), _text(payload, "subscription_id"), deferrals)
+    if kind == "catch_up":
+        return CatchUp(_text(payload, "mailbox").lower(), _text(payload, "folder"), str(payload.get("why") or ""),
+                       _when(payload.get("since")), deferrals)
+    if kind == "import":
+        return ImportStep(_text(payload, "mailbox").lower(), deferrals)
+    raise BadWork(f"unknown work kind {kind!r}")
+
+
+def _text(payload: dict[str, Any], name: str) -> str:
+    value = payload.get(name)
+    if not isinstance(value, str) or not value:
+        raise BadWork(f"{name} must be a non-empty string")
+    return value
+
+
+def _count(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise BadWork("deferrals must be a non-negative integer")
+    return value
+
+
+def _when(value: Any) -> datetime | None:
+    if value in (None, ""):
+        return None
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError as exc:
+        raise BadWork(f"since is not an ISO 8601 time: {value!r}") from exc
