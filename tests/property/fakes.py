@@ -1,7 +1,6 @@
-"""Call the product's HTTP functions in-process with small fake services (shared.bootstrap.override).
+"""Call the product's HTTP functions in-process with the in-memory fake services (shared.bootstrap.override).
 
-The subscriptions are fixed for the whole session: the webhook caches known subscriptions per process, so every
-example must see the same records.
+Each example gets a fresh composition root (its worker caches with it) holding the ``KNOWN`` subscriptions.
 """
 
 from __future__ import annotations
@@ -11,18 +10,17 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 import azure.functions as func
 
 import function_app
 from shared import bootstrap
 from shared.config import Settings
-from shared.domain.errors import OptionsConflict
-from shared.domain.options import DEFAULT_OPTIONS, Options
-from shared.ports import Clock, StoredOptions, SubscriptionRecord
+from shared.domain.options import Options
+from shared.ports import StoredOptions, SubscriptionRecord
 from shared.services.deps import Services
+from tests import fakes
 
 STATE = "s3cret-client-state-0123456789ab"
 KNOWN = {
@@ -53,33 +51,29 @@ class Out(func.Out[Any]):
         return [json.loads(item) for item in self.value or []]
 
 
-class MemoryOptions:
-    """The options store behind its port (get, ETag-guarded save), in memory: real writes for the API tests."""
+class MemoryOptions(fakes.InMemoryOptionsRepository):
+    """The in-memory options store (ETag-guarded save), counting saves: real writes for the API tests."""
 
     def __init__(self) -> None:
-        self.stored = StoredOptions(DEFAULT_OPTIONS, "etag-0", 0)
+        super().__init__()
         self.saves = 0
 
-    def get(self) -> StoredOptions:
-        return self.stored
+    @property
+    def stored(self) -> StoredOptions:
+        return self.current
 
     def save(self, options: Options, etag: str, who: str, changes: list[dict[str, Any]]) -> StoredOptions:
-        if etag != self.stored.etag:
-            raise OptionsConflict("the options changed since they were read; reload and retry")
-        version = self.stored.version + 1
-        self.stored, self.saves = StoredOptions(options, f"etag-{version}", version, who), self.saves + 1
-        return self.stored
+        saved = super().save(options, etag, who, changes)
+        self.saves += 1
+        return saved
 
 
 def fake_services(settings: Settings = SETTINGS, store: MemoryOptions | None = None) -> Services:
-    store = store or MemoryOptions()
-    fake = SimpleNamespace(
-        settings=settings, clock=Clock(),
-        subscriptions=SimpleNamespace(get=KNOWN.get, all=lambda: list(KNOWN.values())),
-        counters=SimpleNamespace(touch=lambda *a, **k: None, incr=lambda *a, **k: 0),
-        options=store, current_options=lambda max_age_s=15.0: store.get(), forget_options=lambda: None,
-        decisions=SimpleNamespace(search=lambda **filters: []))
-    return cast(Services, fake)
+    deps = fakes.fake_services(settings)
+    deps.options = store or MemoryOptions()
+    for record in KNOWN.values():
+        deps.subscriptions.put(record)
+    return deps
 
 
 @contextmanager

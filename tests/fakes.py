@@ -1,0 +1,465 @@
+"""In-memory fakes of every port in ``shared.ports``: the stores (kept honest by tests/contract, which runs the
+same tests against these and the Table/Queue/Blob adapters on Azurite), Graph, the CRM and the queues.
+
+``fake_services()`` wires them into a real ``Services``; tests assert on the fakes' state.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from shared.config import Settings
+from shared.domain.errors import CrmRejected, MessageNotFound, OptionsConflict, SyncStateExpired
+from shared.domain.mailbox import Mailbox
+from shared.domain.mapping import CrmRecord
+from shared.domain.matching import ContactRef
+from shared.domain.model import FetchedMessage
+from shared.domain.options import DEFAULT_OPTIONS, Options
+from shared.ports import (
+    Claim,
+    ClaimState,
+    Clock,
+    CrmFile,
+    DeltaPage,
+    FetchSpec,
+    GraphSubscription,
+    StoredOptions,
+    SubscriptionRecord,
+)
+from shared.services.deps import Services
+
+_etags = itertools.count(1)
+
+
+def _etag() -> str:
+    return f"W/\"{next(_etags)}\""
+
+
+# -- stores --------------------------------------------------------------------------------------------------
+class InMemoryOptionsRepository:
+    def __init__(self) -> None:
+        self.current = StoredOptions(DEFAULT_OPTIONS, _etag(), 0)
+        self.changes: list[dict[str, Any]] = []
+
+    def get(self) -> StoredOptions:
+        return self.current
+
+    def save(self, options: Options, etag: str, who: str, changes: list[dict[str, Any]]) -> StoredOptions:
+        if etag != self.current.etag:
+            raise OptionsConflict("the options changed since they were read; reload and retry")
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        self.current = StoredOptions(options, _etag(), self.current.version + 1, who, now)
+        self.changes.insert(0, {"version": self.current.version, "updated_by": who, "updated_at": now,
+                                "changes": copy.deepcopy(changes)})
+        return self.current
+
+    def history(self, limit: int = 50) -> list[dict[str, Any]]:
+        return copy.deepcopy(self.changes[:limit])
+
+
+class InMemoryMailboxRepository:
+    def __init__(self) -> None:
+        self.mailboxes: dict[str, Mailbox] = {}
+        self.progress: dict[str, dict[str, Any]] = {}
+
+    def all(self) -> list[Mailbox]:
+        return [self.mailboxes[k] for k in sorted(self.mailboxes)]
+
+    def get(self, address: str) -> Mailbox | None:
+        return self.mailboxes.get(address.lower())
+
+    def put(self, mailbox: Mailbox) -> None:
+        self.mailboxes[mailbox.address] = mailbox
+
+    def delete(self, address: str) -> None:
+        self.mailboxes.pop(address.lower(), None)
+        self.progress.pop(address.lower(), None)
+
+    def get_progress(self, address: str) -> dict[str, Any]:
+        return copy.deepcopy(self.progress.get(address.lower(), {}))
+
+    def put_progress(self, address: str, state: dict[str, Any]) -> None:
+        self.progress[address.lower()] = copy.deepcopy(state)
+
+
+class InMemorySubscriptionRepository:
+    def __init__(self) -> None:
+        self.rows: dict[str, SubscriptionRecord] = {}
+
+    def get(self, subscription_id: str) -> SubscriptionRecord | None:
+        return self.rows.get(subscription_id)
+
+    def all(self) -> list[SubscriptionRecord]:
+        return [self.rows[k] for k in sorted(self.rows)]
+
+    def for_mailbox(self, mailbox: str) -> list[SubscriptionRecord]:
+        return [s for s in self.all() if s.mailbox == mailbox.lower()]
+
+    def put(self, record: SubscriptionRecord) -> None:
+        self.rows[record.id] = replace(record, etag=_etag())
+
+    def replace_if(self, record: SubscriptionRecord, etag: str) -> bool:
+        current = self.rows.get(record.id)
+        if current is None or current.etag != etag:
+            return False
+        self.put(record)
+        return True
+
+    def delete(self, subscription_id: str) -> None:
+        self.rows.pop(subscription_id, None)
+
+
+class InMemoryDeltaTokenRepository:
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def get(self, mailbox: str, folder: str) -> tuple[str | None, str]:
+        row = self.rows.get((mailbox, folder))
+        return (row["DeltaLink"] or None, row["etag"]) if row else (None, "")
+
+    def put(self, mailbox: str, folder: str, delta_link: str, etag: str, note: str = "") -> str | None:
+        row = self.rows.get((mailbox, folder))
+        if (row is None) != (not etag) or (row is not None and row["etag"] != etag):
+            return None
+        new = _etag()
+        self.rows[(mailbox, folder)] = {"DeltaLink": delta_link, "Note": note, "UpdatedAt": datetime.now(UTC),
+                                        "etag": new}
+        return new
+
+    def get_row(self, mailbox: str, folder: str) -> dict[str, Any] | None:
+        row = self.rows.get((mailbox, folder))
+        return dict(row) if row else None
+
+    def delete_mailbox(self, mailbox: str) -> None:
+        for key in [k for k in self.rows if k[0] == mailbox]:
+            del self.rows[key]
+
+
+@dataclass
+class _LedgerRow:
+    status: str
+    owner: str
+    claimed_at: datetime
+    etag: str = field(default_factory=_etag)
+    record_id: str = ""
+    kind: str = ""
+
+
+class InMemoryCaptureLedger:
+    def __init__(self, lease: timedelta = timedelta(seconds=90)) -> None:
+        self.rows: dict[tuple[str, str], _LedgerRow] = {}
+        self._lease = lease
+
+    def claim(self, key: str, contact_id: str, owner: str, now: datetime) -> Claim:
+        row = self.rows.get((key, contact_id))
+        if row is None:
+            row = self.rows[(key, contact_id)] = _LedgerRow("pending", owner, now)
+            return Claim(ClaimState.NEW, row.etag)
+        if row.status == "done":
+            return Claim(ClaimState.DONE, row.etag, row.record_id)
+        if row.owner != owner and now - row.claimed_at < self._lease:
+            return Claim(ClaimState.BUSY)
+        row = self.rows[(key, contact_id)] = _LedgerRow("pending", owner, now)
+        return Claim(ClaimState.RECOVER, row.etag)
+
+    def complete(self, key: str, contact_id: str, record_id: str, kind: str, now: datetime) -> None:
+        self.rows[(key, contact_id)] = _LedgerRow("done", "", now, record_id=record_id, kind=kind)
+
+    def abandon(self, key: str, contact_id: str) -> None:
+        row = self.rows.get((key, contact_id))
+        if row is not None:
+            row.owner, row.claimed_at, row.etag = "", datetime(2000, 1, 1, tzinfo=UTC), _etag()
+
+    def release(self, key: str, contact_id: str) -> None:
+        self.rows.pop((key, contact_id), None)
+
+    def records_for(self, key: str) -> dict[str, str]:
+        return {c: r.record_id for (k, c), r in self.rows.items() if k == key and r.status == "done"}
+
+
+class InMemoryDecisionLog:
+    def __init__(self) -> None:
+        self.entries: list[dict[str, Any]] = []
+
+    def write(self, entries: list[dict[str, Any]]) -> None:
+        for entry in entries:
+            inverted = 10**13 - int(entry["at"].timestamp() * 1000)
+            row_key = f"{inverted:013d}-{entry['key'][:16]}-{entry.get('contact_id') or '-'}"
+            entry_id = f"{entry['mailbox']}/{row_key}"
+            self.entries = [e for e in self.entries if e["entry_id"] != entry_id]  # same row: upsert
+            self.entries.append(copy.deepcopy(entry) | {"entry_id": entry_id})
+
+    def search(self, *, mailbox: str | None = None, internet_message_id: str | None = None,
+               contact_id: str | None = None, outcome: str | None = None, reason: str | None = None,
+               since: datetime | None = None, until: datetime | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        wanted = {"mailbox": mailbox.lower() if mailbox is not None else None,
+                  "internet_message_id": internet_message_id, "contact_id": contact_id, "outcome": outcome,
+                  "reason": reason}
+        found = [e for e in sorted(self.entries, key=lambda e: e["entry_id"])
+                 if all(v is None or e.get(k) == v for k, v in wanted.items())
+                 and (since is None or e["at"] >= since) and (until is None or e["at"] <= until)]
+        return sorted(copy.deepcopy(found[:limit]), key=lambda e: e["at"], reverse=True)
+
+    def purge_expired(self, now: datetime) -> int:
+        kept = [e for e in self.entries if e["expires_at"] >= now]
+        removed, self.entries = len(self.entries) - len(kept), kept
+        return removed
+
+
+class InMemoryCounters:
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def get(self, name: str, scope: str) -> int:
+        return int(self.rows.get((name, scope), {}).get("Count", 0))
+
+    def incr(self, name: str, scope: str, by: int = 1, **extra: Any) -> int:
+        row = self.rows.setdefault((name, scope), {})
+        row.update(extra)
+        row["Count"] = int(row.get("Count", 0)) + by
+        return int(row["Count"])
+
+    def touch(self, name: str, scope: str, **fields: Any) -> None:
+        self.rows.setdefault((name, scope), {}).update(fields)
+
+    def scope(self, name: str) -> dict[str, dict[str, Any]]:
+        return {s: dict(row) for (n, s), row in self.rows.items() if n == name}
+
+
+class InMemoryContactCache:
+    def __init__(self, counters: InMemoryCounters) -> None:
+        self.rows: dict[tuple[int, str], tuple[datetime, tuple[ContactRef, ...]]] = {}
+        self._counters = counters
+
+    def _generation(self) -> int:
+        return self._counters.get("contact-cache", "generation")
+
+    def get(self, email: str, ttl: timedelta, now: datetime) -> tuple[ContactRef, ...] | None:
+        hit = self.rows.get((self._generation(), email))
+        return None if hit is None or now - hit[0] > ttl else hit[1]
+
+    def put(self, email: str, contacts: tuple[ContactRef, ...], now: datetime) -> None:
+        self.rows[(self._generation(), email)] = (now, contacts)
+
+    def purge(self) -> int:
+        return self._counters.incr("contact-cache", "generation")
+
+
+class InMemoryThreadIndex:
+    def __init__(self) -> None:
+        self.rows: dict[str, dict[str, ContactRef]] = {}
+
+    def contacts_for(self, keys: list[str]) -> tuple[ContactRef, ...]:
+        found: dict[str, ContactRef] = {}
+        for key in keys:
+            for contact in self.rows.get(key, {}).values():
+                found.setdefault(contact.id, ContactRef(contact.id, contact.name))
+        return tuple(found.values())
+
+    def add(self, keys: list[str], contacts: tuple[ContactRef, ...]) -> None:
+        for key in keys:
+            for contact in contacts:
+                self.rows.setdefault(key, {})[contact.id] = contact
+
+
+class InMemoryBlobStore:
+    def __init__(self) -> None:
+        self.blobs: dict[str, bytes] = {}
+
+    def put_eml(self, name: str, data: bytes) -> str:
+        self.blobs[name] = data
+        return name
+
+
+class InMemoryQueue:
+    """Sent payloads in order; ``visible()`` are those whose visibility timeout (in clock seconds) has passed."""
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self.messages: list[tuple[datetime, dict[str, Any]]] = []
+        self._clock = clock or Clock()
+
+    def send(self, payloads: Iterable[dict[str, Any]], visibility_timeout: int | None = None) -> None:
+        at = self._clock.now() + timedelta(seconds=visibility_timeout or 0)
+        self.messages += [(at, copy.deepcopy(p)) for p in payloads]
+
+    def depth(self) -> int:
+        return len(self.messages)
+
+    def drain(self, limit: int = 32) -> list[dict[str, Any]]:
+        now = self._clock.now()
+        taken = [m for m in self.messages if m[0] <= now][:min(limit, 32)]
+        self.messages = [m for m in self.messages if not any(m is t for t in taken)]
+        return [p for _, p in taken]
+
+    @property
+    def sent(self) -> list[dict[str, Any]]:
+        return [p for _, p in self.messages]
+
+
+# -- Graph and the CRM ---------------------------------------------------------------------------------------
+class FakeGraph:
+    """Mailboxes of ``FetchedMessage``s; ``failures[operation]`` is raised (once each) by the next such call."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.messages: dict[tuple[str, str], FetchedMessage] = {}
+        self.folders: dict[tuple[str, str], list[tuple[str, datetime]]] = {}  # (mailbox, folder) -> ids
+        self.subscriptions: dict[str, GraphSubscription] = {}
+        self.failures: dict[str, list[Exception]] = {}
+        self.calls: list[str] = []
+        self.expired_links: set[str] = set()
+        self._clock, self._ids = clock, itertools.count(1)
+
+    def deliver(self, mailbox: str, folder: str, fetched: FetchedMessage) -> str:
+        self.messages[(mailbox, fetched.message.id)] = fetched
+        received = fetched.message.received_at or self._clock.now()
+        self.folders.setdefault((mailbox, folder), []).append((fetched.message.id, received))
+        return fetched.message.id
+
+    def _call(self, operation: str) -> None:
+        self.calls.append(operation)
+        pending = self.failures.get(operation)
+        if pending:
+            raise pending.pop(0)
+
+    def get_message(self, mailbox: str, message_id: str, spec: FetchSpec) -> FetchedMessage:
+        self._call("get_message")
+        fetched = self.messages.get((mailbox, message_id))
+        if fetched is None:
+            raise MessageNotFound("Graph answered 404 ErrorItemNotFound")
+        message = replace(fetched.message, folder=spec.folder)
+        if not spec.html_body and message.body_html:  # Prefer: outlook.body-content-type="text"
+            message = replace(message, body_text=message.body_text or message.body_html, body_html="")
+        return FetchedMessage(message, fetched.files if spec.with_attachments else ())
+
+    def get_mime(self, mailbox: str, message_id: str) -> bytes:
+        self._call("get_mime")
+        fetched = self.messages.get((mailbox, message_id))
+        if fetched is None:
+            raise MessageNotFound("Graph answered 404 ErrorItemNotFound")
+        return f"Subject: {fetched.message.subject}\r\n\r\n{fetched.message.body_text}".encode()
+
+    def check_mailbox(self, mailbox: str) -> str:
+        self._call("check_mailbox")
+        return f"inbox-of-{mailbox}"
+
+    def create_subscription(self, resource: str, notification_url: str, lifecycle_url: str, client_state: str,
+                            expires_at: datetime) -> GraphSubscription:
+        self._call("create_subscription")
+        created = GraphSubscription(f"sub-{next(self._ids)}", resource, expires_at, client_state)
+        self.subscriptions[created.id] = created
+        return created
+
+    def renew_subscription(self, subscription_id: str, expires_at: datetime) -> GraphSubscription:
+        self._call("renew_subscription")
+        if subscription_id not in self.subscriptions:
+            raise MessageNotFound("Graph answered 404 ResourceNotFound")
+        renewed = replace(self.subscriptions[subscription_id], expires_at=expires_at)
+        self.subscriptions[subscription_id] = renewed
+        return renewed
+
+    def reauthorize_subscription(self, subscription_id: str) -> None:
+        self._call("reauthorize_subscription")
+        if subscription_id not in self.subscriptions:
+            raise MessageNotFound("Graph answered 404 ResourceNotFound")
+
+    def delete_subscription(self, subscription_id: str) -> None:
+        self._call("delete_subscription")
+        if self.subscriptions.pop(subscription_id, None) is None:
+            raise MessageNotFound("Graph answered 404 ResourceNotFound")
+
+    def delta_page(self, mailbox: str, folder: str, link: str | None, page_size: int) -> DeltaPage:
+        """Links are ``delta:<mailbox>:<folder>:<position>``: a page is what arrived after the position."""
+        self._call("delta_page")
+        if link in self.expired_links:
+            raise SyncStateExpired("Graph answered 410 SyncStateNotFound")
+        items = self.folders.get((mailbox, folder), [])
+        start = int(link.rsplit(":", 1)[1]) if link else 0
+        page = items[start:start + page_size]
+        end = start + len(page)
+        more = end < len(items)
+        next_link = f"delta:{mailbox}:{folder}:{end}"
+        return DeltaPage(tuple(i for i, _ in page), (), next_link if more else None,
+                         None if more else next_link, tuple(at for _, at in page))
+
+    def list_messages_since(self, mailbox: str, folder: str, since: datetime, link: str | None,
+                            page_size: int) -> tuple[tuple[str, ...], str | None]:
+        self._call("list_messages_since")
+        ids = [i for i, at in reversed(self.folders.get((mailbox, folder), [])) if at >= since]
+        start = int(link) if link else 0
+        end = start + page_size
+        return tuple(ids[start:end]), (str(end) if end < len(ids) else None)
+
+
+class FakeCrm:
+    """Contacts by address; written records by id. ``crash_after_write`` raises after storing (a worker
+    killed between the CRM write and the ledger update); ``failures`` are raised before writing."""
+
+    def __init__(self) -> None:
+        self.contacts: dict[str, list[ContactRef]] = {}
+        self.organisations: dict[str, list[ContactRef]] = {}
+        self.records: dict[str, tuple[CrmRecord, list[CrmFile]]] = {}
+        self.failures: list[Exception] = []
+        self.crash_after_write: Exception | None = None
+        self.rejected_addresses: set[str] = set()
+        self._ids = itertools.count(1000)
+
+    def add_contact(self, email: str, name: str = "", contact_id: str = "") -> ContactRef:
+        contact = ContactRef(contact_id or str(next(self._ids)), name)
+        self.contacts.setdefault(email.lower(), []).append(contact)
+        return contact
+
+    def find_contacts(self, email: str) -> tuple[ContactRef, ...]:
+        return tuple(self.contacts.get(email.lower(), ()))
+
+    def find_organisations_by_domain(self, domain: str) -> tuple[ContactRef, ...]:
+        return tuple(self.organisations.get(domain.lower(), ()))
+
+    def create_contact(self, email: str, name: str) -> ContactRef:
+        if email.lower() in self.rejected_addresses:
+            raise CrmRejected("the CRM refused the new contact")
+        return self.add_contact(email, name)
+
+    def find_record(self, record: CrmRecord) -> str | None:
+        return next((rid for rid, (r, _) in self.records.items()
+                     if r.capture_key == record.capture_key and r.contact_id == record.contact_id
+                     and r.kind == record.kind), None)
+
+    def write_record(self, record: CrmRecord, files: list[CrmFile]) -> str:
+        if self.failures:
+            raise self.failures.pop(0)
+        record_id = f"{record.kind}-{next(self._ids)}"
+        self.records[record_id] = (record, list(files))
+        if self.crash_after_write is not None:
+            crash, self.crash_after_write = self.crash_after_write, None
+            raise crash
+        return record_id
+
+    def profile_url(self, contact_id: str, template: str) -> str:
+        return template.replace("{id}", contact_id) if template else ""
+
+    def records_for(self, contact_id: str) -> list[CrmRecord]:
+        return [r for r, _ in self.records.values() if r.contact_id == contact_id]
+
+
+SETTINGS = Settings.from_env({
+    "AzureWebJobsStorage": "UseDevelopmentStorage=true", "GRAPH_AUTH_MODE": "static_token",
+    "GRAPH_STATIC_TOKEN": "t", "GRAPH_CLIENT_STATE": "s3cret-client-state-0123456789ab",
+    "WEBHOOK_BASE_URL": "https://app.example/api", "IMIS_BASE_URL": "https://imis.example",
+    "IMIS_USERNAME": "u", "IMIS_PASSWORD": "p"})
+
+
+def fake_services(settings: Settings = SETTINGS, now: datetime | None = None) -> Services:
+    clock = Clock(now or datetime(2026, 11, 2, 15, 0, tzinfo=UTC))
+    counters = InMemoryCounters()
+    return Services(
+        settings=settings, graph=FakeGraph(clock), crm=FakeCrm(), queue=InMemoryQueue(clock),
+        poison_queue=InMemoryQueue(clock), options=InMemoryOptionsRepository(),
+        mailboxes=InMemoryMailboxRepository(), subscriptions=InMemorySubscriptionRepository(),
+        delta_tokens=InMemoryDeltaTokenRepository(), ledger=InMemoryCaptureLedger(),
+        decisions=InMemoryDecisionLog(), contact_cache=InMemoryContactCache(counters),
+        threads=InMemoryThreadIndex(), counters=counters, clock=clock, blobs=InMemoryBlobStore())
