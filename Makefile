@@ -30,6 +30,7 @@ $(AZURITE): package.json package-lock.json
 lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
 
 # Bicep: every file parses and checkov passes (checkov lives in its own .venv-infra/).
 infra:

@@ -49,6 +49,7 @@ def build_services(settings: Settings) -> Services:
     from shared.adapters.credentials import graph_credential, storage_credential
     from shared.adapters.graph import SdkGraphClient, build_sdk_client
     from shared.adapters.imis import ImisCrmClient
+    from shared.adapters.mime import message_from_mime
     from shared.adapters.pacing import MailboxPacer
     from shared.adapters.queues import StorageMessageQueue, queue_client
     from shared.adapters.tables import Tables, table_service
@@ -73,6 +74,7 @@ def build_services(settings: Settings) -> Services:
         contact_cache=TableContactCache(tables.contactcache, counters),
         threads=TableThreadIndex(tables.threads),
         counters=counters,
+        parse_mime=message_from_mime,
         max_dequeue_count=max_dequeue_count(),
         blobs=AzureBlobStore(blob_service(settings, storage_cred), settings.blob_container),
     )

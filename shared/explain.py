@@ -16,12 +16,12 @@ import sys
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from shared.adapters.mime import UnparseableMessage, message_from_mime
+from shared.adapters.mime import message_from_mime
 from shared.domain.errors import InvalidOptions
-from shared.domain.filters import MailboxContext, decide, lookup_participants
 from shared.domain.model import Folder
 from shared.domain.options import DEFAULT_OPTIONS, Options, parse_options
-from shared.domain.reasons import Reason
+from shared.services.explain import explain_message as explain_with
+from shared.services.explain import unparseable
 
 DEFAULT_MAILBOX = "mailbox@organisation.invalid"
 FOLDERS = (Folder.INBOX.value, Folder.SENT_ITEMS.value)
@@ -29,27 +29,7 @@ FOLDERS = (Folder.INBOX.value, Folder.SENT_ITEMS.value)
 
 def explain_message(raw: bytes, options: Options, mailbox: str, folder: Folder, name: str) -> dict[str, Any]:
     """The explain answer for one message: {file, decision, reason, detail, participants}."""
-    try:
-        msg = message_from_mime(raw, folder=folder)
-    except UnparseableMessage as exc:
-        return _unparseable(name, str(exc))
-    except Exception as exc:  # a parser bug must cost one line, not the run
-        return _unparseable(name, f"the parser failed ({type(exc).__name__})")
-    context = MailboxContext(address=mailbox.strip().lower())
-    decision = decide(msg, options, context)
-    participants = [a.email for a in lookup_participants(msg, options, context)] if decision.capture else []
-    return {
-        "file": name,
-        "decision": "capture" if decision.capture else "skip",
-        "reason": decision.reason.value if decision.reason else None,
-        "detail": decision.detail,
-        "participants": participants,
-    }
-
-
-def _unparseable(name: str, why: str) -> dict[str, Any]:
-    return {"file": name, "decision": "skip", "reason": Reason.UNPARSEABLE.value,
-            "detail": f"The message could not be parsed: {why}.", "participants": []}
+    return explain_with(raw, options, mailbox, folder, name, message_from_mime)
 
 
 def _read(name: str, stdin: BinaryIO) -> bytes | str:
@@ -96,7 +76,7 @@ def main(argv: list[str] | None = None, stdin: BinaryIO | None = None, out: Text
     source = stdin or sys.stdin.buffer
     for name in args.files:
         raw = _read(name, source)
-        answer = (_unparseable(name, f"cannot read the file ({raw})") if isinstance(raw, str)
+        answer = (unparseable(name, f"cannot read the file ({raw})") if isinstance(raw, str)
                   else explain_message(raw, options, args.mailbox, Folder(args.folder), name))
         print(json.dumps(answer, ensure_ascii=False) if args.json else _table_line(answer), file=out, flush=True)
     return 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from shared.domain.mailbox import Mailbox
 from shared.domain.mapping import CrmRecord
 from shared.domain.matching import ContactRef
-from shared.domain.model import FetchedMessage, Folder
+from shared.domain.model import FetchedMessage, Folder, MailMessage
 from shared.domain.options import Options
 
 
@@ -44,6 +44,10 @@ class FetchSpec:
     html_body: bool = False
     with_attachments: bool = False
     folder: Folder = Folder.INBOX  # where the message was announced (Graph's JSON names no well-known folder)
+
+
+# Parses a MIME message (.eml) as found in ``folder``; raises UnparseableMessage saying what is wrong.
+MimeParser = Callable[[bytes, Folder], MailMessage]
 
 
 class GraphClient(Protocol):

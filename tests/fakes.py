@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from shared.adapters.mime import message_from_mime
 from shared.config import Settings
 from shared.domain.errors import CrmRejected, MessageNotFound, OptionsConflict, SyncStateExpired
 from shared.domain.mailbox import Mailbox
@@ -462,4 +463,5 @@ def fake_services(settings: Settings = SETTINGS, now: datetime | None = None) ->
         mailboxes=InMemoryMailboxRepository(), subscriptions=InMemorySubscriptionRepository(),
         delta_tokens=InMemoryDeltaTokenRepository(), ledger=InMemoryCaptureLedger(),
         decisions=InMemoryDecisionLog(), contact_cache=InMemoryContactCache(counters),
-        threads=InMemoryThreadIndex(), counters=counters, clock=clock, blobs=InMemoryBlobStore())
+        threads=InMemoryThreadIndex(), counters=counters, parse_mime=message_from_mime, clock=clock,
+        blobs=InMemoryBlobStore())

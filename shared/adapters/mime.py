@@ -25,6 +25,7 @@ from shared.adapters.mime_decode import (
     raw_str,
     received_date,
 )
+from shared.domain.errors import UnparseableMessage  # re-exported: the parser's error
 from shared.domain.model import AttachmentInfo, Folder, MailMessage
 
 MAX_BYTES = 100 * 1024 * 1024
@@ -38,10 +39,6 @@ _MESSAGE_FIELDS = frozenset({
     "mime-version", "content-type", "in-reply-to", "references", "reply-to", "delivered-to", "x-mailer",
 })
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-class UnparseableMessage(ValueError):
-    """The bytes are not an Internet message; the text says what was wrong."""
 
 
 def message_from_mime(raw: bytes, folder: Folder = Folder.INBOX) -> MailMessage:

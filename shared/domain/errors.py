@@ -7,6 +7,7 @@
     ├── PermanentError          record and stop: retrying cannot help
     │   ├── MessageNotFound
     │   ├── SyncStateExpired    a delta link Graph no longer accepts (410): restart the sync
+    │   ├── UnparseableMessage  the bytes are not an Internet message (also a ValueError)
     │   └── CrmRejected
     └── OptionsError
         ├── InvalidOptions      400: every problem with its field path
@@ -45,6 +46,10 @@ class MessageNotFound(PermanentError):
 
 class SyncStateExpired(PermanentError):
     pass
+
+
+class UnparseableMessage(PermanentError, ValueError):
+    """The bytes are not an Internet message; the text says what was wrong."""
 
 
 class CrmRejected(PermanentError):

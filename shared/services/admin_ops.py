@@ -11,6 +11,7 @@ from shared.domain.options import parse_options
 from shared.domain.reasons import Reason
 from shared.domain.work import WorkItem, to_payload
 from shared.services.deps import Services
+from shared.services.explain import explain_message
 from shared.services.subscriptions import folders_for
 
 
@@ -110,11 +111,10 @@ def purge_contact_cache(deps: Services) -> dict[str, int]:
 
 def explain(raw: bytes, deps: Services, *, mailbox: str | None, folder: str | None,
             options_doc: Any = None) -> dict[str, Any]:
-    from shared.explain import explain_message
-
     options = parse_options(options_doc) if options_doc is not None else deps.options.get().options
     where = Folder.parse(folder)
-    return explain_message(raw, options, (mailbox or "mailbox@organisation.invalid").lower(), where, "message.eml")
+    address = (mailbox or "mailbox@organisation.invalid").lower()
+    return explain_message(raw, options, address, where, "message.eml", deps.parse_mime)
 
 
 def require_write(caller: Any, deps: Services) -> None:

@@ -20,6 +20,7 @@ from shared.ports import (
     GraphClient,
     MailboxRepository,
     MessageQueue,
+    MimeParser,
     OptionsRepository,
     StoredOptions,
     SubscriptionRecord,
@@ -62,6 +63,7 @@ class Services:
     contact_cache: ContactCache
     threads: ThreadIndex
     counters: Counters
+    parse_mime: MimeParser
     clock: Clock = field(default_factory=Clock)
     max_dequeue_count: int = 5
     blobs: BlobStore | None = None  # .eml copies

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from shared.adapters.graph_message import GRAPH_EXPAND, GRAPH_SELECT, message_from_graph
-from shared.domain.model import Folder
+from shared.adapters.graph_message import GRAPH_EXPAND, GRAPH_SELECT, fetched_from_graph, message_from_graph
+from shared.domain.model import AttachmentContent, Folder
 
 
 def graph_message(**overrides: Any) -> dict[str, Any]:
@@ -68,3 +69,23 @@ class TestMessageFromGraph:
     def test_request_shape_names_what_the_rules_need(self) -> None:
         assert "internetMessageHeaders" in GRAPH_SELECT.split(",")
         assert "singleValueExtendedProperties($filter=id eq 'String 0x001A')" in GRAPH_EXPAND
+
+
+class TestFetchedFromGraph:
+    def test_file_attachments_are_decoded_and_the_rest_left_out(self) -> None:
+        attachments = [
+            {"@odata.type": "#microsoft.graph.fileAttachment", "name": "agenda.pdf", "contentType": "application/pdf",
+             "size": 5, "isInline": False, "contentBytes": base64.b64encode(b"%PDF-").decode()},
+            {"@odata.type": "#microsoft.graph.fileAttachment", "name": "logo.png", "contentType": "image/png",
+             "size": 3, "isInline": True, "contentBytes": base64.b64encode(b"png").decode()},
+            {"@odata.type": "#microsoft.graph.itemAttachment", "name": "forwarded", "size": 900},
+            {"@odata.type": "#microsoft.graph.fileAttachment", "name": "bad.bin", "contentBytes": "not base64!"},
+        ]
+        fetched = fetched_from_graph(graph_message(attachments=attachments), Folder.SENT_ITEMS)
+        assert fetched.message.folder == Folder.SENT_ITEMS and fetched.message.subject == "Membership renewal"
+        assert fetched.files == (AttachmentContent("agenda.pdf", "application/pdf", b"%PDF-"),
+                                 AttachmentContent("logo.png", "image/png", b"png", is_inline=True))
+        assert [a.name for a in fetched.message.attachments] == ["agenda.pdf", "logo.png", "forwarded", "bad.bin"]
+
+    def test_metadata_only_fetch_has_no_files(self) -> None:
+        assert fetched_from_graph(graph_message(), Folder.INBOX).files == ()
