@@ -277,29 +277,51 @@ class InMemoryBlobStore:
         return name
 
 
+@dataclass
+class QueuedMessage:
+    id: str
+    payload: dict[str, Any]
+    visible_at: datetime
+    dequeue_count: int = 0
+
+
 class InMemoryQueue:
-    """Sent payloads in order; ``visible()`` are those whose visibility timeout (in clock seconds) has passed."""
+    """Payloads in order; a visibility timeout (in clock time) hides one until then. ``receive``/``retry`` let
+    tests play the Functions host (dequeue counts, poison) without being part of the port."""
 
     def __init__(self, clock: Clock | None = None) -> None:
-        self.messages: list[tuple[datetime, dict[str, Any]]] = []
+        self.messages: list[QueuedMessage] = []
         self._clock = clock or Clock()
+        self._ids = itertools.count(1)
 
     def send(self, payloads: Iterable[dict[str, Any]], visibility_timeout: int | None = None) -> None:
         at = self._clock.now() + timedelta(seconds=visibility_timeout or 0)
-        self.messages += [(at, copy.deepcopy(p)) for p in payloads]
+        self.messages += [QueuedMessage(f"q{next(self._ids)}", copy.deepcopy(p), at) for p in payloads]
 
     def depth(self) -> int:
         return len(self.messages)
 
     def drain(self, limit: int = 32) -> list[dict[str, Any]]:
-        now = self._clock.now()
-        taken = [m for m in self.messages if m[0] <= now][:min(limit, 32)]
-        self.messages = [m for m in self.messages if not any(m is t for t in taken)]
-        return [p for _, p in taken]
+        taken = [m for m in self.messages if m.visible_at <= self._clock.now()][:min(limit, 32)]
+        self.messages = [m for m in self.messages if m not in taken]
+        return [m.payload for m in taken]
+
+    def receive(self) -> QueuedMessage | None:
+        message = next((m for m in self.messages if m.visible_at <= self._clock.now()), None)
+        if message is not None:
+            self.messages.remove(message)
+            message.dequeue_count += 1
+        return message
+
+    def retry(self, message: QueuedMessage) -> None:
+        self.messages.append(message)
+
+    def next_visible_at(self) -> datetime | None:
+        return min((m.visible_at for m in self.messages), default=None)
 
     @property
     def sent(self) -> list[dict[str, Any]]:
-        return [p for _, p in self.messages]
+        return [m.payload for m in self.messages]
 
 
 # -- Graph and the CRM ---------------------------------------------------------------------------------------
