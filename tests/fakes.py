@@ -185,15 +185,17 @@ class InMemoryCaptureLedger:
 
 class InMemoryDecisionLog:
     def __init__(self) -> None:
-        self.entries: list[dict[str, Any]] = []
+        self.rows: dict[str, dict[str, Any]] = {}  # entry id ("mailbox/row key") -> entry, as the Table keys it
+
+    @property
+    def entries(self) -> list[dict[str, Any]]:
+        return list(self.rows.values())
 
     def write(self, entries: list[dict[str, Any]]) -> None:
         for entry in entries:
             inverted = 10**13 - int(entry["at"].timestamp() * 1000)
-            row_key = f"{inverted:013d}-{entry['key'][:16]}-{entry.get('contact_id') or '-'}"
-            entry_id = f"{entry['mailbox']}/{row_key}"
-            self.entries = [e for e in self.entries if e["entry_id"] != entry_id]  # same row: upsert
-            self.entries.append(copy.deepcopy(entry) | {"entry_id": entry_id})
+            entry_id = f"{entry['mailbox']}/{inverted:013d}-{entry['key'][:16]}-{entry.get('contact_id') or '-'}"
+            self.rows[entry_id] = copy.deepcopy(entry) | {"entry_id": entry_id}  # same row: replaced
 
     def search(self, *, mailbox: str | None = None, internet_message_id: str | None = None,
                contact_id: str | None = None, outcome: str | None = None, reason: str | None = None,
@@ -201,15 +203,16 @@ class InMemoryDecisionLog:
         wanted = {"mailbox": mailbox.lower() if mailbox is not None else None,
                   "internet_message_id": internet_message_id, "contact_id": contact_id, "outcome": outcome,
                   "reason": reason}
-        found = [e for e in sorted(self.entries, key=lambda e: e["entry_id"])
-                 if all(v is None or e.get(k) == v for k, v in wanted.items())
-                 and (since is None or e["at"] >= since) and (until is None or e["at"] <= until)]
-        return sorted(copy.deepcopy(found[:limit]), key=lambda e: e["at"], reverse=True)
+        found = [self.rows[k] for k in sorted(self.rows)
+                 if all(v is None or self.rows[k].get(k2) == v for k2, v in wanted.items())
+                 and (since is None or self.rows[k]["at"] >= since) and (until is None or self.rows[k]["at"] <= until)]
+        return sorted((dict(e) for e in found[:limit]), key=lambda e: e["at"], reverse=True)
 
     def purge_expired(self, now: datetime) -> int:
-        kept = [e for e in self.entries if e["expires_at"] >= now]
-        removed, self.entries = len(self.entries) - len(kept), kept
-        return removed
+        expired = [k for k, e in self.rows.items() if e["expires_at"] < now]
+        for key in expired:
+            del self.rows[key]
+        return len(expired)
 
 
 class InMemoryCounters:

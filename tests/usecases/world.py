@@ -120,6 +120,9 @@ class World:
                     self.poison.send([message.payload])
                 else:
                     self.queue.retry(replace(message))
+            except BaseException:
+                self.queue.retry(message)  # the worker died: never deleted, the message comes back
+                raise
         raise AssertionError(f"the queue did not drain in {limit} steps")
 
     # -- what happened ---------------------------------------------------------------------------------------
