@@ -91,6 +91,7 @@ class InMemoryMailboxRepository:
 class InMemorySubscriptionRepository:
     def __init__(self) -> None:
         self.rows: dict[str, SubscriptionRecord] = {}
+        self.leases: dict[str, tuple[datetime, str]] = {}  # name -> (held until, etag)
 
     def get(self, subscription_id: str) -> SubscriptionRecord | None:
         return self.rows.get(subscription_id)
@@ -113,6 +114,17 @@ class InMemorySubscriptionRepository:
 
     def delete(self, subscription_id: str) -> None:
         self.rows.pop(subscription_id, None)
+
+    def take_lease(self, name: str, now: datetime, until: datetime) -> str | None:
+        held = self.leases.get(name)
+        if held is not None and held[0] > now:
+            return None
+        self.leases[name] = (until, _etag())
+        return self.leases[name][1]
+
+    def release_lease(self, name: str, etag: str, now: datetime) -> None:
+        if name in self.leases and self.leases[name][1] == etag:
+            self.leases[name] = (now, _etag())
 
 
 class InMemoryDeltaTokenRepository:
@@ -379,6 +391,10 @@ class FakeGraph:
         created = GraphSubscription(f"sub-{next(self._ids)}", resource, expires_at, client_state)
         self.subscriptions[created.id] = created
         return created
+
+    def list_subscriptions(self) -> list[GraphSubscription]:
+        self._call("list_subscriptions")
+        return list(self.subscriptions.values())
 
     def renew_subscription(self, subscription_id: str, expires_at: datetime) -> GraphSubscription:
         self._call("renew_subscription")

@@ -99,6 +99,26 @@ class TestSubscriptionRepository:
         assert stores.subscriptions.replace_if(read, read.etag) is False
 
 
+class TestNamedLease:
+    def test_one_holder_at_a_time_until_released_or_lapsed(self, stores: Stores) -> None:
+        etag = stores.subscriptions.take_lease("startup-check", T0, T0 + timedelta(minutes=5))
+        assert etag
+        assert stores.subscriptions.take_lease("startup-check", T0 + timedelta(minutes=1), T0 + timedelta(minutes=6)) \
+            is None
+        assert stores.subscriptions.take_lease("other", T0, T0 + timedelta(minutes=5))  # names are independent
+        stores.subscriptions.release_lease("startup-check", etag, T0 + timedelta(minutes=2))
+        again = stores.subscriptions.take_lease("startup-check", T0 + timedelta(minutes=3), T0 + timedelta(minutes=8))
+        assert again
+        stores.subscriptions.release_lease("startup-check", etag, T0 + timedelta(minutes=3))  # a stale release
+        assert stores.subscriptions.take_lease("startup-check", T0 + timedelta(minutes=4), T0 + timedelta(minutes=9)) \
+            is None
+        assert stores.subscriptions.take_lease("startup-check", T0 + timedelta(minutes=9), T0 + timedelta(minutes=14))
+
+    def test_leases_are_not_subscriptions(self, stores: Stores) -> None:
+        stores.subscriptions.take_lease("startup-check", T0, T0 + timedelta(minutes=5))
+        assert stores.subscriptions.all() == []
+
+
 class TestDeltaTokenRepository:
     def test_first_link_is_created_once(self, stores: Stores) -> None:
         assert stores.delta_tokens.get("m@x.example", "inbox") == (None, "")
