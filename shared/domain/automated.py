@@ -27,7 +27,7 @@ from shared.domain.automated_bounce import by_bounce_traits, by_report
 from shared.domain.automated_bulk import by_bulk
 from shared.domain.automated_reply import by_auto_reply
 from shared.domain.automated_sender import by_sender_role
-from shared.domain.automated_signals import MachineVerdict, auto_submitted, body_sample
+from shared.domain.automated_signals import MachineVerdict, auto_submitted, body_sample, is_reply_or_forward
 from shared.domain.model import Address, MailMessage
 from shared.domain.reasons import Reason
 
@@ -70,7 +70,10 @@ def _by_message_class(msg: MailMessage) -> MachineVerdict | None:
 def _by_report_parts(msg: MailMessage) -> MachineVerdict | None:
     """Reports sent without multipart/report: DMARC aggregate files, failure reports as plain multipart."""
     subject = msg.subject.strip()
-    if _REPORT_SUBJECT.match(subject) or any(_DMARC_FILE.match(a.name.strip()) for a in msg.attachments):
+    attached = any(a.content_type in _REPORT_ATTACHMENTS or _DMARC_FILE.match(a.name.strip())
+                   for a in msg.attachments)
+    if _REPORT_SUBJECT.match(subject) or any(_DMARC_FILE.match(a.name.strip()) for a in msg.attachments) \
+            or (_DMARC_SUBJECT.search(subject) and attached and not is_reply_or_forward(msg)):
         return MachineVerdict(Reason.AUTOMATED, "It is a DMARC or TLS aggregate report (RFC 7489 7.2.1.1, "
                                                 "RFC 8460).")
     if "text/rfc822-headers" in msg.part_types or _ARF_FIELDS.search(body_sample(msg)[:4000]):
@@ -103,6 +106,10 @@ _DMARC_FILE = re.compile(r"^[\w.-]+![\w.-]+!\d{9,}!\d{9,}(?:![^.]*)?\.(?:xml|xml
 _ARF_FIELDS = re.compile(r"^feedback-type: *(?:auth-failure|abuse|fraud|virus)\b[\s\S]{0,2000}?^"
                          r"(?:auth-failure|user-agent|version|source-ip|original-mail-from|arrival-date|"
                          r"reported-domain):", re.I | re.M)
+# A DMARC report named in the subject, with the report or the failed message attached.
+_DMARC_SUBJECT = re.compile(r"\bdmarc\b.{0,40}\b(?:failure|forensic|aggregate|feedback)?\s*report", re.I)
+_REPORT_ATTACHMENTS = frozenset({"message/rfc822", "text/rfc822-headers", "application/zip", "application/gzip",
+                                 "application/x-gzip", "text/xml", "application/xml"})
 # DMARC aggregate (RFC 7489 7.2.1.1) and SMTP TLS (RFC 8460 5.3) report subjects.
 _REPORT_SUBJECT = re.compile(r"report domain: \S+ submitter: \S+ report-id: ", re.I)
 # Microsoft's Junk Mail Reporting Program complaint ("complaint about message from 192.0.2.1").

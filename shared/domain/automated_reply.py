@@ -38,6 +38,9 @@ _AUTO_REPLY_PREFIX = re.compile(
 _CHALLENGE = re.compile(
     r"(?:confirm|verify|prove) (?:that )?you (?:are|\'re) (?:a )?(?:human|real person|not a (?:robot|spammer))"
     r"|(?:challenge[- ]response|sender verification|spam ?arrest|whitelist request)"
+    r"|confirm (?:that )?(?:your|this) (?:message|e-?mail) was (?:sent|written) by (?:you|a (?:real )?person)"
+    r"|please confirm your (?:message|e-?mail) (?:so|to|before)|awaiting (?:your )?(?:sender )?verification"
+    r"|anti-?spam (?:system|service|software|filter)[^.]{0,80}(?:confirm|verify)"
     r"|your (?:message|e-?mail) (?:is|has been|was) (?:being )?(?:held|quarantined|queued)[^.]{0,80}"
     r"(?:until|pending|unless) (?:you|the sender)"
     r"|bestätigen sie, dass sie ein mensch|confirmez que vous (?:êtes|etes) un humain", re.I)

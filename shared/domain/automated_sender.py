@@ -39,12 +39,13 @@ _NOTIFY_LOCAL = re.compile(
     rf"{_SEP}(?:notify|notifier|notifications?|notices?|alerts?|reminders?|benachrichtigung(?:en)?|"
     rf"notificaci[oó]n(?:es)?|notifiche|powiadomienia|meldingen|varsler|ilmoitukset|uvedomleni[ey]|"
     rf"rss|rssfeeds?|feeds?|robot|automailer|automated|monitoring|monitor|nagios|zabbix|jenkins|cron|"
-    rf"fax|efax|faxmail|fax2mail|scan|scans|scanner|scantoemail|scan2mail|copier|mfp|voicemail){_END}", re.I)
+    rf"fax|efax|faxmail|fax2mail|scan|scans|scanner|scantoemail|scan2mail|copier|mfp|voicemail|dmarc|"
+    rf"dmarc-?reports?){_END}", re.I)
 _STRONG_LOCAL = re.compile(
     rf"{_SEP}(?:e?newsletters?|nieuwsbrief|infolettre|rundbrief|nyhetsbrev|uutiskirje|digest|mailinglist|"
     rf"listmanager|notify|notifier|notifications?|alerts?|reminders?|benachrichtigung(?:en)?|"
     rf"notificaci[oó]n(?:es)?|notifiche|powiadomienia|rss|rssfeeds?|automailer|fax|efax|faxmail|fax2mail|"
-    rf"scanner|scantoemail|scan2mail|voicemail){_END}", re.I)
+    rf"scan|scans|scanner|scantoemail|scan2mail|copier|mfp|voicemail|dmarc|dmarc-?reports?){_END}", re.I)
 _NEWSLETTER_NAME = re.compile(
     r"\b(?:e?-?newsletter|nieuwsbrief|infolettre|rundbrief|bolet[ií]n|nyhetsbrev|digest|mailing list|"
     r"announcements?|e-?news|news|updates?|weekly|daily|tips)\b|ニュースレター|新闻|뉴스레터", re.I)

@@ -38,6 +38,8 @@ class TestSenderRoles:
         ("efax@gateway.example", "", Reason.AUTOMATED),
         ("scanner@copier.example", "", Reason.AUTOMATED),
         ("x7@device.example", "Scanner 2nd floor", Reason.AUTOMATED),
+        ("scan@office.example", "", Reason.AUTOMATED),
+        ("dmarc-reports@receiver.example", "", Reason.AUTOMATED),
         ("newsletter@club.example", "", Reason.BULK),
         ("nieuwsbrief@vereniging.example", "", Reason.BULK),
         ("members-request@lists.example", "", Reason.BULK),
@@ -107,6 +109,16 @@ class TestReportsWithoutMultipartReport:
         body = "A message failed.\n\nFeedback-Type: auth-failure\nVersion: 1\nAuth-Failure: dmarc\n"
         assert reason(a_message("reports@receiver.example", "Report", body_text=body)) == Reason.AUTOMATED
 
+    def test_dmarc_report_subject_with_the_failed_message_attached(self) -> None:
+        att = AttachmentInfo(name="message.eml", size=900, content_type="message/rfc822")
+        msg = a_message("security@receiver.example", "DMARC Failure Report for org.example", attachments=(att,))
+        assert reason(msg) == Reason.AUTOMATED
+
+    def test_person_forwarding_a_dmarc_report_is_kept(self) -> None:
+        att = AttachmentInfo(name="report.zip", size=900, content_type="application/zip")
+        msg = a_message("it@customer.example", "Fwd: DMARC aggregate report", attachments=(att,))
+        assert classify(msg) == ()
+
     def test_person_attaching_a_zip_is_kept(self) -> None:
         att = AttachmentInfo(name="photos!2024.zip", size=900, content_type="application/zip")
         assert classify(a_message(attachments=(att,))) == ()
@@ -116,6 +128,15 @@ class TestRepliesWrittenByPrograms:
     def test_challenge_response_from_a_person_address(self) -> None:
         msg = a_message("pieter@smallbiz.example", "Re: invoice", in_reply_to="<i@org.example>",
                         body_text="Your message is being held until you confirm you are a human sender.")
+        assert reason(msg) == Reason.AUTO_REPLY
+
+    @pytest.mark.parametrize("text", [
+        "To confirm that your message was sent by a real person, reply to this email.",
+        "Please confirm your message so it can be delivered to my inbox.",
+        "I use an anti-spam service; please verify your address once by clicking below.",
+    ])
+    def test_challenge_variants(self, text: str) -> None:
+        msg = a_message("pieter@smallbiz.example", "Re: invoice", in_reply_to="<i@org.example>", body_text=text)
         assert reason(msg) == Reason.AUTO_REPLY
 
     def test_self_declared_automated_response(self) -> None:
