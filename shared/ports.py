@@ -80,6 +80,7 @@ class CrmClient(Protocol):
     def create_contact(self, email: str, name: str) -> ContactRef: ...
     def find_record(self, record: CrmRecord) -> str | None: ...
     def write_record(self, record: CrmRecord, files: list[CrmFile]) -> str: ...
+    def attach_file(self, record: CrmRecord, record_id: str, file: CrmFile) -> None: ...
     def profile_url(self, contact_id: str, template: str) -> str: ...
 
 
@@ -121,6 +122,7 @@ class ClaimState(StrEnum):
     DONE = "done"  # already written: record_id says where
     BUSY = "busy"  # another invocation holds a live claim: retry later
     RECOVER = "recover"  # a claim was left pending (crash): check the CRM before writing
+    WRITTEN = "written"  # the record exists (record_id); later steps (files) are still pending
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +130,7 @@ class Claim:
     state: ClaimState
     etag: str = ""
     record_id: str = ""
+    pending: tuple[str, ...] = ()  # WRITTEN: the steps still to do, e.g. ("file:0", "eml")
 
 
 class OptionsRepository(Protocol):

@@ -12,9 +12,11 @@ from shared.ports import Claim, ClaimState
 
 
 class TableCaptureLedger:
-    """Row per (capture key, contact): pending → done. A crash between the CRM write and ``complete``
-    leaves the row pending; the retry (same owner, or anyone after the lease) gets RECOVER and must look
-    the record up by its key in the CRM before writing again."""
+    """Row per (capture key, contact): pending → (written →) done. A crash between the CRM write and
+    ``complete`` leaves the row pending; the retry (same owner, or anyone after the lease) gets RECOVER and must
+    look the record up by its key in the CRM before writing again. A record written whose later steps (files)
+    did not all succeed is "written": it keeps the record id and the steps left, and the retry gets WRITTEN
+    (with the same ownership rules as pending) and does only those steps."""
 
     def __init__(self, table: Table, lease: timedelta = timedelta(seconds=90)) -> None:
         self._table, self._lease = table, lease
@@ -33,12 +35,30 @@ class TableCaptureLedger:
         claimed = row["ClaimedAt"] if row["ClaimedAt"].tzinfo else row["ClaimedAt"].replace(tzinfo=UTC)
         if row["Owner"] != owner and now - claimed < self._lease:
             return Claim(ClaimState.BUSY)
+        if row["Status"] == "written":
+            mine = {k: v for k, v in row.items() if k != "etag"} | {"Owner": owner, "ClaimedAt": now}
+            taken = self._table.replace_if(mine, row["etag"])
+            return (Claim(ClaimState.WRITTEN, taken, row.get("RecordId", ""), _steps(row.get("Pending", "")))
+                    if taken else Claim(ClaimState.BUSY))
         taken = self._table.replace_if(entity, row["etag"])
         return Claim(ClaimState.RECOVER, taken) if taken else Claim(ClaimState.BUSY)
 
-    def complete(self, key: str, contact_id: str, record_id: str, kind: str, now: datetime) -> None:
-        self._table.upsert({"PartitionKey": key, "RowKey": safe_key(contact_id), "Status": "done",
-                            "RecordId": record_id, "Kind": kind, "Owner": "", "ClaimedAt": now})
+    def complete(self, key: str, contact_id: str, record_id: str, kind: str, now: datetime,
+                 pending: tuple[str, ...] = (), owner: str = "") -> None:
+        """The record exists: keep its id. With ``pending`` steps the row stays "written" (still held by
+        ``owner``) until ``step_done`` has removed the last one."""
+        self._table.upsert({"PartitionKey": key, "RowKey": safe_key(contact_id),
+                            "Status": "written" if pending else "done", "RecordId": record_id, "Kind": kind,
+                            "Pending": " ".join(pending), "Owner": owner if pending else "", "ClaimedAt": now})
+
+    def step_done(self, key: str, contact_id: str, step: str) -> None:
+        """One later step succeeded (only the row's owner calls this, so read-then-write is safe)."""
+        row = self._table.get(key, safe_key(contact_id))
+        if row is None:
+            return
+        left = tuple(s for s in _steps(row.get("Pending", "")) if s != step)
+        self._table.merge({"PartitionKey": key, "RowKey": safe_key(contact_id), "Pending": " ".join(left),
+                           **({"Status": "done", "Owner": ""} if not left else {})})
 
     def abandon(self, key: str, contact_id: str) -> None:
         """The CRM write failed in an unknown state (timeout, 5xx): leave the row pending but unowned, so
@@ -51,7 +71,11 @@ class TableCaptureLedger:
 
     def records_for(self, key: str) -> dict[str, str]:
         return {row["RowKey"]: row.get("RecordId", "") for row in self._table.partition(key)
-                if row["Status"] == "done"}
+                if row["Status"] in ("done", "written")}
+
+
+def _steps(text: str) -> tuple[str, ...]:
+    return tuple(s for s in str(text or "").split(" ") if s)
 
 
 class TableDecisionLog:

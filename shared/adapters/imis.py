@@ -15,10 +15,11 @@ from urllib.parse import quote
 
 import httpx
 
-from shared.adapters.imis_probe import ImisProbe
+from shared.adapters.imis_probe import ENTITIES, KEY_COLUMN, PARENT_COLUMN, ImisProbe
 from shared.adapters.imis_wire import (
     activity_body,
     attachment_body,
+    carries,
     contact_from_party,
     interaction_body,
     person_body,
@@ -32,6 +33,7 @@ from shared.ports import CrmFile
 
 TRANSIENT = {408, 429, 500, 502, 503, 504}
 PAGE = 100
+SCAN_LIMIT = 2000  # records of one contact paged through when the site ignores the capture-key filter
 
 
 class ImisCrmClient(ImisProbe):
@@ -102,24 +104,34 @@ class ImisCrmClient(ImisProbe):
 
     # --- records ----------------------------------------------------------------------------------------
     def find_record(self, record: CrmRecord) -> str | None:
-        path = "/api/Activity" if record.kind == "activity" else "/api/CommunicationLogRecipient"
-        party = "PartyId" if record.kind == "activity" else "RecipientId"
-        key = "UF_1" if record.kind == "activity" else "CaptureKey"
-        page = self._send("GET", f"{path}?{party}=eq:{quote(record.contact_id)}&{key}=eq:{record.capture_key}"
-                                 "&limit=1").json()
-        values = page.get("Items", {}).get("$values", [])
-        return record_id(values[0]) if values else None
+        """The record a crashed attempt wrote, found by its capture key. Whether iMIS honours a filter on that
+        column is UNCONFIRMED (crm-apis.md §5), so a record is adopted only when it carries our key and contact
+        itself; a site that ignores the filter is paged through (up to SCAN_LIMIT records), never trusted."""
+        kind = record.kind
+        base = (f"/api/{ENTITIES[kind]}?{PARENT_COLUMN[kind]}=eq:{quote(record.contact_id)}"
+                f"&{KEY_COLUMN[kind]}=eq:{quote(record.capture_key)}")
+        for offset in range(0, SCAN_LIMIT, PAGE):
+            page = self._get(f"{base}&limit={PAGE}&offset={offset}")
+            for entity in (page.get("Items") or {}).get("$values") or []:
+                if carries(entity, {KEY_COLUMN[kind]: record.capture_key, PARENT_COLUMN[kind]: record.contact_id}):
+                    return record_id(entity)
+            if not page.get("HasNext"):
+                return None
+        raise CrmUnavailable(f"iMIS ignores the {KEY_COLUMN[kind]} filter and holds over {SCAN_LIMIT} records "
+                             "for this contact: cannot tell whether this email was already written")
 
     def write_record(self, record: CrmRecord, files: list[CrmFile]) -> str:
-        if record.kind == "activity":
-            created = self._send("POST", "/api/Activity", json=activity_body(record)).json()
-        else:
-            created = self._send("POST", "/api/CommunicationLogRecipient", json=interaction_body(record)).json()
-        new_id = record_id(created)
-        parent = "Activity" if record.kind == "activity" else "CommunicationLogRecipient"
-        for file in files:  # UNCONFIRMED endpoint on a live iMIS (crm-apis.md §3.5): see emulators/imis
-            self._send("POST", "/api/Attachment", json=attachment_body(parent, new_id, file))
+        """The record itself; ``files`` are attached one by one (the service passes none and attaches each
+        file as its own step, so a failed file never causes a second record)."""
+        body = activity_body(record) if record.kind == "activity" else interaction_body(record)
+        new_id = record_id(self._send("POST", f"/api/{ENTITIES[record.kind]}", json=body).json())
+        for file in files:
+            self.attach_file(record, new_id, file)
         return new_id
+
+    def attach_file(self, record: CrmRecord, record_id: str, file: CrmFile) -> None:
+        # UNCONFIRMED endpoint on a live iMIS (crm-apis.md §3.5): the preflight checks the site declares it.
+        self._send("POST", "/api/Attachment", json=attachment_body(ENTITIES[record.kind], record_id, file))
 
     def profile_url(self, contact_id: str, template: str) -> str:
         return template.replace("{contact_id}", quote(contact_id)) if template else ""

@@ -76,6 +76,19 @@ def contact_from_party(party: dict[str, Any]) -> ContactRef:
     return ContactRef(party_id, name, "OrganizationData" in str(party.get("$type", "")))
 
 
+def carries(entity: dict[str, Any], wanted: dict[str, str]) -> bool:
+    """The GenericEntityData holds each of these property values (names case-insensitive)."""
+    props = entity.get("Properties") or entity.get("properties") or {}
+    values = props.get("$values", []) if isinstance(props, dict) else props
+    found: dict[str, str] = {}
+    for item in values if isinstance(values, list) else []:
+        if isinstance(item, dict):
+            value = item.get("Value")
+            value = value.get("$value") if isinstance(value, dict) else value
+            found[str(item.get("Name", "")).lower()] = "" if value is None else str(value)
+    return all(found.get(name.lower()) == value for name, value in wanted.items())
+
+
 def record_id(entity: dict[str, Any]) -> str:
     identity = entity.get("Identity") or {}
     values = (identity.get("IdentityElements") or {}).get("$values") or []

@@ -52,7 +52,7 @@ def write_records(msg: MailMessage, options: Options, context: MailboxContext, m
                   recorder: DecisionRecorder, files: list[CrmFile]) -> int:
     require_ready(deps)  # capture to a CRM that fails preflight waits (deferred, not lost)
     written = 0
-    eml: list[CrmFile] = []
+    steps = FileSteps(msg, key, context.address, files, options.save_as_eml, deps)
     for contact in targets:
         for record in build_records(msg, options, context, mailbox, contact, key, deps.settings.imis_timezone):
             ledger_key = f"{key}-{record.kind[0]}"
@@ -60,20 +60,61 @@ def write_records(msg: MailMessage, options: Options, context: MailboxContext, m
             if claim.state == ClaimState.DONE:
                 recorder.record(contact, record, Outcome.DUPLICATE, Reason.ALREADY_CAPTURED, claim.record_id)
                 continue
-            record_id = deps.crm.find_record(record) if claim.state == ClaimState.RECOVER else None
-            if record_id is None:
-                if options.save_as_eml and not eml:  # fetched once, only when a record is written
-                    eml.append(eml_file(msg, key, context.address, deps))
-                try:
-                    record_id = deps.crm.write_record(record, files + eml)
-                except TransientError:
-                    deps.ledger.abandon(ledger_key, contact.id)
-                    raise
-                except CrmRejected as exc:
-                    deps.ledger.release(ledger_key, contact.id)
-                    recorder.record(contact, record, Outcome.FAILED, Reason.CRM_REJECTED, "", str(exc))
-                    continue
-            deps.ledger.complete(ledger_key, contact.id, record_id, record.kind, deps.clock.now())
-            recorder.record(contact, record, Outcome.CAPTURED, None, record_id)
+            if claim.state == ClaimState.WRITTEN:  # a retry: the record exists, only the failed steps remain
+                record_id, pending = claim.record_id, claim.pending
+            else:
+                found = deps.crm.find_record(record) if claim.state == ClaimState.RECOVER else None
+                record_id = found or ""
+                if found is None:
+                    try:
+                        record_id = deps.crm.write_record(record, [])
+                    except TransientError:
+                        deps.ledger.abandon(ledger_key, contact.id)
+                        raise
+                    except CrmRejected as exc:
+                        deps.ledger.release(ledger_key, contact.id)
+                        recorder.record(contact, record, Outcome.FAILED, Reason.CRM_REJECTED, "", str(exc))
+                        continue
+                pending = steps.names
+                # The record id is kept before any later step runs: a failed file never causes a second record.
+                deps.ledger.complete(ledger_key, contact.id, record_id, record.kind, deps.clock.now(), pending, owner)
+            refused = steps.run(record, record_id, pending, ledger_key, contact.id)
+            recorder.record(contact, record, Outcome.CAPTURED, None, record_id, refused)
             written += 1
     return written
+
+
+class FileSteps:
+    """The later steps of a record: one per attachment ("file:N") and the .eml copy ("eml"). Each is done once
+    and struck from the ledger row as it succeeds, so a retry repeats only what failed. A file the CRM refuses
+    (4xx) is noted and struck too: the record stays captured without it."""
+
+    def __init__(self, msg: MailMessage, key: str, mailbox: str, files: list[CrmFile], with_eml: bool,
+                 deps: Services) -> None:
+        self._msg, self._key, self._mailbox, self._files, self._deps = msg, key, mailbox, files, deps
+        self.names = tuple(f"file:{i}" for i in range(len(files))) + (("eml",) if with_eml else ())
+        self._eml: CrmFile | None = None
+
+    def _file(self, step: str) -> CrmFile | None:
+        if step == "eml":
+            if self._eml is None:  # fetched once, only when a record needs it
+                self._eml = eml_file(self._msg, self._key, self._mailbox, self._deps)
+            return self._eml
+        index = int(step.split(":", 1)[1]) if step.startswith("file:") else -1
+        return self._files[index] if 0 <= index < len(self._files) else None
+
+    def run(self, record: CrmRecord, record_id: str, pending: tuple[str, ...], ledger_key: str,
+            contact_id: str) -> str:
+        refused = []
+        for step in pending:
+            file = self._file(step)
+            try:
+                if file is not None:
+                    self._deps.crm.attach_file(record, record_id, file)
+            except TransientError:
+                self._deps.ledger.abandon(ledger_key, contact_id)  # the next attempt, anyone's, resumes here
+                raise
+            except CrmRejected as exc:
+                refused.append(f"{file.name if file else step} not attached: {exc}")
+            self._deps.ledger.step_done(ledger_key, contact_id, step)
+        return "; ".join(refused)
