@@ -57,7 +57,6 @@ _STRONG_NAME = re.compile(
     r"\b(?:e?-?newsletter|nieuwsbrief|infolettre|rundbrief|nyhetsbrev|digest|mailing list|notifications?|"
     r"notifier|notify|benachrichtigung(?:en)?|notificaci[oó]n(?:es)?|robot|fax|scanner|scan to e-?mail|"
     r"voicemail)\b|ニュースレター|뉴스레터|通知|お知らせ|알림|уведомлени", re.I)
-_ALWAYS_THERE = ("Date", "Message-ID", "Received", "Subject", "To")
 _SHARED_MAILBOX = frozenset({"info", "support", "sales", "office", "contact", "admin", "help", "service",
                              "hello", "team", "mail", "email", "enquiries", "inquiries", "kontakt"})
 
@@ -104,12 +103,10 @@ def _role(author: Address) -> tuple[Reason, bool, str] | None:
 
 
 def _no_from(msg: MailMessage) -> MachineVerdict | None:
-    """Judged on the header fields when they are known: Exchange may fill Graph's ``from`` from the envelope
-    when the From field is missing (unconfirmed), and a name without an address is a broken but human field."""
-    if any(msg.header(f) is not None for f in _ALWAYS_THERE):  # the full header block is known
-        if msg.header("From") is not None:
-            return None
-    elif msg.from_ is not None and (msg.from_.email or msg.from_.name):
+    """Neither a From address nor a From field. A name without an address is a broken but human field; a
+    copy whose From address was filled in from elsewhere (Exchange may do so from the envelope; unconfirmed)
+    is given the benefit of the doubt."""
+    if msg.header("From") is not None or (msg.from_ is not None and (msg.from_.email or msg.from_.name)):
         return None
     if is_reply_or_forward(msg) or not (msg.to or msg.cc):
         return None
