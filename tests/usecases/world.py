@@ -4,6 +4,7 @@ trigger (dequeue counts, maxDequeueCount, the poison queue) and helpers in the f
 from __future__ import annotations
 
 import uuid
+from email.utils import format_datetime
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -70,11 +71,17 @@ class World:
 
     # -- mail ------------------------------------------------------------------------------------------------
     def mail(self, sender: str = ALICE, to: str = MAILBOX, **overrides: Any) -> MailMessage:
+        """A person's email as Graph returns it, with its internet header block (From, To, Subject, Date,
+        Message-ID; ``headers=`` adds more)."""
         received = self.deps.clock.now() - timedelta(minutes=1)
+        mid = f"<{uuid.uuid4().hex}@example.org>"
+        subject = overrides.get("subject", f"Question {uuid.uuid4().hex[:8]}")
+        block = (("From", f"Sender <{sender}>"), ("To", to), ("Subject", subject),
+                 ("Date", format_datetime(received)), ("Message-ID", mid))
         values: dict[str, Any] = {"id": f"AAMk{uuid.uuid4().hex}", "from_": Address(sender, "Sender"),
-                                  "sender": Address(sender, "Sender"), "to": (Address(to),),
-                                  "subject": f"Question {uuid.uuid4().hex[:8]}", "sent_at": received,
-                                  "received_at": received} | overrides
+                                  "sender": Address(sender, "Sender"), "to": (Address(to),), "subject": subject,
+                                  "sent_at": received, "received_at": received, "internet_message_id": mid,
+                                  **overrides, "headers": block + tuple(overrides.get("headers", ()))}
         return a_message(**values)
 
     def arrive(self, msg: MailMessage, mailbox: str = MAILBOX, folder: str = "inbox",
