@@ -4,9 +4,9 @@ trigger (dequeue counts, maxDequeueCount, the poison queue) and helpers in the f
 from __future__ import annotations
 
 import uuid
-from email.utils import format_datetime
 from dataclasses import replace
 from datetime import timedelta
+from email.utils import format_datetime
 from typing import Any
 
 from shared.domain.mailbox import Mailbox
