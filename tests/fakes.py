@@ -161,6 +161,7 @@ class _LedgerRow:
     etag: str = field(default_factory=_etag)
     record_id: str = ""
     kind: str = ""
+    pending: tuple[str, ...] = ()
 
 
 class InMemoryCaptureLedger:
@@ -177,11 +178,23 @@ class InMemoryCaptureLedger:
             return Claim(ClaimState.DONE, row.etag, row.record_id)
         if row.owner != owner and now - row.claimed_at < self._lease:
             return Claim(ClaimState.BUSY)
+        if row.status == "written":
+            row.owner, row.claimed_at, row.etag = owner, now, _etag()
+            return Claim(ClaimState.WRITTEN, row.etag, row.record_id, row.pending)
         row = self.rows[(key, contact_id)] = _LedgerRow("pending", owner, now)
         return Claim(ClaimState.RECOVER, row.etag)
 
-    def complete(self, key: str, contact_id: str, record_id: str, kind: str, now: datetime) -> None:
-        self.rows[(key, contact_id)] = _LedgerRow("done", "", now, record_id=record_id, kind=kind)
+    def complete(self, key: str, contact_id: str, record_id: str, kind: str, now: datetime,
+                 pending: tuple[str, ...] = (), owner: str = "") -> None:
+        self.rows[(key, contact_id)] = _LedgerRow("written" if pending else "done", owner if pending else "", now,
+                                                  record_id=record_id, kind=kind, pending=pending)
+
+    def step_done(self, key: str, contact_id: str, step: str) -> None:
+        row = self.rows.get((key, contact_id))
+        if row is not None:
+            row.pending = tuple(s for s in row.pending if s != step)
+            if not row.pending:
+                row.status, row.owner = "done", ""
 
     def abandon(self, key: str, contact_id: str) -> None:
         row = self.rows.get((key, contact_id))
@@ -192,7 +205,7 @@ class InMemoryCaptureLedger:
         self.rows.pop((key, contact_id), None)
 
     def records_for(self, key: str) -> dict[str, str]:
-        return {c: r.record_id for (k, c), r in self.rows.items() if k == key and r.status == "done"}
+        return {c: r.record_id for (k, c), r in self.rows.items() if k == key and r.status in ("done", "written")}
 
 
 class InMemoryDecisionLog:
@@ -480,6 +493,11 @@ class FakeCrm:
             crash, self.crash_after_write = self.crash_after_write, None
             raise crash
         return record_id
+
+    def attach_file(self, record: CrmRecord, record_id: str, file: CrmFile) -> None:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.records[record_id][1].append(file)
 
     def profile_url(self, contact_id: str, template: str) -> str:
         return template.replace("{id}", contact_id) if template else ""
