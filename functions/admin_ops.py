@@ -9,7 +9,7 @@ import azure.functions as func
 
 from functions._admin import admin, query_int
 from functions._http import json_response, problem, read_json
-from shared.domain.mailbox import Mailbox
+from shared.domain.mailbox import Mailbox, ReplayRequest
 from shared.services import admin_ops as ops
 from shared.services.access import Access, Caller
 from shared.services.deps import Services
@@ -82,11 +82,8 @@ def decisions(req: func.HttpRequest, deps: Services, caller: Caller) -> func.Htt
 @bp_admin_ops.route(route="manage/replay", methods=["POST"])
 @admin(Access.WRITE)
 def replay(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
-    body = read_json(req)
-    items = body.get("emails") if isinstance(body, dict) else None
-    if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
-        raise ValueError('expected {"emails": [{"mailbox": ..., "message_id": ..., "folder": ...}]}')
-    return json_response({"queued": ops.replay(items, deps)}, status=202)
+    emails = ReplayRequest.model_validate(read_json(req)).emails  # 400 with each field's path
+    return json_response({"queued": ops.replay([e.model_dump() for e in emails], deps)}, status=202)
 
 
 @bp_admin_ops.function_name("AdminReplayPoison")

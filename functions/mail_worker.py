@@ -3,14 +3,13 @@ host.json's maxDequeueCount the host moves the message to mail-messages-poison (
 
 from __future__ import annotations
 
-import json
 import logging
 
 import azure.functions as func
 
 from shared.bootstrap import get_services
 from shared.config import QUEUE_NAME
-from shared.services.worker import handle_queue_message
+from shared.services.worker import handle_queue_body
 
 bp_mail_worker = func.Blueprint()
 logger = logging.getLogger(__name__)
@@ -19,6 +18,6 @@ logger = logging.getLogger(__name__)
 @bp_mail_worker.function_name("MailWorker")
 @bp_mail_worker.queue_trigger(arg_name="msg", queue_name=QUEUE_NAME, connection="AzureWebJobsStorage")
 def mail_worker(msg: func.QueueMessage) -> None:
-    payload = json.loads(msg.get_body())
-    outcome = handle_queue_message(payload, get_services(), owner=str(msg.id), dequeue_count=msg.dequeue_count or 1)
+    outcome = handle_queue_body(msg.get_body(), get_services(), owner=str(msg.id),
+                                dequeue_count=msg.dequeue_count or 1)
     logger.info("queue message %s: %s", msg.id, outcome)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -9,6 +10,17 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from shared.domain.model import Folder
 
 RecordType = Literal["activity", "interaction"]
+# No spaces or control characters anywhere: they cannot be a mailbox and Table storage refuses some of them.
+_ADDRESS = re.compile(r"^[^\s@\x00-\x1f\x7f]+@[^\s@\x00-\x1f\x7f]+\.[^\s@\x00-\x1f\x7f]+$")
+# Graph message ids are opaque base64-like strings (~150 characters): printable ASCII, bounded.
+_GRAPH_ID = re.compile(r"^[\x21-\x7e]{1,1024}$")
+
+
+def mailbox_address(value: str) -> str:
+    value = value.strip().lower()
+    if len(value) > 254 or not _ADDRESS.match(value):
+        raise ValueError("not an email address")
+    return value
 
 
 class Mailbox(BaseModel):
@@ -27,13 +39,7 @@ class Mailbox(BaseModel):
         """The folders captured: the mailbox's own list, else the options' folder scope."""
         return self.folders or scope
 
-    @field_validator("address")
-    @classmethod
-    def _address(cls, value: str) -> str:
-        value = value.strip().lower()
-        if value.count("@") != 1 or "." not in value.split("@")[1]:
-            raise ValueError("not an email address")
-        return value
+    _address = field_validator("address")(mailbox_address)
 
     @field_validator("record_types")
     @classmethod
@@ -41,3 +47,28 @@ class Mailbox(BaseModel):
         if value is not None and not value:
             raise ValueError("at least one record type, or null for the default")
         return value
+
+
+class ReplayItem(BaseModel):
+    """One email to queue again (admin replay): the same checks as the webhook applies to Graph's ids."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    mailbox: str = Field(max_length=254)
+    message_id: str
+    folder: str = Folder.INBOX.value
+
+    _address = field_validator("mailbox")(mailbox_address)
+
+    @field_validator("message_id", "folder")
+    @classmethod
+    def _graph_id(cls, value: str) -> str:
+        if not _GRAPH_ID.match(value):
+            raise ValueError("must be 1-1024 printable ASCII characters, as Graph's ids are")
+        return value
+
+
+class ReplayRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    emails: tuple[ReplayItem, ...] = Field(min_length=1, max_length=1000)

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
 from shared.domain.errors import TransientError
 from shared.domain.model import Folder
 from shared.domain.work import (
+    BadWork,
     CatchUp,
     ImportStep,
     LifecycleEvent,
@@ -22,6 +24,7 @@ from shared.services.capture import process_message
 from shared.services.delta import run_delta
 from shared.services.deps import Services
 from shared.services.history import import_step
+from shared.services.poison import record_poison
 from shared.services.subscriptions import on_lifecycle_event
 
 logger = logging.getLogger(__name__)
@@ -31,20 +34,46 @@ MAX_DEFERRALS = 50  # Graph asks clients to keep honouring Retry-After; 50 × up
 MAX_DEFER_S = 300
 
 
+def handle_queue_body(body: bytes, deps: Services, *, owner: str, dequeue_count: int) -> str:
+    """The queue trigger's entry: a body that is not a JSON object fails like any other error (and its last
+    attempt records why it went to the poison queue)."""
+    try:
+        payload = json.loads(body)
+        if not isinstance(payload, dict):
+            raise BadWork("the queue message is not a JSON object")
+    except ValueError as exc:
+        if dequeue_count >= deps.max_dequeue_count:
+            record_poison({"kind": "malformed", "raw": body[:200].decode("utf-8", "replace")}, exc, deps,
+                          dequeue_count)
+        raise
+    return handle_queue_message(payload, deps, owner=owner, dequeue_count=dequeue_count)
+
+
 def handle_queue_message(payload: dict[str, Any], deps: Services, *, owner: str, dequeue_count: int) -> str:
     """Throttling (an error with Retry-After) re-queues the work that many seconds later, without spending
-    one of the queue's attempts; other transient errors raise and use the queue's retries and poison queue.
-    A payload that is not one of ours raises BadWork: retried, then kept in the poison queue."""
-    work = parse_work(payload)
+    one of the queue's attempts; other errors raise and use the queue's retries and poison queue (a payload
+    that is not one of ours raises BadWork). The last attempt records why, whatever the exception."""
     try:
+        work = parse_work(payload)
         return _dispatch(work, deps, owner=owner, dequeue_count=dequeue_count)
     except TransientError as exc:
         if exc.retry_after is None or work.deferrals >= MAX_DEFERRALS:
+            _last_attempt(payload, exc, deps, dequeue_count)
             raise
         delay = int(min(max(exc.retry_after, 1), MAX_DEFER_S))
         deps.queue.send([to_payload(deferred(work))], visibility_timeout=delay)
         logger.info("throttled (%s): %s re-queued in %ss", exc, type(work).__name__, delay)
         return f"deferred {delay}s"
+    except Exception as exc:
+        _last_attempt(payload, exc, deps, dequeue_count)
+        raise
+
+
+def _last_attempt(payload: dict[str, Any], exc: Exception, deps: Services, dequeue_count: int) -> None:
+    # process_message records its own transient failures, with the email's subject and sender
+    own = isinstance(exc, TransientError) and payload.get("kind", "message") == "message"
+    if dequeue_count >= deps.max_dequeue_count and not own:
+        record_poison(payload, exc, deps, dequeue_count)
 
 
 def _dispatch(work: Work, deps: Services, *, owner: str, dequeue_count: int) -> str:
