@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 from shared.domain.errors import (
@@ -27,9 +29,21 @@ def options_etag(stored: StoredOptions) -> str:
     return f'"v{stored.version}"'
 
 
-def _same_etag(if_match: str, stored: StoredOptions) -> bool:
-    given = if_match.strip().removeprefix("W/")
-    return given == "*" or given == options_etag(stored) or given.strip('"') == options_etag(stored).strip('"')
+_ENTITY_TAG = re.compile(r'\s*(W/)?"([\x21\x23-\x7e\x80-\xff]*)"\s*(?:,|$)')
+_ANY_TRIES = 5  # "If-Match: *" retries a write that lost a race: it matches whatever is current
+
+
+def if_match_allows(if_match: str, stored: StoredOptions) -> bool:
+    """RFC 9110 §13.1.1: "*" matches the existing document; otherwise a comma-separated list of entity tags,
+    compared strongly (a weak tag never matches). A bare v3 without quotes is taken as "v3" (lenient)."""
+    value = if_match.strip()
+    if value == "*":
+        return True
+    current = options_etag(stored)
+    tags = _ENTITY_TAG.findall(value)
+    if not tags:
+        return value == current.strip('"')
+    return any(not weak and f'"{opaque}"' == current for weak, opaque in tags)
 
 
 def _scalars(value: Any) -> bool:
@@ -54,16 +68,29 @@ def diff(before: Any, after: Any, path: str = "") -> list[dict[str, Any]]:
 
 
 def replace_options(doc: Any, if_match: str | None, who: str, deps: Services) -> StoredOptions:
+    return _write(lambda current: doc, if_match, who, deps)
+
+
+def _write(build: Callable[[StoredOptions], Any], if_match: str | None, who: str, deps: Services) -> StoredOptions:
+    """Validate and store ``build(current)``. With "If-Match: *" a write that loses a race is built again on
+    what is now current (the header matches any existing document); with entity tags it is a 412."""
     if not if_match:
         raise PreconditionRequired("If-Match is required: GET the options and send back their ETag")
-    options = parse_options(doc)  # InvalidOptions: the stored document is untouched
-    current = deps.options.get()
-    if not _same_etag(if_match, current):
-        raise OptionsConflict("the options changed since they were read; reload and retry")
-    changes = diff(options_to_doc(current.options), options_to_doc(options))
-    saved = deps.options.save(options, current.etag, who, changes)
-    deps.forget_options()
-    return saved
+    for attempt in range(_ANY_TRIES):
+        current = deps.options.get()
+        if not if_match_allows(if_match, current):
+            raise OptionsConflict("the options changed since they were read; reload and retry")
+        options = parse_options(build(current))  # InvalidOptions: the stored document is untouched
+        changes = diff(options_to_doc(current.options), options_to_doc(options))
+        try:
+            saved = deps.options.save(options, current.etag, who, changes)
+        except OptionsConflict:
+            if if_match.strip() != "*" or attempt == _ANY_TRIES - 1:
+                raise
+            continue
+        deps.forget_options()
+        return saved
+    raise AssertionError("unreachable")
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -82,8 +109,7 @@ def merge_patch(target: Any, patch: Any) -> Any:
 def patch_options(patch: Any, if_match: str | None, who: str, deps: Services) -> StoredOptions:
     if not isinstance(patch, dict):
         raise InvalidOptions([("", "a merge patch must be a JSON object")])
-    current = deps.options.get()
-    return replace_options(merge_patch(options_to_doc(current.options), patch), if_match, who, deps)
+    return _write(lambda current: merge_patch(options_to_doc(current.options), patch), if_match, who, deps)
 
 
 def preview_options(doc: Any, limit: int, deps: Services) -> list[dict[str, Any]]:
