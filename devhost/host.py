@@ -22,6 +22,7 @@ from typing import Any
 
 import uvicorn
 
+from devhost import redact
 from devhost.hostconfig import HostConfig, HostConfigError, apply_local_settings
 from devhost.hostrules import HostRuleError
 from devhost.http_app import build_app
@@ -139,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("azure").setLevel(logging.WARNING)  # the SDK logs every request at INFO
+    redact.install()  # keys sent as ?code= never reach the log in plain text
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())
     try:
