@@ -12,6 +12,7 @@ from functions._http import BodyTooLarge, problem
 from shared.bootstrap import get_services
 from shared.domain.errors import (
     InvalidOptions,
+    MessageNotFound,
     OptionsConflict,
     PermanentError,
     PreconditionRequired,
@@ -51,6 +52,8 @@ def admin(needed: Access) -> Callable[[Handler], Callable[[func.HttpRequest], fu
                 return problem(413, "Request body too large", str(exc))
             except (ValueError, KeyError) as exc:
                 return problem(400, "Bad request", str(exc))
+            except MessageNotFound as exc:  # what the request names does not exist at Graph (a mailbox…)
+                return problem(404, "Not found", str(exc))
             except TransientError as exc:
                 return problem(503, "Dependency unavailable", str(exc))
             except PermanentError as exc:

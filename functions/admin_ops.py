@@ -3,13 +3,13 @@ explain."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import azure.functions as func
 
 from functions._admin import admin, query_int
 from functions._http import json_response, problem, read_json
-from shared.domain.mailbox import Mailbox, ReplayRequest
+from shared.domain.mailbox import Mailbox, ReplayRequest, mailbox_address
 from shared.services import admin_ops as ops
 from shared.services.access import Access, Caller
 from shared.services.deps import Services
@@ -63,18 +63,30 @@ def _when(req: func.HttpRequest, name: str) -> datetime | None:
     value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     if value.tzinfo is None:
         raise ValueError(f"{name} needs a time zone, e.g. 2026-11-01T00:00:00Z")
-    return value
+    try:
+        return value.astimezone(UTC)  # the log stores UTC; 0001-01-01T00:00+14:00 has no UTC time
+    except OverflowError:
+        raise ValueError(f"{name} is out of range") from None
+
+
+# Longest legitimate filter values: an address (RFC 5321: 254), a Message-ID (RFC 5322 lines: 998).
+_FILTER_LIMITS = {"mailbox": 254, "internet_message_id": 998, "contact_id": 254, "outcome": 64, "reason": 64}
+
+
+def _filters(req: func.HttpRequest) -> dict[str, str | None]:
+    found = {name: req.params.get(name) for name in _FILTER_LIMITS}
+    for name, value in found.items():
+        if value is not None and len(value) > _FILTER_LIMITS[name]:
+            raise ValueError(f"{name} is longer than {_FILTER_LIMITS[name]} characters")
+    return found
 
 
 @bp_admin_ops.function_name("AdminDecisions")
 @bp_admin_ops.route(route="manage/decisions", methods=["GET"])
 @admin(Access.READ)
 def decisions(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
-    p = req.params
-    found = ops.search_decisions(
-        deps, mailbox=p.get("mailbox"), internet_message_id=p.get("internet_message_id"),
-        contact_id=p.get("contact_id"), outcome=p.get("outcome"), reason=p.get("reason"),
-        since=_when(req, "since"), until=_when(req, "until"), limit=query_int(req, "limit", 100, 1000))
+    found = ops.search_decisions(deps, **_filters(req), since=_when(req, "since"), until=_when(req, "until"),
+                                 limit=query_int(req, "limit", 100, 1000))
     return json_response({"entries": found})
 
 
@@ -107,7 +119,8 @@ def crm_check(req: func.HttpRequest, deps: Services, caller: Caller) -> func.Htt
     """Run the read-only CRM preflight now and store its verdict (capture waits while it fails)."""
     from shared.services.crm_check import PROBE_EMAIL, check_and_store
 
-    report = check_and_store(deps, req.params.get("email") or PROBE_EMAIL)
+    email = req.params.get("email")
+    report = check_and_store(deps, mailbox_address(email) if email else PROBE_EMAIL)  # ValueError: 400
     return json_response(ops.preflight_json(report))
 
 

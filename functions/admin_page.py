@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import azure.functions as func
 
-from functions._http import json_response
+from functions._http import json_response, problem
 from shared.bootstrap import get_services
 from shared.services.sign_in import sign_in_location
 from shared.web.openapi import openapi_document
@@ -55,7 +55,7 @@ def admin_page(req: func.HttpRequest) -> func.HttpResponse:
 def admin_page_asset(req: func.HttpRequest) -> func.HttpResponse:
     found = _assets().get(req.route_params.get("name", ""))
     if found is None:
-        return func.HttpResponse("no such asset", status_code=404, mimetype="text/plain")
+        return problem(404, "No such asset", "the admin page has no file by that name")
     body, mimetype = found
     return func.HttpResponse(body, mimetype=mimetype, charset="utf-8", headers=HEADERS)
 
