@@ -6,8 +6,8 @@ Sources (Azure/azure-functions-host unless noted; file - method):
 - bindings: ``WorkerFunctionMetadataProvider.ValidateBindings``; ``Utility.ValidateBinding``
   (``BindingNameValidationRegex``, ``$return`` must be ``out``);
   ``src/WebJobs.Script.Abstractions/Description/Binding/BindingMetadata.cs`` - ``Create`` (direction).
-- Python worker (Azure/azure-functions-python-worker ``azure_functions_worker/functions.py`` - ``Registry.
-  validate_binding_direction``, ``validate_function_params``): no ``inout``; parameters match binding names.
+- Python worker: ``devhost.workerrules`` (no ``inout``; parameters match binding names; annotations fit the
+  bindings). In Azure a worker refusal fails the indexing of the whole app, not just the one function.
 - HTTP: ``src/WebJobs.Script/Binding/WebJobsCoreScriptBindingProvider.cs`` - ``HttpScriptBinding.GetAttributes``
   with ``Binding/Extensibility/ScriptBindingContext.cs`` - ``GetMetadataEnumValue`` (authLevel);
   ``src/WebJobs.Script/Host/ScriptHost.cs`` - ``ValidateFunction``, ``ValidateHttpFunction``,
@@ -25,7 +25,6 @@ the function answers 404 in Azure; the local host refuses to start instead, so n
 
 from __future__ import annotations
 
-import inspect
 import os
 import re
 from collections.abc import Mapping
@@ -38,6 +37,8 @@ from devhost.hostjson import dotnet_timespan
 from devhost.indexing import IndexedFunction
 from devhost.routetemplate import RouteTemplateError
 from devhost.routetemplate import check as check_route_template
+from devhost.workerrules import WorkerLoadError
+from devhost.workerrules import check as check_worker
 
 # Utility.cs: FunctionNameValidationRegex = ^[a-z][a-z0-9_\-]{0,127}$(?<!^host$), IgnoreCase.
 FUNCTION_NAME = re.compile(r"[a-z][a-z0-9_\-]{0,127}", re.IGNORECASE)
@@ -97,23 +98,6 @@ def check_bindings(bindings: tuple[dict[str, Any], ...]) -> None:
         raise Refused("At least one binding must be declared.")
     if not any(str(b.get("type", "")).lower().endswith("trigger") and direction_of(b) != "out" for b in bindings):
         raise Refused("No trigger binding specified. A function must have a trigger input binding.")
-
-
-def check_worker_params(function: IndexedFunction) -> None:
-    """The Python worker's load checks (``Registry.add_indexed_function``); its message format."""
-    bound = {b["name"] for b in function.raw_bindings if b.get("name") != "$return"}
-    for binding in function.raw_bindings:
-        if direction_of(binding) == "inout":
-            raise Refused(f'cannot load the {function.name} function: "inout" bindings are not supported')
-    params = set(inspect.signature(function.function.get_user_function()).parameters)
-    if "context" in params and "context" not in bound:
-        params.discard("context")  # is_context_required: an unbound 'context' receives func.Context
-    if params - bound:
-        raise Refused(f"cannot load the {function.name} function: the following parameters are declared in "
-                      f"Python but not in function.json: {params - bound!r}")
-    if bound - params:
-        raise Refused(f"cannot load the {function.name} function: the following parameters are declared in "
-                      f"function.json but not in Python: {bound - params!r}")
 
 
 def schedule_problem(expression: str) -> str | None:
@@ -186,7 +170,10 @@ def _check_function(function: IndexedFunction, http: dict[str, HttpRoute], route
                     environ: Mapping[str, str]) -> None:
     check_name(function.name)
     check_bindings(function.raw_bindings)
-    check_worker_params(function)
+    try:
+        check_worker(function)
+    except WorkerLoadError as exc:
+        raise Refused(str(exc)) from exc
     check_binding_settings(function, environ)
     route = http_route(function)
     if route is None:

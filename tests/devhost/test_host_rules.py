@@ -38,8 +38,8 @@ def http_app(*routes: tuple[str, str | None, list[str] | None]) -> func.Function
 
 def raw_function(name: str, *bindings: dict[str, Any], params: Callable[..., Any] | None = None) -> IndexedFunction:
     """Metadata as the host receives it, for what the decorators cannot express."""
-    def handler(req: Any) -> None:
-        return None
+    def handler(req: func.HttpRequest) -> func.HttpResponse:
+        return func.HttpResponse("ok")
     user_function = params or handler
     return IndexedFunction(name, bindings, types.SimpleNamespace(get_user_function=lambda: user_function))
 
@@ -251,6 +251,60 @@ class TestPythonWorker:
 
         assert refusals(app) == ["The 'Extra' function is in error: cannot load the Extra function: the following "
                                  "parameters are declared in Python but not in function.json: {'deps'}"]
+
+    def test_out_bindings_need_an_out_annotation_and_inputs_must_not_have_one(self) -> None:
+        app = func.FunctionApp()
+
+        @app.function_name("Relay")
+        @app.queue_trigger(arg_name="msg", queue_name="in-q", connection="c")
+        @app.queue_output(arg_name="out", queue_name="out-q", connection="c")
+        def relay(msg: str, out: str) -> None:
+            return None
+
+        @app.function_name("Backwards")
+        @app.queue_trigger(arg_name="msg", queue_name="in-q", connection="c")
+        def backwards(msg: func.Out[str]) -> None:
+            return None
+
+        @app.function_name("Bare")
+        @app.queue_trigger(arg_name="msg", queue_name="in-q", connection="c")
+        @app.queue_output(arg_name="out", queue_name="out-q", connection="c")
+        def bare(msg: str, out: func.Out) -> None:  # type: ignore[type-arg]
+            return None
+
+        assert refusals(app) == [
+            'The \'Relay\' function is in error: cannot load the Relay function: binding out is declared to have the '
+            '"out" direction, but its annotation in Python is not a subclass of azure.functions.Out',
+            'The \'Backwards\' function is in error: cannot load the Backwards function: binding msg is declared to '
+            'have the "in" direction in function.json, but its annotation is azure.functions.Out in Python',
+            "The 'Bare' function is in error: cannot load the Bare function: binding out has invalid Out annotation "
+            "<class 'azure.functions._abc.Out'>"]
+
+    def test_annotations_must_fit_the_binding_types(self) -> None:
+        app = func.FunctionApp()
+
+        @app.function_name("Tick")
+        @app.timer_trigger(arg_name="timer", schedule="0 0 * * * *")
+        def tick(timer: func.HttpRequest) -> None:
+            return None
+
+        @app.function_name("Answer")
+        @app.route(route="answer")
+        def answer(req: func.HttpRequest) -> dict:  # type: ignore[type-arg]
+            return {}
+
+        @app.function_name("Silent")
+        @app.route(route="silent")
+        def silent(req: func.HttpRequest, context: str) -> func.HttpResponse:
+            return func.HttpResponse("ok")
+
+        assert refusals(app) == [
+            'The \'Tick\' function is in error: cannot load the Tick function: type of timer binding in function.json '
+            '"timerTrigger" does not match its Python annotation "HttpRequest"',
+            'The \'Answer\' function is in error: cannot load the Answer function: Python return annotation "dict" '
+            'does not match binding type "http"',
+            'The \'Silent\' function is in error: cannot load the Silent function: the "context" parameter is '
+            "expected to be of type azure.functions.Context, got <class 'str'>"]
 
     def test_an_unbound_context_parameter_is_allowed(self) -> None:
         app = func.FunctionApp()
