@@ -21,6 +21,11 @@ def _answer(stored: StoredOptions) -> func.HttpResponse:
                          headers={"ETag": service.options_etag(stored)})
 
 
+def _roles(caller: Caller) -> frozenset[str] | None:
+    """A signed-in caller's roles: they must keep the right to write (a key holder has no roles to keep)."""
+    return caller.roles if caller.has_principal else None
+
+
 @bp_admin_options.function_name("AdminGetOptions")
 @bp_admin_options.route(route="manage/options", methods=["GET"])
 @admin(Access.READ)
@@ -32,14 +37,16 @@ def get_options(req: func.HttpRequest, deps: Services, caller: Caller) -> func.H
 @bp_admin_options.route(route="manage/options", methods=["PUT"])
 @admin(Access.WRITE)
 def put_options(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
-    return _answer(service.replace_options(read_json(req), req.headers.get("if-match"), caller.name, deps))
+    return _answer(service.replace_options(read_json(req), req.headers.get("if-match"), caller.name, deps,
+                                           _roles(caller)))
 
 
 @bp_admin_options.function_name("AdminPatchOptions")
 @bp_admin_options.route(route="manage/options", methods=["PATCH"])
 @admin(Access.WRITE)
 def patch_options(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
-    return _answer(service.patch_options(read_json(req), req.headers.get("if-match"), caller.name, deps))
+    return _answer(service.patch_options(read_json(req), req.headers.get("if-match"), caller.name, deps,
+                                         _roles(caller)))
 
 
 @bp_admin_options.function_name("AdminOptionsHistory")

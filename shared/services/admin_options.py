@@ -67,11 +67,21 @@ def diff(before: Any, after: Any, path: str = "") -> list[dict[str, Any]]:
     return [{"path": path, "from": before, "to": after}]
 
 
-def replace_options(doc: Any, if_match: str | None, who: str, deps: Services) -> StoredOptions:
-    return _write(lambda current: doc, if_match, who, deps)
+def replace_options(doc: Any, if_match: str | None, who: str, deps: Services,
+                    caller_roles: frozenset[str] | None = None) -> StoredOptions:
+    return _write(lambda current: doc, if_match, who, deps, caller_roles)
 
 
-def _write(build: Callable[[StoredOptions], Any], if_match: str | None, who: str, deps: Services) -> StoredOptions:
+def _keeps_writer(options: Options, caller_roles: frozenset[str] | None) -> None:
+    """A signed-in admin cannot take the write right away from every role they hold (nobody may hold the new
+    ones yet): the change is refused, and the stored options stay as they were."""
+    if caller_roles is not None and not set(options.change_options_roles) & caller_roles:
+        raise InvalidOptions([("change_options_roles", "none of your roles would be allowed to change the options "
+                                                       "afterwards; keep one of them in the list")])
+
+
+def _write(build: Callable[[StoredOptions], Any], if_match: str | None, who: str, deps: Services,
+           caller_roles: frozenset[str] | None = None) -> StoredOptions:
     """Validate and store ``build(current)``. With "If-Match: *" a write that loses a race is built again on
     what is now current (the header matches any existing document); with entity tags it is a 412."""
     if not if_match:
@@ -81,6 +91,7 @@ def _write(build: Callable[[StoredOptions], Any], if_match: str | None, who: str
         if not if_match_allows(if_match, current):
             raise OptionsConflict("the options changed since they were read; reload and retry")
         options = parse_options(build(current))  # InvalidOptions: the stored document is untouched
+        _keeps_writer(options, caller_roles)
         changes = diff(options_to_doc(current.options), options_to_doc(options))
         try:
             saved = deps.options.save(options, current.etag, who, changes)
@@ -106,10 +117,12 @@ def merge_patch(target: Any, patch: Any) -> Any:
     return result
 
 
-def patch_options(patch: Any, if_match: str | None, who: str, deps: Services) -> StoredOptions:
+def patch_options(patch: Any, if_match: str | None, who: str, deps: Services,
+                  caller_roles: frozenset[str] | None = None) -> StoredOptions:
     if not isinstance(patch, dict):
         raise InvalidOptions([("", "a merge patch must be a JSON object")])
-    return _write(lambda current: merge_patch(options_to_doc(current.options), patch), if_match, who, deps)
+    return _write(lambda current: merge_patch(options_to_doc(current.options), patch), if_match, who, deps,
+                  caller_roles)
 
 
 def preview_options(doc: Any, limit: int, deps: Services) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ from typing import Any, cast
 
 import pytest
 
-from shared.domain.errors import OptionsConflict
+from shared.domain.errors import InvalidOptions, OptionsConflict
 from shared.domain.options import Options
 from shared.services import admin_options as service
 from shared.services.deps import Services
@@ -63,3 +63,22 @@ class TestIfMatch:
         with pytest.raises(OptionsConflict):
             patch(deps_with(options), '"v0"')
         assert options.get().options.look_back_days == 30
+
+
+class TestWriteRoleIsKept:
+    """Issue 19, defect 5: a signed-in admin cannot leave the write right to roles nobody holds."""
+
+    def test_removing_every_role_the_caller_holds_is_refused_and_changes_nothing(self) -> None:
+        options = InMemoryOptionsRepository()
+        with pytest.raises(InvalidOptions) as refused:
+            service.patch_options({"change_options_roles": ["Someone.Else"]}, "*", "pat@association.example",
+                                  deps_with(options), frozenset({"MailCapture.Admin"}))
+        assert "change_options_roles" in dict(refused.value.problems)
+        assert options.get().version == 0
+
+    def test_keeping_one_of_the_callers_roles_is_allowed(self) -> None:
+        options = InMemoryOptionsRepository()
+        roles = ["MailCapture.Admin", "Someone.Else"]
+        service.patch_options({"change_options_roles": roles}, "*", "pat@association.example",
+                              deps_with(options), frozenset({"MailCapture.Admin"}))
+        assert list(options.get().options.change_options_roles) == roles
