@@ -142,7 +142,6 @@ def render_folder(f: Folder, mailbox: Mailbox) -> dict[str, Any]:
         "childFolderCount": 0,
         "unreadItemCount": sum(1 for m in items if not m.is_read),
         "totalItemCount": len(items),
-        "sizeInBytes": sum(len(m.raw_mime or b"") + len(m.body_html or m.body_text or "") for m in items),
         "isHidden": False,
     }
 
