@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 AZURITE := node_modules/.bin/azurite
 
-.PHONY: venv node test unit lint infra lock demo bench soak clean
+.PHONY: venv node test unit lint infra conformance lock demo bench soak clean
 
 venv: $(STAMP)
 
@@ -38,9 +38,14 @@ infra:
 
 # Whole suite: lint, type-check, Bicep checks, unit and integration (fixtures start and stop Azurite and the
 # emulators).
-test: venv node lint infra
+test: venv node lint infra conformance
 	bash scripts/install_browser.sh
-	$(PY) -m pytest
+	$(PY) -m pytest --ignore=tests/conformance
+
+# Product requests and emulator answers against the published Graph description and the iMIS description
+# (tests/conformance, docs/wire-fidelity.md).
+conformance: venv
+	$(PY) -m pytest tests/conformance -q
 
 unit: venv
 	$(PY) -m pytest -m "not integration"
