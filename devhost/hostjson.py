@@ -36,6 +36,9 @@ _DOTNET_TIMESPAN = re.compile(r"(?P<sign>-)?(?:(?P<days>\d+)\.)?(?P<h>\d+):(?P<m
 _NUGET_VERSION = r"\d+(?:\.\d+){0,3}(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?"
 _FLOATING = r"(?:\d+\.)*\*|\d+(?:\.\d+)*-\*"
 _BUNDLE_ID = re.compile(r"\w+(?:[.-]\w+)*")  # NuGet PackageIdValidator.IsValidPackageId, at most 100 chars
+# The plan the host runs on: WEBSITE_SKU as the platform sets it; the product deploys to Flex Consumption
+# (infra/modules/functionapp.bicep), so that is what the devhost checks against when the variable is unset.
+DEFAULT_SKU = "FlexConsumption"
 OUT_OF_RANGE = "Specified argument was out of the range of valid values. (Parameter 'value')"
 MIN_TIMEOUT, MAX_DYNAMIC_TIMEOUT = 1.0, 600.0
 
@@ -54,6 +57,10 @@ def dotnet_timespan(value: Any) -> float | None:
         return None
     seconds = int(match["days"] or 0) * 86400 + int(match["h"]) * 3600 + int(match["m"]) * 60 + float(match["s"] or 0)
     return -seconds if match["sign"] else seconds
+
+
+def sku(environ: Mapping[str, str]) -> str:
+    return environ.get("WEBSITE_SKU") or DEFAULT_SKU
 
 
 def check_version(raw: Mapping[str, Any]) -> None:
@@ -90,8 +97,7 @@ def check_function_timeout(raw: Mapping[str, Any], environ: Mapping[str, str]) -
     seconds = dotnet_timespan(raw["functionTimeout"])
     if seconds is None:
         raise HostJsonError(f"host.json functionTimeout '{raw['functionTimeout']}' is not a TimeSpan (hh:mm:ss).")
-    sku = environ.get("WEBSITE_SKU", "").lower()
-    unbounded = sku != "dynamic"  # SkuSupportsUnboundedTimeout: not Consumption, or Flex Consumption
+    unbounded = sku(environ).lower() != "dynamic"  # SkuSupportsUnboundedTimeout: not Consumption, or Flex Consumption
     if unbounded and seconds == -86400:
         return
     most = None if unbounded else MAX_DYNAMIC_TIMEOUT

@@ -11,7 +11,9 @@ Sources (Azure/azure-functions-host unless noted; file - method):
 - HTTP: ``src/WebJobs.Script/Binding/WebJobsCoreScriptBindingProvider.cs`` - ``HttpScriptBinding.GetAttributes``
   with ``Binding/Extensibility/ScriptBindingContext.cs`` - ``GetMetadataEnumValue`` (authLevel);
   ``src/WebJobs.Script/Host/ScriptHost.cs`` - ``ValidateFunction``, ``ValidateHttpFunction``,
-  ``HttpRoutesConflict``; route template syntax: ``devhost.routetemplate``.
+  ``HttpRoutesConflict``; route template syntax: ``devhost.routetemplate``; on Flex Consumption (``WEBSITE_SKU``,
+  default FlexConsumption, the product's plan) blob triggers need source EventGrid (``ValidateFunction``,
+  ``src/WebJobs.Script/Extensions/FunctionMetadataExtensions.cs`` - ``IsLegacyBlobTriggerFunction``).
 - trigger/binding settings (``FunctionIndexingException``: "Error indexing method 'Functions.<name>'"):
   timer schedules - azure-webjobs-sdk-extensions ``src/WebJobs.Extensions/Extensions/Timers/Scheduling/
   TimerSchedule.cs`` - ``Create`` and ``CronSchedule.TryCreate`` (NCRONTAB with seconds: six fields, or a
@@ -33,7 +35,7 @@ from typing import Any
 
 from croniter import croniter
 
-from devhost.hostjson import dotnet_timespan
+from devhost.hostjson import dotnet_timespan, sku
 from devhost.indexing import IndexedFunction
 from devhost.routetemplate import RouteTemplateError
 from devhost.routetemplate import check as check_route_template
@@ -144,6 +146,16 @@ def check_binding_settings(function: IndexedFunction, environ: Mapping[str, str]
             raise Refused(f"Error indexing method 'Functions.{function.name}'. {problem}")
 
 
+def check_plan(function: IndexedFunction, environ: Mapping[str, str]) -> None:
+    """``ScriptHost.ValidateFunction`` with ``FunctionMetadataExtensions.IsLegacyBlobTriggerFunction``."""
+    trigger = function.trigger or {}
+    if sku(environ).lower() == "flexconsumption" and str(trigger.get("type", "")).lower() == "blobtrigger" and \
+            str(trigger.get("source") or "").lower() != "eventgrid":
+        raise Refused("The Flex Consumption SKU only supports EventGrid as the source for BlobTrigger functions. "
+                      f"Please update function '{function.name}' to use EventGrid. For more information see "
+                      "https://aka.ms/blob-trigger-eg.")
+
+
 def http_route(function: IndexedFunction) -> HttpRoute | None:
     """The HttpTriggerAttribute the host builds from the trigger binding, or None for other triggers."""
     trigger = function.trigger
@@ -175,6 +187,7 @@ def _check_function(function: IndexedFunction, http: dict[str, HttpRoute], route
     except WorkerLoadError as exc:
         raise Refused(str(exc)) from exc
     check_binding_settings(function, environ)
+    check_plan(function, environ)
     route = http_route(function)
     if route is None:
         return

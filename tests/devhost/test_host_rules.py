@@ -235,6 +235,25 @@ class TestTriggerSettings:
         assert refusals(app) == []
 
 
+class TestPlan:
+    @staticmethod
+    def blob_app(**source: str) -> func.FunctionApp:
+        app = func.FunctionApp()
+        app.function_name("OnBlob")(app.blob_trigger(arg_name="blob", path="in/{name}", connection="c", **source)(
+            lambda blob: None))
+        return app
+
+    def test_flex_consumption_takes_only_event_grid_blob_triggers(self) -> None:
+        message = ("The 'OnBlob' function is in error: The Flex Consumption SKU only supports EventGrid as the source "
+                   "for BlobTrigger functions. Please update function 'OnBlob' to use EventGrid. For more information "
+                   "see https://aka.ms/blob-trigger-eg.")
+        assert hostrules.refusals(index(self.blob_app()), environ={}) == [message]  # unset: the product's plan
+        assert hostrules.refusals(index(self.blob_app()), environ={"WEBSITE_SKU": "FlexConsumption"}) == [message]
+        assert hostrules.refusals(index(self.blob_app()), environ={"WEBSITE_SKU": "ElasticPremium"}) == []
+        event_grid = self.blob_app(source=func.BlobSource.EVENT_GRID)
+        assert hostrules.refusals(index(event_grid), environ={}) == []
+
+
 class TestPythonWorker:
     def test_inout_bindings_are_not_supported(self) -> None:
         function = raw_function("F", HTTP_IN | {"direction": "INOUT"})
