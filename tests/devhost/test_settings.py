@@ -55,6 +55,7 @@ class TestKeys:
     @pytest.mark.parametrize(("level", "given", "allowed"), [
         (ANONYMOUS, None, True), (FUNCTION, None, False), (FUNCTION, "nope", False), (FUNCTION, "fk", True),
         (FUNCTION, "mk", True), (ADMIN, "fk", False), (ADMIN, "mk", True),
+        ("system", "fk", False), ("system", "mk", True), ("user", "fk", False), ("user", "mk", True),
     ])
     def test_levels(self, level: str, given: str | None, allowed: bool) -> None:
         by_header = {"x-functions-key": given} if given else {}
