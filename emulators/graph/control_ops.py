@@ -133,7 +133,8 @@ async def settings(request: Request) -> Response:
         _apply(current, await read_json(request), {"maxSubscriptionMinutes": "max_subscription_minutes",
                                                    "defaultPageSize": "default_page_size",
                                                    "maxPageSize": "max_page_size", "batchLimit": "batch_limit",
-                                                   "batchParallelism": "batch_parallelism"})
+                                                   "batchParallelism": "batch_parallelism",
+                                                   "maxExpand": "max_expand"})
     return JSONResponse(_fields(current))
 
 

@@ -106,7 +106,7 @@ def parse_int(value: str | None, name: str, default: int, maximum: int) -> int:
 _EXT_TAG = re.compile(r"0x([0-9a-f]+)", re.IGNORECASE)
 
 
-def _split_top(value: str) -> list[str]:
+def split_top(value: str) -> list[str]:
     parts, depth, current = [], 0, ""
     for ch in value:
         depth += (ch == "(") - (ch == ")")
@@ -136,7 +136,7 @@ def parse_expand(value: str | None) -> Expand:
     """
     tags: list[int] = []
     attachments, attachment_select = False, None
-    for item in _split_top(value or ""):
+    for item in split_top(value or ""):
         name = item.split("(", 1)[0].strip().lower()
         if name == "attachments":
             attachments = True

@@ -24,6 +24,7 @@ from emulators.graph.odata import (
     parse_list,
     parse_orderby,
     parse_prefer,
+    split_top,
 )
 from emulators.graph.render import render_attachment, render_folder, render_message, render_user
 from emulators.graph.web import graph_base, graph_json, query, read_json, state_of
@@ -62,8 +63,15 @@ async def get_folder(request: Request) -> Response:
     return graph_json({"@odata.context": context, **render_folder(folder, mailbox)})
 
 
+def _check_expand(request: Request, value: str | None) -> None:
+    limit = state_of(request).settings.max_expand
+    if limit and len(split_top(value or "")) > limit:
+        raise bad_request(f"At most {limit} navigation properties can be expanded.", code="ErrorInvalidUrlQuery")
+
+
 def render_for(request: Request, message: Message) -> tuple[dict[str, Any], str | None]:
     q, prefer = query(request), parse_prefer(request.headers)
+    _check_expand(request, q.get("$expand"))
     body = render_message(message, parse_list(q.get("$select")), prefer.text_body, parse_expand(q.get("$expand")),
                           prefer.immutable_id)
     return body, prefer.applied()
@@ -117,6 +125,7 @@ async def list_messages(request: Request) -> Response:
     prefer = parse_prefer(request.headers)
     size = page_size(q.get("$top"), prefer.max_page_size, st.settings.default_page_size, st.settings.max_page_size)
     skip = parse_int(q.get("$skip"), "$skip", 0, 10**9)
+    _check_expand(request, q.get("$expand"))
     expand = parse_expand(q.get("$expand"))
     select = parse_list(q.get("$select"))
     page = [render_message(m, select, prefer.text_body, expand, prefer.immutable_id) for m in items[skip:skip + size]]

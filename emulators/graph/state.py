@@ -20,6 +20,9 @@ class Settings:
     max_page_size: int = 1000
     batch_limit: int = 20
     batch_parallelism: int = 4  # Outlook runs up to 4 requests of a batch at once (throttling-limits.md)
+    # Most navigation properties one $expand may name; 0 = no limit. Whether Exchange serves two at once has no
+    # Microsoft example (docs/wire-fidelity.md G2): 1 stands in for a Graph that refuses, to test the fallback.
+    max_expand: int = 0
 
 
 class GraphState:

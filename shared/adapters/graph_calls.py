@@ -8,7 +8,7 @@ from typing import Any
 
 from kiota_abstractions.base_request_configuration import RequestConfiguration
 
-from shared.adapters.graph_message import GRAPH_EXPAND, GRAPH_SELECT
+from shared.adapters.graph_message import GRAPH_EXPAND, GRAPH_SELECT, MESSAGE_CLASS_PROPERTY
 from shared.ports import DeltaPage, FetchSpec, GraphSubscription
 
 # Every call about messages asks for immutable ids: the default id changes when a rule or a person moves the
@@ -19,6 +19,10 @@ IMMUTABLE_ID = 'IdType="ImmutableId"'
 # Only the fields the pipeline uses (one request per email; internetMessageHeaders only when selected), the
 # MAPI message class and the attachments' metadata: defined with the message model that reads them.
 MESSAGE_FIELDS = GRAPH_SELECT.split(",")
+# One $expand naming both navigation properties is valid OData but has no Microsoft example (docs/wire-fidelity.md
+# G2): if Graph refuses it (400), the fetch asks for the message class alone and lists the attachments apart.
+CLASS_EXPAND = f"singleValueExtendedProperties($filter=id eq '{MESSAGE_CLASS_PROPERTY}')"
+ATTACHMENT_METADATA = ["id", "name", "contentType", "size", "isInline"]
 
 
 def _config(params: Any = None, prefer: list[str] | None = None) -> RequestConfiguration:
@@ -49,20 +53,39 @@ class GraphCalls:
         return self._c.users.by_user_id(mailbox).messages.by_message_id(message_id)
 
     async def get_message(self, mailbox: str, message_id: str, spec: FetchSpec) -> dict[str, Any]:
+        from msgraph.generated.models.o_data_errors.o_data_error import ODataError
         from msgraph.generated.users.item.messages.item.message_item_request_builder import (
             MessageItemRequestBuilder,
         )
 
-        params = MessageItemRequestBuilder.MessageItemRequestBuilderGetQueryParameters(
-            select=MESSAGE_FIELDS, expand=[GRAPH_EXPAND])
+        query = MessageItemRequestBuilder.MessageItemRequestBuilderGetQueryParameters
         prefer = [IMMUTABLE_ID]
         if not spec.html_body:
             prefer.append('outlook.body-content-type="text"')
         builder = self._message(mailbox, message_id)
-        data = await self._json(builder.to_get_request_information(_config(params, prefer)))
+        try:
+            data = await self._json(builder.to_get_request_information(
+                _config(query(select=MESSAGE_FIELDS, expand=[GRAPH_EXPAND]), prefer)))
+        except ODataError as exc:
+            if exc.response_status_code != 400:
+                raise
+            data = await self._json(builder.to_get_request_information(
+                _config(query(select=MESSAGE_FIELDS, expand=[CLASS_EXPAND]), prefer)))
+            if data.get("hasAttachments") and not spec.with_attachments:
+                data["attachments"] = await self._attachment_metadata(mailbox, message_id)
         if spec.with_attachments and data.get("hasAttachments"):  # the files themselves: a second request
             data["attachments"] = await self.get_attachments(mailbox, message_id)
         return data
+
+    async def _attachment_metadata(self, mailbox: str, message_id: str) -> list[dict[str, Any]]:
+        from msgraph.generated.users.item.messages.item.attachments.attachments_request_builder import (
+            AttachmentsRequestBuilder,
+        )
+
+        params = AttachmentsRequestBuilder.AttachmentsRequestBuilderGetQueryParameters(select=ATTACHMENT_METADATA)
+        builder = self._message(mailbox, message_id).attachments
+        page = await self._json(builder.to_get_request_information(_config(params, [IMMUTABLE_ID])))
+        return [a for a in page.get("value") or [] if isinstance(a, dict)]
 
     async def get_attachments(self, mailbox: str, message_id: str) -> list[dict[str, Any]]:
         page = await self._message(mailbox, message_id).attachments.get(

@@ -39,8 +39,8 @@ class TestImmutableIds:
     def test_fetch_by_immutable_id_after_a_move_answers_the_immutable_id(self, emu: Emulator,
                                                                          adapter: SdkGraphClient) -> None:
         immutable = moved_message(emu)
-        data = adapter.get_message(BOX, immutable, FetchSpec(html_body=False, with_attachments=True))
-        assert data["id"] == immutable
+        fetched = adapter.get_message(BOX, immutable, FetchSpec(html_body=False, with_attachments=True))
+        assert fetched.message.id == immutable
 
     def test_delta_pages_carry_immutable_ids(self, emu: Emulator, adapter: SdkGraphClient) -> None:
         immutable = moved_message(emu, folder="inbox")  # a move to the same folder changes nothing
@@ -79,3 +79,15 @@ class TestDeltaCreatedOnly:
         new = emu.deliver(BOX, {"subject": "new"})["id"]
         assert later.delta_link is not None
         assert adapter.delta_page(BOX, "inbox", later.delta_link, 10).message_ids == (new,)
+
+
+class TestExpandFallback:
+    @pytest.mark.parametrize("max_expand", [0, 1])
+    def test_the_message_class_and_attachment_names_arrive_whether_or_not_graph_expands_both(
+            self, emu: Emulator, adapter: SdkGraphClient, max_expand: int) -> None:
+        emu.set("settings", {"maxExpand": max_expand})  # 1: a Graph refusing two expansions in one $expand
+        delivered = emu.deliver(BOX, {"subject": "s", "messageClass": "IPM.Note.Custom", "attachments": [
+            {"name": "a.txt", "contentType": "text/plain", "contentBytes": "aGk="}]})
+        fetched = adapter.get_message(BOX, delivered["id"], FetchSpec(html_body=False, with_attachments=False))
+        assert fetched.message.message_class == "IPM.Note.Custom"
+        assert [a.name for a in fetched.message.attachments] == ["a.txt"]
