@@ -28,6 +28,8 @@ class Result:
     outcomes: dict[tuple[str, str], dict[str, Any]]
     records: dict[str, Any]
     notifications: list[dict[str, Any]]
+    graph_subscriptions: list[dict[str, Any]]  # the live subscriptions as the Graph emulator holds them
+    status: dict[str, Any]  # the product's own status document
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +40,11 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Result]:
         try:
             run = Timeline(stack, driver, observer, SIZE).execute()
             log = driver.graph.get("/notifications").json()["log"]
-            outcome = Result(run, observer.final_outcomes(), observer.records(), log)
+            live = driver.graph.get("/subscriptions").json()["value"]
+            outcome = Result(run, observer.final_outcomes(), observer.records(), log, live, driver.status())
             print(json.dumps({"emails": len(run.specs), "copies": len(run.copies), "seconds": run.seconds,
-                              "evidence": run.evidence}, indent=1, default=str))
+                              "evidence": {k: v for k, v in run.evidence.items() if "requests" not in k}},
+                             indent=1, default=str))
             yield outcome
         finally:
             driver.close()
