@@ -7,6 +7,7 @@ both do), so an empty queue means nothing is waiting, retrying or in flight.
 
 from __future__ import annotations
 
+import base64
 import time
 from collections.abc import Callable
 from typing import Any
@@ -31,6 +32,14 @@ def wait_for(check: Callable[[], bool], timeout: float, what: str, every: float 
         time.sleep(every)
 
 
+def _text(content: str) -> str:
+    """A queue message as text: host.json here says base64 (messageEncoding)."""
+    try:
+        return base64.b64decode(content, validate=True).decode("utf-8")
+    except ValueError:
+        return content
+
+
 class Observer:
     def __init__(self, stack: Stack, driver: StackDriver) -> None:
         self.stack, self.driver = stack, driver
@@ -48,6 +57,13 @@ class Observer:
             return (self._poison if poison else self._queue).get_queue_properties().approximate_message_count
         except Exception:
             return None
+
+    def poison(self) -> list[str]:
+        """What is in the poison queue (up to 32 messages, peeked: they stay there), for the test's message."""
+        try:
+            return [_text(str(m.content))[:300] for m in self._poison.peek_messages(max_messages=32)]
+        except Exception as exc:  # storage may be restarting; say so rather than hide the count
+            return [f"could not peek: {exc}"]
 
     def pending_notifications(self) -> int:
         return int(self.driver.graph.get("/notifications").json()["pending"])

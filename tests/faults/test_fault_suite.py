@@ -65,7 +65,8 @@ class TestNothingNeededAnOperator:
         failed = sorted((c.mailbox, c.spec.subject, result.outcomes[(c.mailbox, c.message_id)].get("detail"))
                         for c in result.run.copies
                         if result.outcomes.get((c.mailbox, c.message_id), {}).get("outcome") == "failed")
-        assert (result.run.evidence["poison_depth"], failed[:10]) == (0, [])
+        poison = result.run.evidence["poison"]
+        assert (result.run.evidence["poison_depth"], failed[:10]) == (0, []), "\n".join(map(str, failed + poison))
 
     def test_the_backstop_ran_once_as_its_timer_would(self, result: Result) -> None:
         assert result.run.evidence["backstop_runs"] == 1

@@ -203,6 +203,7 @@ class Timeline:
         with contextlib.suppress(TimeoutError):
             self.seen.wait_idle(30)
         self.run.evidence["poison_depth"] = self.seen.depth(poison=True)
+        self.run.evidence["poison"] = self.seen.poison() if self.run.evidence["poison_depth"] else []
         self.run.evidence["resyncs"] = self.seen.resyncs(EXPIRED)
         self.run.evidence["graph_requests"] = self.seen.graph_stats()
         self.run.evidence["imis_requests"] = self.seen.imis_stats()
