@@ -34,7 +34,10 @@ class Result:
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Result]:
-    with Stack(tmp_path_factory.mktemp("faults"), host_json=HOST_JSON, extra_env=stack_env()) as stack:
+    # The production host.json's maxDequeueCount (5): the retry window scales with the visibility timeout only,
+    # so the outage (timeline.OUTAGE_S) keeps production's ratio to it.
+    env = stack_env() | {"AzureFunctionsJobHost__extensions__queues__maxDequeueCount": "5"}
+    with Stack(tmp_path_factory.mktemp("faults"), host_json=HOST_JSON, extra_env=env) as stack:
         driver = StackDriver(stack, timeout=60)
         observer = Observer(stack, driver)
         try:
