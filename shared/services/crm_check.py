@@ -15,7 +15,7 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
-from shared.domain.errors import CrmUnavailable, MailCaptureError
+from shared.domain.errors import CrmUnavailable, MailCaptureError, TransientError
 from shared.domain.matching import ContactRef
 from shared.domain.options import Options
 
@@ -47,6 +47,7 @@ class Report:
     ok: bool
     checks: tuple[Check, ...]
     at: float
+    unavailable: bool = False  # the CRM did not answer (5xx, timeout): says nothing about what the site supports
 
     def failures(self) -> list[Check]:
         return [c for c in self.checks if not c.ok]
@@ -55,12 +56,14 @@ class Report:
         return "; ".join(f"{c.step}{'.' + c.field if c.field else ''}: {c.detail}" for c in self.failures())
 
     def to_json(self) -> str:
-        return json.dumps({"ok": self.ok, "at": self.at, "checks": [asdict(c) for c in self.checks]})
+        return json.dumps({"ok": self.ok, "at": self.at, "unavailable": self.unavailable,
+                           "checks": [asdict(c) for c in self.checks]})
 
     @classmethod
     def from_json(cls, text: str) -> Report:
         raw = json.loads(text)
-        return cls(bool(raw["ok"]), tuple(Check(**c) for c in raw["checks"]), float(raw["at"]))
+        return cls(bool(raw["ok"]), tuple(Check(**c) for c in raw["checks"]), float(raw["at"]),
+                   bool(raw.get("unavailable")))
 
 
 def steps_in_use(options: Options, record_types: set[str]) -> list[str]:
@@ -69,11 +72,14 @@ def steps_in_use(options: Options, record_types: set[str]) -> list[str]:
 
 
 def run_preflight(crm: CrmPreflight, options: Options, record_types: set[str], email: str = PROBE_EMAIL) -> Report:
+    """Raises TransientError when the CRM does not answer: an outage is not a verdict on the site."""
     checks: list[Check] = []
     for step, call in (("token", crm.check_token), ("contact_lookup", lambda: crm.find_contacts(email))):
         try:
             call()
             checks.append(Check(step, "", True, "ok"))
+        except TransientError:
+            raise
         except (MailCaptureError, KeyError, ValueError) as exc:
             checks.append(Check(step, "", False, str(exc) or type(exc).__name__))
             return Report(False, tuple(checks), time.time())
@@ -87,6 +93,8 @@ def _entity_checks(crm: CrmPreflight, kind: str, options: Options) -> list[Check
     try:
         declared = crm.entity_fields(kind)
         honoured = crm.key_filter_honoured(kind) if kind != "attachment" else True
+    except TransientError:
+        raise
     except MailCaptureError as exc:
         return [Check(kind, "", False, f"the site refused the read: {exc}")]
     wanted = crm.fields_written(kind, mapped)
@@ -126,6 +134,16 @@ def record_types_in_use(deps: Any) -> set[str]:
 
 
 def check_and_store(deps: Any, email: str = PROBE_EMAIL) -> Report:
+    """For the admin action and the command: an outage is reported (and stored) as such."""
+    try:
+        return _run_and_store(deps, email)
+    except TransientError as exc:
+        report = Report(False, (Check("crm", "", False, f"the CRM did not answer: {exc}"),), time.time(), True)
+        deps.counters.touch(COUNTER, "latest", Ok=False, Report=report.to_json(), At=report.at)
+        return report
+
+
+def _run_and_store(deps: Any, email: str = PROBE_EMAIL) -> Report:
     report = run_preflight(deps.crm, deps.current_options().options, record_types_in_use(deps), email)
     deps.counters.touch(COUNTER, "latest", Ok=report.ok, Report=report.to_json(), At=report.at)
     _CACHE["latest"] = (time.monotonic(), report)
@@ -148,8 +166,9 @@ def require_ready(deps: Any) -> None:
     age = time.monotonic() - hit[0] if hit else None
     if hit is None or age is None or age > (MAX_AGE_S if hit[1].ok else RETRY_FAILED_S):
         stored = latest(deps)
-        fresh = stored is not None and time.time() - stored.at < (MAX_AGE_S if stored.ok else RETRY_FAILED_S)
-        report = stored if fresh and stored is not None else check_and_store(deps)
+        fresh = stored is not None and not stored.unavailable and (
+            time.time() - stored.at < (MAX_AGE_S if stored.ok else RETRY_FAILED_S))
+        report = stored if fresh and stored is not None else _run_and_store(deps)  # TransientError: queue retry
         hit = (time.monotonic(), report)
         _CACHE["latest"] = hit
     if not hit[1].ok:

@@ -123,3 +123,15 @@ class TestGate:
         assert command.main([]) == 1
         out = capsys.readouterr().out
         assert "CRM preflight: FAILED" in out and "[FAIL] activity DESCRIPTION: missing" in out
+
+    def test_an_outage_is_not_a_verdict(self, imis: Imis, crm: ImisCrmClient) -> None:
+        crm_check.forget()
+        deps = Deps(crm)
+        imis.http.post("/_emulator/faults", json={"count": 2, "status": 503, "path_prefix": "/token"})
+        with pytest.raises(CrmUnavailable) as down:
+            crm_check.require_ready(deps)
+        assert down.value.retry_after is None and crm_check.latest(deps) is None  # a normal retry, nothing kept
+        report = crm_check.check_and_store(deps)  # the admin action says so
+        assert (report.ok, report.unavailable) == (False, True) and "did not answer" in report.why()
+        crm_check.require_ready(deps)  # iMIS is back: the stored outage is not trusted, the check runs again
+        assert crm_check.latest(deps).ok  # type: ignore[union-attr]
