@@ -2,6 +2,7 @@
 
 import azure.functions as func
 
+from functions.admin_insights import bp_admin_insights
 from functions.admin_ops import bp_admin_ops
 from functions.admin_options import bp_admin_options
 from functions.admin_page import bp_admin_page
@@ -12,5 +13,5 @@ from functions.timers import bp_timers
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.FUNCTION)
 for blueprint in (bp_health, bp_graph_webhook, bp_mail_worker, bp_timers, bp_admin_options, bp_admin_ops,
-                  bp_admin_page):
+                  bp_admin_insights, bp_admin_page):
     app.register_functions(blueprint)

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import coldstart, endtoend, history, pipeline, webhook
+from bench import coldstart, endtoend, history, pipeline, status, webhook
 from bench.stackrun import load_average
 from devhost.stack import REPO
 
@@ -36,6 +36,7 @@ def plan(quick: bool) -> dict[str, Callable[[Path], dict[str, Any]]]:
         "e2e": lambda d: endtoend.run(d, n=20 if quick else 100),
         "import": lambda d: history.run(d, n=1000 if quick else 10_000),
         "import_paced": lambda d: history.run(d, n=400 if quick else 2_000, limit=200 if quick else 1_000),
+        "status": lambda d: status.run(d, sizes=(1_000, 5_000) if quick else (10_000, 100_000)),
     }
 
 
@@ -74,6 +75,10 @@ def summary(results: dict[str, Any]) -> list[str]:
         paced = r["import_paced"]
         line(f"import of {paced['emails']} at Graph's rate s (ratio)", f"{paced['seconds']} "
              f"({paced['ratio_to_fastest']}x, {paced['graph_429']} x 429)", "<= 1.25x")
+    for run in r.get("status", {}).get("runs", []):
+        line(f"status p50/p95 ms after {run['logged_emails']} logged emails", f"{run['status_ms']['p50']} / "
+             f"{run['status_ms']['p95']}", "<= 200, flat",)
+        line("  counts exact / log scan of 24 h (former) ms", f"{run['exact']} / {run['log_scan_24h_ms']}")
     if "pipeline_ms_per_email" in r.get("pipeline", {}):
         line("pipeline CPU ms/email", r["pipeline"]["pipeline_ms_per_email"], "<= 2")
     if "import" in r.get("coldstart", {}):

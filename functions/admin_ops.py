@@ -14,6 +14,7 @@ from shared.services import admin_ops as ops
 from shared.services.access import Access, Caller
 from shared.services.deps import Services
 from shared.services.mailboxes import onboard_mailbox, remove_mailbox
+from shared.services.status import status as status_document
 
 bp_admin_ops = func.Blueprint()
 
@@ -53,7 +54,7 @@ def mailbox(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpR
 @bp_admin_ops.route(route="manage/status", methods=["GET"])
 @admin(Access.READ)
 def status(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
-    return json_response(ops.status(deps))
+    return json_response(status_document(deps))
 
 
 def _when(req: func.HttpRequest, name: str) -> datetime | None:

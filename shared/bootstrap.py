@@ -52,6 +52,7 @@ def build_services(settings: Settings) -> Services:
     from shared.adapters.mime import message_from_mime
     from shared.adapters.pacing import MailboxPacer
     from shared.adapters.queues import StorageMessageQueue, queue_client
+    from shared.adapters.stats_store import TableOutcomeStats
     from shared.adapters.tables import Tables, table_service
 
     storage_cred = storage_credential(settings)
@@ -74,6 +75,7 @@ def build_services(settings: Settings) -> Services:
         contact_cache=TableContactCache(tables.contactcache, counters),
         threads=TableThreadIndex(tables.threads),
         counters=counters,
+        stats=TableOutcomeStats(tables.counters),
         parse_mime=message_from_mime,
         max_dequeue_count=max_dequeue_count(),
         blobs=AzureBlobStore(blob_service(settings, storage_cred), settings.blob_container),

@@ -33,6 +33,7 @@ from shared.ports import (
     SubscriptionRecord,
 )
 from shared.services.deps import Services
+from tests.fake_stats import InMemoryOutcomeStats
 
 _etags = itertools.count(1)
 
@@ -86,6 +87,9 @@ class InMemoryMailboxRepository:
 
     def put_progress(self, address: str, state: dict[str, Any]) -> None:
         self.progress[address.lower()] = copy.deepcopy(state)
+
+    def progress_of(self, addresses: list[str]) -> dict[str, dict[str, Any]]:
+        return {a: self.get_progress(a) for a in addresses}
 
 
 class InMemorySubscriptionRepository:
@@ -258,6 +262,9 @@ class InMemoryCounters:
 
     def scope(self, name: str) -> dict[str, dict[str, Any]]:
         return {s: dict(row) for (n, s), row in self.rows.items() if n == name}
+
+    def counts(self, name: str, scopes: list[str]) -> dict[str, int]:
+        return {s: self.get(name, s) for s in scopes}
 
 
 class InMemoryContactCache:
@@ -441,6 +448,10 @@ class FakeGraph:
         return DeltaPage(tuple(i for i, _ in page), (), next_link if more else None,
                          None if more else next_link, tuple(at for _, at in page))
 
+    def count_messages_since(self, mailbox: str, folder: str, since: datetime) -> int:
+        self._call("count_messages_since")
+        return sum(1 for _, at in self.folders.get((mailbox, folder), []) if at >= since)
+
     def list_messages_since(self, mailbox: str, folder: str, since: datetime, link: str | None,
                             page_size: int) -> tuple[tuple[str, ...], str | None]:
         self._call("list_messages_since")
@@ -522,5 +533,6 @@ def fake_services(settings: Settings = SETTINGS, now: datetime | None = None) ->
         mailboxes=InMemoryMailboxRepository(), subscriptions=InMemorySubscriptionRepository(),
         delta_tokens=InMemoryDeltaTokenRepository(), ledger=InMemoryCaptureLedger(),
         decisions=InMemoryDecisionLog(), contact_cache=InMemoryContactCache(counters),
-        threads=InMemoryThreadIndex(), counters=counters, parse_mime=message_from_mime, clock=clock,
+        threads=InMemoryThreadIndex(), counters=counters, stats=InMemoryOutcomeStats(), parse_mime=message_from_mime,
+        clock=clock,
         blobs=InMemoryBlobStore())

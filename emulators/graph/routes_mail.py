@@ -131,6 +131,9 @@ async def list_messages(request: Request) -> Response:
     page = [render_message(m, select, prefer.text_body, expand, prefer.immutable_id) for m in items[skip:skip + size]]
     scope = f"mailFolders('{folder_ref}')/messages" if folder_ref else "messages"
     out: dict[str, Any] = {"@odata.context": f"{graph_base(request)}/$metadata#users('{mailbox.id}')/{scope}"}
+    # $count=true adds @odata.count, the size of the whole filtered collection, beside the first page; no
+    # ConsistencyLevel header is needed outside directory objects
+    # (https://learn.microsoft.com/graph/query-parameters#count-parameter, example /me/messages?$top=2&$count=true).
     if q.get("$count", "").lower() == "true":
         out["@odata.count"] = len(items)
     out["value"] = page

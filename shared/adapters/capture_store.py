@@ -212,6 +212,11 @@ class TableCounters:
     def touch(self, name: str, scope: str, **fields: Any) -> None:
         self._table.merge({"PartitionKey": safe_key(name), "RowKey": safe_key(scope), **fields})
 
+    def counts(self, name: str, scopes: list[str]) -> dict[str, int]:
+        """Several counters of one name in one query."""
+        rows = self.scope(name)
+        return {s: int(rows[safe_key(s)]["Count"]) if safe_key(s) in rows else 0 for s in scopes}
+
     def scope(self, name: str) -> dict[str, dict[str, Any]]:
         return {row["RowKey"]: row for row in self._table.partition(safe_key(name))}
 

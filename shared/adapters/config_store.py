@@ -81,6 +81,11 @@ class TableMailboxRepository:
         row = self._table.get("progress", safe_key(address.lower()))
         return json.loads(row["State"]) if row else {}
 
+    def progress_of(self, addresses: list[str]) -> dict[str, dict[str, Any]]:
+        """These mailboxes' import progress, in one query (status reads them all at once)."""
+        rows = {row["RowKey"]: json.loads(row["State"]) for row in self._table.partition("progress")}
+        return {a: rows.get(safe_key(a.lower()), {}) for a in addresses}
+
     def put_progress(self, address: str, state: dict[str, Any]) -> None:
         self._table.upsert({"PartitionKey": "progress", "RowKey": safe_key(address.lower()), "State": dumps(state)})
 

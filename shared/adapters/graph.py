@@ -126,6 +126,9 @@ class SdkGraphClient:
     def delta_page(self, mailbox: str, folder: str, link: str | None, page_size: int) -> DeltaPage:
         return self._run(mailbox, lambda: self._calls.delta_page(mailbox, folder, link, page_size))
 
+    def count_messages_since(self, mailbox: str, folder: str, since: datetime) -> int:
+        return self._run(mailbox, lambda: self._calls.count_since(mailbox, folder, since))
+
     def list_messages_since(self, mailbox: str, folder: str, since: datetime, link: str | None,
                             page_size: int) -> tuple[tuple[str, ...], str | None]:
         return self._run(mailbox,

@@ -175,6 +175,23 @@ class GraphCalls:
         return DeltaPage(tuple(added), tuple(removed), page.get("@odata.nextLink"), page.get("@odata.deltaLink"),
                          tuple(received))
 
+    async def count_since(self, mailbox: str, folder: str, since: datetime) -> int:
+        """How many messages the import will queue: `$count=true` adds `@odata.count` to a list of messages
+        (https://learn.microsoft.com/graph/query-parameters#count-parameter; its example is
+        /me/messages?$top=2&$count=true). The ConsistencyLevel header is needed only for directory objects."""
+        from msgraph.generated.users.item.mail_folders.item.messages.messages_request_builder import (
+            MessagesRequestBuilder,
+        )
+
+        builder = self._c.users.by_user_id(mailbox).mail_folders.by_mail_folder_id(folder).messages
+        params = MessagesRequestBuilder.MessagesRequestBuilderGetQueryParameters(
+            select=["id"], filter=f"receivedDateTime ge {since.strftime('%Y-%m-%dT%H:%M:%SZ')}", top=1, count=True)
+        page = await self._json(builder.to_get_request_information(_config(params, ['IdType="ImmutableId"'])))
+        count = page.get("@odata.count")
+        if not isinstance(count, int):
+            raise ValueError("Graph answered without @odata.count")
+        return count
+
     async def list_since(self, mailbox: str, folder: str, since: datetime, link: str | None,
                          page_size: int) -> tuple[tuple[str, ...], str | None]:
         from msgraph.generated.users.item.mail_folders.item.messages.messages_request_builder import (

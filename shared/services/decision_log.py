@@ -12,6 +12,7 @@ from shared.domain.matching import ContactRef
 from shared.domain.model import MailMessage
 from shared.domain.reasons import Outcome, Reason
 from shared.domain.work import WorkItem
+from shared.services.outcome_stats import count_decision
 
 if TYPE_CHECKING:
     from shared.services.deps import Services
@@ -82,6 +83,9 @@ class DecisionRecorder:
 
     def flush(self) -> None:
         self._deps.decisions.write(self._entries)
+        for entry in self._entries:
+            if not entry.get("contact_id"):  # the message-level decision: what status and the charts count
+                count_decision(self._deps, entry)
         self._entries = []
 
 

@@ -22,6 +22,7 @@ from shared.ports import (
     MessageQueue,
     MimeParser,
     OptionsRepository,
+    OutcomeStats,
     StoredOptions,
     SubscriptionRecord,
     SubscriptionRepository,
@@ -63,6 +64,7 @@ class Services:
     contact_cache: ContactCache
     threads: ThreadIndex
     counters: Counters
+    stats: OutcomeStats  # outcome counts kept at write time (status, charts)
     parse_mime: MimeParser
     clock: Clock = field(default_factory=Clock)
     max_dequeue_count: int = 5

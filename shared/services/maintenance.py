@@ -6,4 +6,5 @@ from shared.services.deps import Services
 
 
 def purge_expired(deps: Services) -> dict[str, int]:
-    return {"decisions_deleted": deps.decisions.purge_expired(deps.clock.now())}
+    now = deps.clock.now()
+    return {"decisions_deleted": deps.decisions.purge_expired(now), "counters_deleted": deps.stats.purge_expired(now)}

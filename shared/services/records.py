@@ -23,7 +23,8 @@ from shared.services.deps import Services
 from shared.services.files import eml_file
 
 
-def _body(msg: MailMessage, kind: str, options: Options) -> str:
+def record_body(msg: MailMessage, kind: str, options: Options) -> str:
+    """The body a record of this kind gets: HTML for Interactions or when asked, else text."""
     if kind == "interaction" or options.save_body_as_html:
         return msg.body_html or msg.body_text
     if msg.body_text or not msg.body_html:
@@ -38,7 +39,7 @@ def build_records(msg: MailMessage, options: Options, context: MailboxContext, m
     out = []
     for kind in mailbox.record_types or (options.default_record_type,):
         values = token_values(msg, mailbox=context.address, direction=direction(msg, context),
-                              body=_body(msg, kind, options), tz=tz, contact_id=contact.id)
+                              body=record_body(msg, kind, options), tz=tz, contact_id=contact.id)
         if kind == "activity":
             out.append(to_activity(msg, options, activity_type=mailbox.activity_type or options.default_activity_type,
                                    contact_id=contact.id, capture_key=key, values=values))

@@ -1,5 +1,6 @@
-"""The admin API's OpenAPI 3.1 document: every route of functions/admin_options.py, admin_ops.py and
-admin_page.py. ``openapi_document()`` builds it; tests/integration/test_openapi.py holds it to the routes."""
+"""The admin API's OpenAPI 3.1 document: every route of functions/admin_options.py, admin_ops.py,
+admin_insights.py and admin_page.py. ``openapi_document()`` builds it; tests/integration/test_openapi.py
+holds it to the routes."""
 
 from __future__ import annotations
 
@@ -137,6 +138,21 @@ def _ops_paths() -> dict[str, Any]:
     }
 
 
+def _insight_paths() -> dict[str, Any]:
+    days = _query("days", {"type": "integer", "minimum": 1, "maximum": 90, "default": 30}, "How many days, to today")
+    return {
+        "/manage/stats": {"get": _op("AdminStats", "Emails per day by outcome, reason and mailbox (for charts)",
+                                    "Operations", (200, "Daily counts", ref("Stats")), params=(days,))},
+        "/manage/record-types": {"get": _op(
+            "AdminRecordTypes", "The fields each record type offers to the mapping, with limits, and the tokens",
+            "Options", (200, "Fields and tokens", ref("RecordTypes")))},
+        "/manage/mapping/preview": {"post": _op(
+            "AdminMappingPreview", "Field Configuration Results: what a mapping would write for one email",
+            "Options", (200, "Each field's value, length and limit; nothing is saved",
+                        ref("MappingPreview")), body=_body(ref("MappingPreviewRequest")))},
+    }
+
+
 def _page_paths() -> dict[str, Any]:
     def page(op_id: str, summary: str, media: str) -> dict[str, Any]:
         return {"operationId": op_id, "summary": summary, "tags": ["Page"], "security": _ANON,
@@ -176,7 +192,7 @@ def _document() -> dict[str, Any]:
         "servers": [{"url": "/api", "description": "This function app (the host's route prefix)"}],
         "security": [{"functionKey": []}, {"functionKeyQuery": []}, {"appServiceAuth": []}],
         "tags": [{"name": n} for n in ("Options", "Mailboxes", "Operations", "Page")],
-        "paths": _option_paths() | _mailbox_paths() | _ops_paths() | _page_paths(),
+        "paths": _option_paths() | _mailbox_paths() | _ops_paths() | _insight_paths() | _page_paths(),
         "components": _components(),
     }
 

@@ -89,7 +89,12 @@ def _status_schemas() -> dict[str, Schema]:
     return {
         "ImportProgress": obj({"state": {"enum": ["running", "done"]}, "days": INT, "since": TIME,
                                "pending": array(STR), "cursor": NULL_STR, "queued": INT,
-                               "estimated_total": NULL_INT, "started_at": TIME, "finished_at": TIME},
+                               "estimated_total": NULL_INT, "started_at": TIME, "finished_at": TIME,
+                               "total": {"type": ["integer", "null"],
+                                         "description": "Messages to import, from Graph's $count; null if unknown"},
+                               "processed": {"type": "integer", "description": "Imported emails decided so far"},
+                               "eta_seconds": {"type": ["integer", "null"], "description": "From the rate so far"},
+                               "percent": {"type": ["number", "null"]}, "complete": BOOL},
                               extra=True) | {"description": "Historical import; empty before the first one"},
         "Status": obj({
             "now": TIME,
@@ -97,8 +102,9 @@ def _status_schemas() -> dict[str, Schema]:
                                     "import": ref("ImportProgress")}, ("address", "enabled", "folders"))),
             "queue": obj({"depth": INT, "poison_depth": INT, "last_poison_reasons": array(poison)},
                          ("depth", "poison_depth")),
-            "last_24h": obj({"messages": INT, "by_outcome": COUNTS, "by_reason": COUNTS},
-                            ("messages", "by_outcome", "by_reason")),
+            "last_24h": obj({"messages": INT, "since": TIME, "by_outcome": COUNTS, "by_reason": COUNTS},
+                            ("messages", "by_outcome", "by_reason")) | {
+                "description": "Emails decided in the current hour and the 23 before it, each counted once"},
             "webhook_rejected": INT,
             "crm_preflight": ref("CrmPreflight"),
         }, ("now", "mailboxes", "queue", "last_24h"), extra=True),
@@ -107,6 +113,29 @@ def _status_schemas() -> dict[str, Schema]:
             "at": NULL_STR, "why": {"type": "string", "description": "Each failing step and field"},
             "checks": array(obj({"step": STR, "field": STR, "ok": BOOL, "detail": STR},
                                 ("step", "field", "ok", "detail")))}, ("ok", "at", "why", "checks")),
+    }
+
+
+def _page_schemas() -> dict[str, Schema]:
+    series = {"type": "object", "additionalProperties": array(INT)}
+    field = obj({"field": STR, "label": STR, "help": STR, "limit": NULL_INT, "reserved": BOOL, "template": STR,
+                 "value": STR, "length": INT, "truncated": BOOL}, ("field",), extra=True)
+    return {
+        "Stats": obj({"days": array(STR), "by_outcome": series, "by_reason": series,
+                      "by_mailbox": {"type": "object", "additionalProperties": COUNTS}},
+                     ("days", "by_outcome", "by_reason", "by_mailbox")) | {
+            "description": "Per day (UTC), each email counted once per mailbox; series align with days"},
+        "RecordTypes": obj({"source": {"enum": ["documented", "crm"]}, "activity": array(field),
+                            "interaction": array(field),
+                            "tokens": array(obj({"token": STR, "help": STR}, ("token", "help")))},
+                           ("source", "activity", "interaction", "tokens")),
+        "MappingPreviewRequest": obj({
+            "options": ref("Options"), "record_type": {"enum": ["activity", "interaction"]}, "activity_type": STR,
+            "eml": {"type": "string", "description": "A message as text (or give entry_id)"},
+            "entry_id": {"type": "string", "description": "A decision-log entry: its email is read from Graph"}},
+            ("options", "record_type")),
+        "MappingPreview": obj({"record_type": STR, "activity_type": STR, "subject": STR, "fields": array(field),
+                               "attachment_names": array(STR)}, ("record_type", "fields")),
     }
 
 
@@ -140,4 +169,4 @@ def _envelopes() -> dict[str, Schema]:
 
 
 def component_schemas() -> dict[str, Schema]:
-    return _model_schemas() | _decision_schemas() | _status_schemas() | _envelopes()
+    return _model_schemas() | _decision_schemas() | _status_schemas() | _page_schemas() | _envelopes()

@@ -109,6 +109,8 @@ class TestAnswersMatchTheDocument:
         ("/manage/status", {}, 200), ("/manage/decisions", {}, 200),
         ("/manage/decisions", {"outcome": "skipped", "limit": "5"}, 200),
         ("/manage/decisions", {"since": "yesterday"}, 400), ("/manage/decisions", {"limit": "0"}, 400),
+        ("/manage/stats", {}, 200), ("/manage/stats", {"days": "7"}, 200), ("/manage/stats", {"days": "91"}, 400),
+        ("/manage/record-types", {}, 200),
     ])
     def test_reads(self, admin: httpx.Client, path: str, query: dict[str, str], status: int) -> None:
         check(admin.get(path.removeprefix("/manage"), params=query), path, "get", status)
@@ -144,6 +146,20 @@ class TestAnswersMatchTheDocument:
         check(admin.post("/replay", json={"emails": []}), "/manage/replay", "post", 400)
         check(admin.post("/poison/replay"), "/manage/poison/replay", "post", 202)
         check(admin.post("/contact-cache/purge"), "/manage/contact-cache/purge", "post", 200)
+
+    def test_field_results(self, admin: httpx.Client) -> None:
+        path, doc = "/manage/mapping/preview", admin.get("/options").json()["options"]
+        entry = admin.get("/decisions", params={"limit": "1", "contact_id": ""}).json()["entries"][0]
+        email = {k: entry[k] for k in ("mailbox", "message_id", "folder")}
+        answer = admin.post("/mapping/preview", json={"options": doc, "record_type": "activity", "email": email})
+        check(answer, path, "post", 200)
+        assert answer.json()["fields"][0]["field"] == "DESCRIPTION"
+        by_eml = {"options": doc, "record_type": "interaction", "eml": AUTO_REPLY.read_text(errors="replace")}
+        check(admin.post("/mapping/preview", json=by_eml), path, "post", 200)
+        for bad in ({"options": doc}, {"options": doc, "record_type": "memo", "eml": "x"}, [1],
+                    {"options": doc | {"look_back_days": -1}, "eml": "Subject: x\n\nx"},
+                    {"options": doc, "record_type": "activity", "activity_type": "NOPE", "eml": "Subject: x\n\nx"}):
+            check(admin.post("/mapping/preview", json=bad), path, "post", 400)
 
     def test_mailbox_lifecycle(self, stack: Stack, admin: httpx.Client) -> None:
         address = "shop@association.example"

@@ -102,5 +102,10 @@ class TestHistoricalImport:
         stats = driver.graph.get("/requests").json()
         assert stats["maxConcurrencyPerMailbox"].get(address, 0) <= 4
         assert stats["throttled"] == 0, stats["throttledByReason"]  # the limits were never exceeded
-        progress = next(m for m in driver.status()["mailboxes"] if m["address"] == address)["import"]
-        assert progress["state"] == "done" and progress["queued"] >= 2000
+        def progress() -> dict:
+            return next(m for m in driver.status()["mailboxes"] if m["address"] == address)["import"]
+
+        driver.wait_until(lambda: progress()["processed"] >= 2000, 60, "every imported email counted")
+        done = progress()
+        assert done["state"] == "done" and done["queued"] >= 2000
+        assert (done["total"], done["processed"], done["percent"], done["complete"]) == (2000, 2000, 100.0, True)

@@ -1,0 +1,159 @@
+"""Outcome counters kept at write time, so status and charts read a bounded number of rows at any volume.
+
+Rows live in the Counters table:
+- ``tally-<mailbox>`` / ``<email key>``: what one email is counted as (outcome, reason, hour), so a second pass
+  over the same email (webhook then delta, a replay) moves its count instead of adding one.
+- ``stats-<YYYYMMDD>`` / ``<scope>|<grain>|<outcome>|<reason>|<shard>``: counts for one day. Scope ``*`` is the
+  organisation (per hour ``hHH`` and per day ``d``, with the reason); ``m:<mailbox>`` is one mailbox per day
+  (outcome only). The shard spreads concurrent writers over a few rows; readers add the shards up.
+- ``poison-recent`` / inverted time: the latest poison decisions, newest first, read without a log search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from azure.core import MatchConditions
+from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
+from azure.data.tables import TableTransactionError, UpdateMode
+
+from shared.adapters.tables import Table, safe_key
+from shared.domain.outcome_counts import Counted, Tally, email_key, moves
+
+SHARDS = 4
+ATTEMPTS = 30
+KEEP = timedelta(days=400)  # tallies and day rows: the charts show 30 days, replays come within weeks
+
+
+def day_partition(at: datetime) -> str:
+    return f"stats-{at.astimezone(UTC):%Y%m%d}"
+
+
+class TableOutcomeStats:
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def tally(self, mailbox: str, message_id: str, new: Counted, import_run: str = "") -> Tally:
+        """Count an email once: captured beats anything later; otherwise its latest decision counts."""
+        pk, rk = f"tally-{safe_key(mailbox)}", email_key(mailbox, message_id)
+        row = {"PartitionKey": pk, "RowKey": rk, "At": new.at, "Outcome": new.outcome, "Reason": new.reason,
+               "ImportRun": import_run, "ExpiresAt": new.at + KEEP}
+        for _ in range(ATTEMPTS):
+            if self._table.create(row) is not None:
+                return Tally(None, new, bool(import_run))
+            old = self._table.get(pk, rk)
+            if old is None:
+                continue
+            before = Counted(_utc(old["At"]), old["Outcome"], old.get("Reason", ""))
+            moved = moves(before, new)
+            first_import = bool(import_run) and old.get("ImportRun", "") != import_run
+            if not moved and not first_import:
+                return Tally(before, None, False)
+            kept = {**row, "ImportRun": import_run or old.get("ImportRun", "")}
+            if not moved:
+                kept |= {"At": before.at, "Outcome": before.outcome, "Reason": before.reason}
+            if self._table.replace_if(kept, old["etag"]) is not None:
+                return Tally(before, new if moved else None, first_import)
+        raise RuntimeError(f"tally for {mailbox} too contended")
+
+    def add(self, counted: Counted, mailbox: str, by: int, shard_of: str) -> None:
+        """Add ``by`` to the organisation's hour and day rows and the mailbox's day row, in one transaction."""
+        shard = int(shard_of[:4], 16) % SHARDS if shard_of else 0
+        hour = f"h{counted.at.astimezone(UTC):%H}"
+        rows = [("*", hour, counted.reason), ("*", "d", counted.reason), (f"m:{mailbox}", "d", "")]
+        pk = day_partition(counted.at)
+        for _ in range(ATTEMPTS):
+            operations = [self._operation(pk, scope, grain, counted.outcome, reason, shard, by)
+                          for scope, grain, reason in rows]
+            try:
+                self._table.client.submit_transaction(operations)
+                return
+            except (TableTransactionError, ResourceExistsError, ResourceModifiedError, ResourceNotFoundError):
+                continue  # another writer moved one of the rows: read again
+        raise RuntimeError(f"counters {pk} too contended")
+
+    def load(self, emails: list[tuple[str, str, Counted]]) -> None:
+        """Count many emails not counted before at once, leaving the rows count_decision would leave.
+        For back-fills and benchmarks while no worker writes: read-modify-write without ETags."""
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        tallies = []
+        for mailbox, message_id, counted in emails:
+            key = email_key(mailbox, message_id)
+            shard, hour = int(key[:4], 16) % SHARDS, f"h{counted.at.astimezone(UTC):%H}"
+            for scope, grain, reason in (("*", hour, counted.reason), ("*", "d", counted.reason),
+                                         (f"m:{mailbox}", "d", "")):
+                pk = day_partition(counted.at)
+                rk = f"{safe_key(scope)}|{grain}|{counted.outcome}|{reason}|{shard}"
+                row = rows.setdefault((pk, rk), {"PartitionKey": pk, "RowKey": rk, "Scope": scope, "Grain": grain,
+                                                 "Outcome": counted.outcome, "Reason": reason, "Count": 0})
+                row["Count"] += 1
+            tallies.append({"PartitionKey": f"tally-{safe_key(mailbox)}", "RowKey": key, "At": counted.at,
+                            "Outcome": counted.outcome, "Reason": counted.reason, "ImportRun": "",
+                            "ExpiresAt": counted.at + KEEP})
+        for pk in {pk for pk, _ in rows}:
+            for old in self._table.partition(pk):
+                if (pk, old["RowKey"]) in rows:
+                    rows[(pk, old["RowKey"])]["Count"] += int(old["Count"])
+        self._table.upsert_many(list(rows.values()) + tallies)
+
+    def _operation(self, pk: str, scope: str, grain: str, outcome: str, reason: str, shard: int,
+                   by: int) -> tuple[str, dict[str, Any], dict[str, Any]]:
+        rk = f"{safe_key(scope)}|{grain}|{outcome}|{reason}|{shard}"
+        entity = {"PartitionKey": pk, "RowKey": rk, "Scope": scope, "Grain": grain, "Outcome": outcome,
+                  "Reason": reason}
+        row = self._table.get(pk, rk)
+        if row is None:
+            return ("create", entity | {"Count": by}, {})
+        return ("update", entity | {"Count": int(row["Count"]) + by},
+                {"mode": UpdateMode.REPLACE, "etag": row["etag"], "match_condition": MatchConditions.IfNotModified})
+
+    def rows(self, first_day: datetime, last_day: datetime, scope_prefix: str) -> Iterable[dict[str, Any]]:
+        """Counter rows of the days from ``first_day`` to ``last_day`` whose scope starts with the prefix."""
+        low, high = safe_key(scope_prefix), safe_key(scope_prefix) + "\uffff"
+        return self._table.query("PartitionKey ge @p0 and PartitionKey le @p1 and RowKey ge @r0 and RowKey lt @r1",
+                                 p0=day_partition(first_day), p1=day_partition(last_day), r0=low, r1=high)
+
+    def hour_rows(self, first: datetime, last: datetime) -> Iterable[dict[str, Any]]:
+        """The organisation's hour rows from the hour of ``first`` to ``last`` (at most two days apart): the
+        hours before ``first`` are left out by the query, so the answer never holds more than 24 hours."""
+        if day_partition(first) == day_partition(last):
+            return self._range(first, f"*|h{first.astimezone(UTC):%H}")
+        return [*self._range(first, f"*|h{first.astimezone(UTC):%H}"), *self._range(last, "*|h")]
+
+    def _range(self, day: datetime, low: str) -> list[dict[str, Any]]:
+        return list(self._table.query("PartitionKey eq @pk and RowKey ge @low and RowKey lt @high",
+                                      pk=day_partition(day), low=low, high="*|i"))
+
+    def note_poison(self, entry: dict[str, Any]) -> None:
+        at: datetime = entry["at"]
+        inverted = 10**13 - int(at.timestamp() * 1000)
+        self._table.upsert({"PartitionKey": "poison-recent", "RowKey": f"{inverted:013d}-{entry['key'][:12]}",
+                            "At": at, "Mailbox": entry["mailbox"], "MessageId": entry["message_id"],
+                            "Detail": str(entry.get("detail", ""))[:2000],
+                            "ExpiresAt": at + timedelta(days=30)})
+
+    def recent_poison(self, limit: int) -> list[dict[str, Any]]:
+        pages = self._table.client.query_entities("PartitionKey eq 'poison-recent'", results_per_page=limit)
+        out: list[dict[str, Any]] = []
+        for row in pages:  # newest first (inverted time); only the first page is fetched
+            out.append({"at": _utc(row["At"]).isoformat(), "mailbox": row["Mailbox"], "message_id": row["MessageId"],
+                        "detail": row["Detail"]})
+            if len(out) >= limit:
+                break
+        return out
+
+
+    def purge_expired(self, now: datetime) -> int:
+        """Tallies and poison notes past their time, day rows older than KEEP (Table storage has no TTL)."""
+        old = list(self._table.query("PartitionKey ge 'poison-recent' and PartitionKey lt 'tally.' and "
+                                     "ExpiresAt lt @now", now=now))
+        old += self._table.query("PartitionKey ge 'stats-' and PartitionKey lt @cut", cut=day_partition(now - KEEP))
+        for row in old:
+            self._table.delete(row["PartitionKey"], row["RowKey"])
+        return len(old)
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -1,0 +1,74 @@
+"""The status document: subscriptions, delta lag, imports, queues and the last 24 hours.
+
+Its cost does not grow with the volume of mail: counts come from the write-time counters, poison reasons from
+their own rows, progress and counters one query per kind, and the independent reads run side by side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import Any
+
+from shared.services import outcome_stats
+from shared.services.deps import Services
+from shared.services.history import progress_with_counts
+from shared.services.subscriptions import folders_for
+
+_POOL = ThreadPoolExecutor(8, thread_name_prefix="status")
+
+
+def status(deps: Services) -> dict[str, Any]:
+    now = deps.clock.now()
+    watched = deps.mailboxes.all()
+    addresses = [m.address for m in watched]
+    wanted = [(m.address, f.value) for m in watched for f in folders_for(m, deps)]
+    reads: dict[str, Callable[[], Any]] = {
+        "subscriptions": deps.subscriptions.all, "notes": lambda: deps.counters.scope("last-notification"),
+        "resyncs": lambda: deps.counters.counts("delta-resync", [f"{a}|{f}" for a, f in wanted]),
+        "processed": lambda: deps.counters.counts("import-processed", addresses),
+        "progress": lambda: deps.mailboxes.progress_of(addresses),
+        "depth": deps.queue.depth, "poison_depth": deps.poison_queue.depth,
+        "poison": lambda: deps.stats.recent_poison(5), "last_24h": lambda: outcome_stats.last_24h(deps, now),
+        "rejected": lambda: deps.counters.get("webhook", "rejected"), "preflight": lambda: _preflight(deps),
+    }
+    pending = {name: _POOL.submit(read) for name, read in reads.items()}
+    got: dict[str, Any] = {name: future.result() for name, future in pending.items()}
+    deltas = dict(zip(wanted, _POOL.map(lambda k: deps.delta_tokens.get_row(*k) or {}, wanted), strict=True))
+    mailboxes = [{"address": m.address, "enabled": m.enabled,
+                  "folders": [_folder(m.address, f.value, got, deltas, now) for f in folders_for(m, deps)],
+                  "import": progress_with_counts(got["progress"][m.address], got["processed"][m.address], now)}
+                 for m in watched]
+    return {"now": now.isoformat(), "mailboxes": mailboxes,
+            "queue": {"depth": got["depth"], "poison_depth": got["poison_depth"],
+                      "last_poison_reasons": got["poison"]},
+            "last_24h": got["last_24h"], "webhook_rejected": got["rejected"], "crm_preflight": got["preflight"]}
+
+
+def _preflight(deps: Services) -> dict[str, Any]:
+    """The last CRM preflight: capture waits while it fails, and ``why`` names each failing step and field."""
+    from shared.services.admin_ops import preflight_json
+    from shared.services.crm_check import latest
+
+    report = latest(deps)
+    return preflight_json(report) if report else {"ok": None, "at": None, "why": "not run yet", "checks": []}
+
+
+def _folder(address: str, folder: str, got: dict[str, Any], deltas: dict[tuple[str, str], Any],
+            now: datetime) -> dict[str, Any]:
+    sub = next((s for s in got["subscriptions"] if s.mailbox == address and s.folder == folder), None)
+    delta = deltas[(address, folder)]
+    updated = delta.get("UpdatedAt")
+    note = got["notes"].get(sub.id) if sub else None
+    return {
+        "folder": folder,
+        "subscription_id": sub.id if sub else None,
+        "subscription_expires_at": sub.expires_at.isoformat() if sub else None,
+        "subscription_expired": bool(sub and sub.expires_at <= now),
+        "last_notification_at": note.get("At") if note else None,
+        "delta_updated_at": updated.isoformat() if updated else None,
+        "delta_lag_seconds": int((now - updated).total_seconds()) if updated else None,
+        "delta_note": delta.get("Note", ""),
+        "delta_resyncs": got["resyncs"][f"{address}|{folder}"],
+    }

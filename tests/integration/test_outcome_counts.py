@@ -1,0 +1,106 @@
+"""Status counts kept at write time (Azurite): each email counted once per mailbox, moves when a later pass
+decides differently, captured sticks, 24-hour and 30-day windows, the import's processed count, poison notes."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from devhost.stack import Stack
+from shared.adapters.capture_store import TableCounters
+from shared.adapters.config_store import TableMailboxRepository
+from shared.adapters.stats_store import TableOutcomeStats
+from shared.adapters.tables import Tables, table_service
+from shared.services import outcome_stats
+
+pytestmark = pytest.mark.integration
+NOW = datetime(2026, 11, 30, 12, 30, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def storage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with Stack(tmp_path_factory.mktemp("counts"), host=False, emulators=False) as stack:
+        yield stack.connection_string
+
+
+@pytest.fixture
+def deps(storage: str) -> Any:
+    tables = Tables(table_service(SimpleNamespace(storage_connection=storage)),  # type: ignore[arg-type]
+                    f"t{uuid.uuid4().hex[:8]}")
+    return SimpleNamespace(stats=TableOutcomeStats(tables.counters), counters=TableCounters(tables.counters),
+                           mailboxes=TableMailboxRepository(tables.mailboxes))
+
+
+def decide(deps: Any, mailbox: str, message_id: str, outcome: str, reason: str = "", *,
+           at: datetime = NOW, source: str = "webhook") -> None:
+    outcome_stats.count_decision(deps, {"at": at, "mailbox": mailbox, "message_id": message_id, "key": "k" * 40,
+                                        "outcome": outcome, "reason": reason, "source": source, "detail": "d"})
+
+
+def test_each_email_counts_once_and_moves_to_its_latest_decision(deps: Any) -> None:
+    decide(deps, "a@x.example", "m1", "skipped", "no_contact")
+    decide(deps, "a@x.example", "m1", "skipped", "no_contact")  # the delta backstop saw it again
+    decide(deps, "a@x.example", "m2", "failed", "crm_rejected")
+    decide(deps, "a@x.example", "m2", "captured", at=NOW + timedelta(minutes=5))  # a replay captured it
+    decide(deps, "a@x.example", "m2", "duplicate", "already_captured", at=NOW + timedelta(minutes=6))
+    decide(deps, "b@x.example", "m1", "captured")  # the same id in another mailbox is another email
+    counts = outcome_stats.last_24h(deps, NOW + timedelta(minutes=10))
+    assert counts["messages"] == 3
+    assert counts["by_outcome"] == {"captured": 2, "skipped": 1}
+    assert counts["by_reason"] == {"no_contact": 1}
+
+
+def test_the_window_is_the_current_hour_and_the_23_before(deps: Any) -> None:
+    decide(deps, "a@x.example", "old", "captured", at=NOW - timedelta(hours=24))  # hour 12:00 yesterday: out
+    decide(deps, "a@x.example", "edge", "captured", at=NOW - timedelta(hours=23, minutes=20))  # 13:10 yesterday
+    decide(deps, "a@x.example", "new", "skipped", "bulk", at=NOW)
+    assert outcome_stats.last_24h(deps, NOW)["by_outcome"] == {"captured": 1, "skipped": 1}
+
+
+def test_thirty_days_per_day_per_reason_and_per_mailbox(deps: Any) -> None:
+    for day in range(3):
+        for n in range(day + 1):
+            decide(deps, "a@x.example", f"d{day}-{n}", "skipped", "no_contact", at=NOW - timedelta(days=day))
+    decide(deps, "b@x.example", "c1", "captured", at=NOW - timedelta(days=40))  # outside the 30 days
+    decide(deps, "b@x.example", "c2", "captured", at=NOW - timedelta(days=29))
+    chart = outcome_stats.daily(deps, NOW, 30)
+    assert len(chart["days"]) == 30 and chart["days"][-1] == "2026-11-30"
+    assert chart["by_reason"]["no_contact"][-3:] == [3, 2, 1]
+    assert chart["by_outcome"]["captured"][0] == 1 and sum(chart["by_outcome"]["captured"]) == 1
+    assert chart["by_mailbox"] == {"a@x.example": {"skipped": 6}, "b@x.example": {"captured": 1}}
+
+
+def test_concurrent_writers_lose_no_count(deps: Any) -> None:
+    def work(worker: int) -> None:
+        for n in range(15):
+            decide(deps, "a@x.example", f"w{worker}-{n}", "captured")
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcome_stats.last_24h(deps, NOW)["by_outcome"] == {"captured": 120}
+
+
+def test_import_processed_counts_each_email_once_per_import(deps: Any) -> None:
+    deps.mailboxes.put_progress("a@x.example", {"state": "running", "started_at": "run-1"})
+    outcome_stats._RUNS.clear()
+    decide(deps, "a@x.example", "i1", "skipped", "bulk")  # the webhook got it first
+    decide(deps, "a@x.example", "i1", "skipped", "bulk", source="import")
+    decide(deps, "a@x.example", "i1", "skipped", "bulk", source="import")  # queued twice by a retried page
+    decide(deps, "a@x.example", "i2", "captured", source="import")
+    assert outcome_stats.import_processed(deps, "a@x.example") == 2
+
+
+def test_poison_reasons_newest_first_without_a_log_search(deps: Any) -> None:
+    for n in range(7):
+        decide(deps, "a@x.example", f"p{n}", "failed", "retries_exhausted", at=NOW + timedelta(seconds=n))
+    recent = deps.stats.recent_poison(5)
+    assert [r["message_id"] for r in recent] == ["p6", "p5", "p4", "p3", "p2"]
