@@ -10,6 +10,7 @@ from shared.domain.options import parse_options
 from shared.domain.work import WorkItem, to_payload
 from shared.services.deps import Services
 from shared.services.explain import explain_message
+from shared.services.status import status as status  # the route and older callers import it from here
 
 
 def preflight_json(report: Any) -> dict[str, Any]:
