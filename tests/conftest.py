@@ -1,17 +1,11 @@
 """Suite-wide rule: in CI (``CI=true``) a skipped test fails the run, because a skip there can only mean a missing
-prerequisite that `make test` should have installed, and a skip would hide it.
-
-The corpus test (tests/corpus, issue 15) is still allowed to skip until its public corpus is collected in
-`make test`; that exemption goes when it does.
-"""
+prerequisite that `make test` should have installed, and a skip would hide it."""
 
 from __future__ import annotations
 
 import os
 
 import pytest
-
-EXEMPT = ("tests/corpus/",)
 
 
 def _ci() -> bool:
@@ -22,7 +16,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if not _ci() or reporter is None:
         return
-    skipped = [r for r in reporter.stats.get("skipped", []) if not str(r.nodeid).startswith(EXEMPT)]
+    skipped = reporter.stats.get("skipped", [])
     if skipped:
         reporter.write_line(f"CI=true: {len(skipped)} test(s) skipped; a skip in CI hides a missing prerequisite:",
                             red=True)
