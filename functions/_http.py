@@ -9,6 +9,9 @@ from typing import Any
 import azure.functions as func
 
 MAX_JSON_BYTES = 1024 * 1024  # an options document with 5,000 blocked domains is ~100 KB
+# The Functions host refuses larger requests itself: "The HTTP request length is limited to 100 MB (104,857,600
+# bytes)" (learn.microsoft.com/azure/azure-functions/functions-bindings-http-webhook-trigger#limits).
+HOST_MAX_BYTES = 104_857_600
 MAX_JSON_DEPTH = 32  # the deepest legitimate body (options → activity_types → fields) nests 5 levels
 
 

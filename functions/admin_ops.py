@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import azure.functions as func
 
 from functions._admin import admin, query_int
-from functions._http import json_response, problem, read_json
+from functions._http import HOST_MAX_BYTES, json_response, problem, read_json
 from shared.domain.mailbox import Mailbox, ReplayRequest, mailbox_address
 from shared.services import admin_ops as ops
 from shared.services.access import Access, Caller
@@ -133,7 +133,7 @@ def explain(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpR
     options. Query: mailbox, folder."""
     raw, options_doc = req.get_body(), None
     if (req.headers.get("content-type") or "").startswith("application/json"):
-        body = read_json(req)
+        body = read_json(req, max_bytes=HOST_MAX_BYTES)  # an .eml as JSON text: as large as the host lets in
         if not isinstance(body, dict) or not isinstance(body.get("eml"), str):
             raise ValueError('expected {"eml": "<the message as text>", "options": {...}}')
         raw, options_doc = body["eml"].encode("utf-8", "surrogateescape"), body.get("options")

@@ -167,3 +167,12 @@ def test_every_http_route_is_walked() -> None:
     routes = {r for _, r, _, _ in ROUTES}
     assert {"graph/notifications", "graph/lifecycle", "manage/options", "manage/replay", "health"} <= routes
     assert len(ROUTES) >= 20
+
+
+def test_a_large_eml_as_json_is_explained_not_refused(deps: Services) -> None:
+    """The JSON cap of the other routes (1 MiB) does not apply to an .eml sent as JSON text for explain."""
+    eml = ("From: Ann Lee <ann@customer.example>\r\nTo: membership@association.example\r\nSubject: Big\r\n"
+           "Message-ID: <big@customer.example>\r\nContent-Type: text/plain\r\n\r\n" + "x" * 2_000_000)
+    _, explain = user_functions()["AdminExplain"]
+    answer = call(explain, "POST", "manage/explain", body=json.dumps({"eml": eml}).encode())
+    assert answer.status_code == 200, answer.get_body()[:300]
