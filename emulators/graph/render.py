@@ -21,8 +21,18 @@ from emulators.graph.odata import Expand
 
 HEADERS_PROP = "internetMessageHeaders"
 EXT_PROPS = "singleValueExtendedProperties"
-# Extended properties we can answer: PidTagMessageClass and PidTagTransportMessageHeaders.
-KNOWN_TAGS = {0x001A: "String 0x1a", 0x007D: "String 0x7d"}
+# Extended properties we can answer: PidTagMessageClass, PidTagTransportMessageHeaders and PidTagSensitivity
+# (PT_LONG: the type name "Integer", the value a string, as extended-properties-overview.md shows).
+KNOWN_TAGS = {0x001A: "String 0x1a", 0x007D: "String 0x7d", 0x0036: "Integer 0x36"}
+# Exchange stores the RFC 2156 Sensitivity header as PidTagSensitivity (CDO urn:schemas:mailheader:sensitivity
+# "corresponds to the Sensitivity: mail header"; values from [MS-OXCMSG] 2.2.1.13). Without the header the
+# emulator leaves the property out (not documented either way): the product must then read the header.
+_SENSITIVITY = {"personal": "1", "private": "2", "company-confidential": "3"}
+
+
+def _sensitivity(m: Message) -> str | None:
+    header = next((v for k, v in m.headers if k.lower() == "sensitivity"), None)
+    return _SENSITIVITY.get(header.strip().lower(), "0") if header is not None else None
 
 
 def _address(r: Recipient | None) -> dict[str, Any] | None:
@@ -45,9 +55,11 @@ def _html_of(m: Message) -> str:
             f'<body><div class="PlainText">{escaped}</div></body></html>')
 
 
-def _ext_value(m: Message, tag: int) -> str:
+def _ext_value(m: Message, tag: int) -> str | None:
     if tag == 0x001A:
         return m.message_class
+    if tag == 0x0036:
+        return _sensitivity(m)
     return "".join(f"{k}: {v}\r\n" for k, v in m.headers)
 
 
@@ -105,7 +117,8 @@ def render_message(m: Message, select: list[str] | None = None, text_body: bool 
         keep = {"@odata.etag", "id"} | {by_lower[s.lower()] for s in select if s.lower() in by_lower}
         out = {k: v for k, v in full.items() if k in keep}
     expand = expand or Expand()
-    props = [{"id": KNOWN_TAGS[t], "value": _ext_value(m, t)} for t in expand.ext_tags if t in KNOWN_TAGS]
+    values = [(KNOWN_TAGS[t], _ext_value(m, t)) for t in expand.ext_tags if t in KNOWN_TAGS]
+    props = [{"id": tag, "value": value} for tag, value in values if value is not None]
     if props:
         out[EXT_PROPS] = props
     if expand.attachments:

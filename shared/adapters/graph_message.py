@@ -9,6 +9,10 @@ Fetch it so that every rule has what it needs (one request)::
   single-value extended property, ``$expand=singleValueExtendedProperties($filter=id eq 'String 0x001A')``
   ("Get singleValueLegacyExtendedProperty", learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get).
   Graph answers with the id normalised, e.g. ``{"id": "String 0x1a", "value": "REPORT.IPM.Note.NDR"}``.
+- v1.0's message has no ``sensitivity`` property (only ``event`` has one), so PidTagSensitivity (0x0036,
+  PT_LONG) is expanded the same way, ``id eq 'Integer 0x0036'``; the value comes as a string, e.g. ``"2"``
+  (extended-properties-overview: "Integer" is the PT_LONG type name; values are always strings). A message
+  without the property omits it: then the ``Sensitivity`` header decides (shared/domain/marks.py).
 - Graph has no MIME tree: ``content_type``/``report_type`` come from the ``Content-Type`` header entry and
   ``part_types`` from it plus the expanded attachments' ``contentType`` (when attachments were expanded).
 """
@@ -21,13 +25,16 @@ from datetime import UTC, datetime
 from email.message import Message
 from typing import Any
 
+from shared.domain.marks import sensitivity_from_mapi
 from shared.domain.model import Address, AttachmentContent, AttachmentInfo, FetchedMessage, Folder, MailMessage
 
 MESSAGE_CLASS_PROPERTY = "String 0x001A"
+SENSITIVITY_PROPERTY = "Integer 0x0036"
 GRAPH_SELECT = ("id,internetMessageId,conversationId,subject,sender,from,toRecipients,ccRecipients,bccRecipients,"
                 "replyTo,sentDateTime,receivedDateTime,isDraft,isReadReceiptRequested,body,hasAttachments,"
                 "internetMessageHeaders")
-GRAPH_EXPAND = (f"singleValueExtendedProperties($filter=id eq '{MESSAGE_CLASS_PROPERTY}'),"
+GRAPH_EXPAND = (f"singleValueExtendedProperties($filter=id eq '{MESSAGE_CLASS_PROPERTY}'"
+                f" or id eq '{SENSITIVITY_PROPERTY}'),"
                 "attachments($select=id,name,contentType,size,isInline)")
 
 
@@ -79,7 +86,8 @@ def message_from_graph(data: dict[str, Any], folder: Folder) -> MailMessage:
         is_read_receipt_requested=bool(data.get("isReadReceiptRequested")),
         folder=folder,
         headers=headers,
-        message_class=_message_class(data.get("singleValueExtendedProperties")),
+        message_class=str(_extended(data.get("singleValueExtendedProperties"), "string", 0x001A) or ""),
+        sensitivity=sensitivity_from_mapi(_extended(data.get("singleValueExtendedProperties"), "integer", 0x0036)),
         content_type=content_type,
         report_type=report_type,
         part_types=part_types,
@@ -106,17 +114,19 @@ def _content_type(headers: tuple[tuple[str, str], ...]) -> tuple[str, str]:
     return parsed.get_content_type(), (str(report).strip().lower() if isinstance(report, str) else "")
 
 
-def _message_class(props: Any) -> str:
+def _extended(props: Any, kind_wanted: str, tag_wanted: int) -> Any:
+    """The value of the single-value extended property ``{type} {tag}``; Graph normalises the id it echoes
+    (``String 0x1a``), so compare the type case-insensitively and the tag as a number."""
     for prop in props or ():
         if not isinstance(prop, dict):
             continue
         kind, _, tag = str(prop.get("id", "")).partition(" ")
         try:
-            if kind.lower() == "string" and int(tag, 16) == 0x001A:
-                return str(prop.get("value") or "")
+            if kind.lower() == kind_wanted and int(tag, 16) == tag_wanted:
+                return prop.get("value")
         except ValueError:
             continue
-    return ""
+    return None
 
 
 def _address(recipient: Any) -> Address | None:

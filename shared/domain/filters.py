@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 
 from shared.domain.addresses import domain_matches, is_blocked
 from shared.domain.automated import classify
+from shared.domain.mailbox import Mailbox
+from shared.domain.marks import is_private, sensitivity
 from shared.domain.model import Address, Direction, Folder, MailMessage
 from shared.domain.options import Options
 from shared.domain.reasons import Reason
@@ -26,10 +28,18 @@ class MailboxContext:
 
     address: str  # lower-case
     folders: tuple[Folder, ...] | None = None  # per-mailbox folder scope; None -> options.folder_scope
+    skip_private: bool | None = None  # per-mailbox; None -> options.skip_private_mail
 
     @property
     def domain(self) -> str:
         return self.address.rpartition("@")[2].lower()
+
+    @classmethod
+    def of(cls, address: str, mailbox: Mailbox | None) -> MailboxContext:
+        """The context with the mailbox's own settings (None: a mailbox no longer watched, the options decide)."""
+        if mailbox is None:
+            return cls(address)
+        return cls(address, mailbox.folders, mailbox.skip_private_mail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +67,9 @@ def decide(msg: MailMessage, options: Options, mailbox: MailboxContext, *, now: 
     scope_skip = _scope_check(msg, options, mailbox, now)
     if scope_skip:
         return scope_skip
+    skip_private = options.skip_private_mail if mailbox.skip_private is None else mailbox.skip_private
+    if skip_private and is_private(msg):
+        return _skip(Reason.PRIVATE, f"The message is marked {sensitivity(msg).capitalize()} in Outlook.")
     for verdict in classify(msg):
         if getattr(options.automated, _TOGGLES[verdict.reason]):
             return _skip(verdict.reason, verdict.detail)

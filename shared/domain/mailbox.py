@@ -32,6 +32,7 @@ class Mailbox(BaseModel):
     activity_type: str | None = Field(default=None, max_length=10)
     create_contacts: bool | None = Field(default=None, description="None: the options' default")
     folders: tuple[Folder, ...] | None = Field(default=None, description="None: the options' folder scope")
+    skip_private_mail: bool | None = Field(default=None, description="None: the options' skip_private_mail")
     import_days: int | None = Field(default=None, ge=0, le=3650, description="Historical import look-back")
     enabled: bool = True
 

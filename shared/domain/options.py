@@ -111,6 +111,7 @@ class Options(_Model):
     blocked_addresses: tuple[str, ...] = ()
     automated: AutomatedMailRules = AutomatedMailRules()
     folder_scope: tuple[Folder, ...] = (Folder.INBOX, Folder.SENT_ITEMS)
+    skip_private_mail: bool = Field(default=True, description="Skip mail marked Personal, Private or Confidential")
     look_back_days: int = Field(default=30, ge=0, le=3650)
     max_total_emails: int = Field(default=2000, ge=0, le=1_000_000, description="Per mailbox per day; 0 = no cap")
     allow_duplicate_emails: bool = False

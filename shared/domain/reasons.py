@@ -17,6 +17,7 @@ class Reason(StrEnum):
     DRAFT = "draft"
     DELETED_OR_JUNK = "deleted_or_junk"
     FOLDER_OUT_OF_SCOPE = "folder_out_of_scope"
+    PRIVATE = "private"  # marked Personal, Private or Confidential in Outlook (sensitivity)
     INTERNAL_ONLY = "internal_only"
     BLOCKED_SENDER = "blocked_sender"  # sender's address or domain is blocked
     NO_EXTERNAL_PARTICIPANT = "no_external_participant"  # every outside participant is blocked
@@ -43,6 +44,7 @@ DESCRIPTIONS: dict[Reason, str] = {
     Reason.DRAFT: "The message is a draft (not yet sent).",
     Reason.DELETED_OR_JUNK: "The message is in Deleted Items or Junk Email.",
     Reason.FOLDER_OUT_OF_SCOPE: "The message is in a folder the mailbox is not configured to capture.",
+    Reason.PRIVATE: "The message is marked Personal, Private or Confidential.",
     Reason.INTERNAL_ONLY: "Every participant is in the organisation's own domains.",
     Reason.BLOCKED_SENDER: "The sender's address or domain is on the blocked list.",
     Reason.NO_EXTERNAL_PARTICIPANT: "Every outside participant is on the blocked list.",

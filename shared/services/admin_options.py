@@ -132,7 +132,7 @@ def preview_options(doc: Any, limit: int, deps: Services) -> list[dict[str, Any]
     out = []
     for entry in deps.decisions.search(contact_id="", limit=max(1, min(limit, 100))):
         mailbox = deps.mailboxes.get(entry["mailbox"])
-        context = MailboxContext(entry["mailbox"], mailbox.folders if mailbox else None)
+        context = MailboxContext.of(entry["mailbox"], mailbox)
         try:
             msg = _fetch(entry, deps)
         except (MessageNotFound, TransientError) as exc:

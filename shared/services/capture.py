@@ -52,7 +52,7 @@ def _process(item: WorkItem, deps: Services, owner: str, recorder: DecisionRecor
     recorder.timing("graph_ms", started)
     msg = fetched.message
     recorder.describe(msg)
-    context = MailboxContext(item.mailbox, mailbox.folders)
+    context = MailboxContext.of(item.mailbox, mailbox)
     now = deps.clock.now()
     today = f"{item.mailbox}|{now:%Y-%m-%d}"
     decision = decide(msg, options, context, now=now, captured_today=captured_today(today, deps))

@@ -102,6 +102,17 @@ class TestGetMessage:
         message = get(graph_client, user, mid, query_parameters=query)
         assert [p.value for p in message.single_value_extended_properties] == [expected]
 
+    @pytest.mark.parametrize(("header", "expected"), [(b"Sensitivity: Private\n", ["IPM.Note", "2"]),
+                                                      (b"Sensitivity: Company-Confidential\n", ["IPM.Note", "3"]),
+                                                      (b"", ["IPM.Note"])])
+    def test_expand_returns_mapi_sensitivity_when_set(self, emu: Emulator, graph_client: Connect, header: bytes,
+                                                      expected: list[str]) -> None:
+        user = emu.mailbox()["id"]
+        mid = emu.deliver("alice@contoso.com", header + HTML_MAIL)["id"]
+        expand = "singleValueExtendedProperties($filter=id eq 'String 0x001A' or id eq 'Integer 0x0036')"
+        message = get(graph_client, user, mid, query_parameters=Query(select=["subject"], expand=[expand]))
+        assert [p.value for p in message.single_value_extended_properties] == expected
+
     def test_unknown_and_deleted_messages_are_item_not_found(self, emu: Emulator, graph_client: Connect) -> None:
         user = emu.mailbox()["id"]
         mid = emu.deliver("alice@contoso.com", HTML_MAIL)["id"]

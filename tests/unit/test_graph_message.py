@@ -68,7 +68,15 @@ class TestMessageFromGraph:
 
     def test_request_shape_names_what_the_rules_need(self) -> None:
         assert "internetMessageHeaders" in GRAPH_SELECT.split(",")
-        assert "singleValueExtendedProperties($filter=id eq 'String 0x001A')" in GRAPH_EXPAND
+        assert ("singleValueExtendedProperties($filter=id eq 'String 0x001A' or id eq 'Integer 0x0036')"
+                in GRAPH_EXPAND)
+
+    @pytest.mark.parametrize(("value", "expected"), [("2", "private"), ("1", "personal"), ("3", "confidential"),
+                                                     ("0", "normal"), ("9", ""), ("x", "")])
+    def test_sensitivity_from_the_mapi_property(self, value: str, expected: str) -> None:
+        props = [{"id": "String 0x1a", "value": "IPM.Note"}, {"id": "Integer 0x36", "value": value}]
+        msg = message_from_graph(graph_message(singleValueExtendedProperties=props), Folder.INBOX)
+        assert (msg.sensitivity, msg.message_class) == (expected, "IPM.Note")
 
 
 class TestFetchedFromGraph:
