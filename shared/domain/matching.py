@@ -23,6 +23,7 @@ class ContactRef:
 class ParticipantMatch:
     address: str
     contacts: tuple[ContactRef, ...]
+    note: str = ""  # why no organisation or new contact was tried, when that is the reason for no contact
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,8 @@ def resolve_targets(matches: list[ParticipantMatch], thread_contacts: tuple[Cont
         if len(match.contacts) == 1:
             targets.setdefault(match.contacts[0].id, match.contacts[0])
         elif not match.contacts:
-            unmatched.append(Unmatched(match.address, Reason.NO_CONTACT, f"No CRM contact has {match.address}."))
+            note = f" {match.note}" if match.note else ""
+            unmatched.append(Unmatched(match.address, Reason.NO_CONTACT, f"No CRM contact has {match.address}.{note}"))
         else:
             ids = ", ".join(c.id for c in match.contacts)
             unmatched.append(Unmatched(match.address, Reason.AMBIGUOUS_CONTACT,

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from shared.domain.errors import InvalidOptions
+from shared.domain.freemail import DEFAULT_AUTO_LINK_EXCLUDED
 from shared.domain.model import Folder
 from shared.domain.options_limits import app_roles, size_problems
 
@@ -121,6 +122,9 @@ class Options(_Model):
     max_attachment_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     create_contact_if_not_found: bool = False
     link_organisation_by_domain: bool = False
+    auto_link_excluded_domains: tuple[str, ...] = Field(
+        default=DEFAULT_AUTO_LINK_EXCLUDED,
+        description="Free-mail and other domains never linked to an organisation nor used to create contacts")
     link_replies_to_thread: bool = True
     capture_bcc_on_sent: bool = True
     default_record_type: Literal["activity", "interaction"] = "activity"
@@ -133,7 +137,7 @@ class Options(_Model):
     change_options_roles: tuple[str, ...] = ("MailCapture.Admin",)
     read_roles: tuple[str, ...] = ("MailCapture.Reader",)
 
-    _internal = field_validator("internal_domains", "blocked_domains")(_domains)
+    _internal = field_validator("internal_domains", "blocked_domains", "auto_link_excluded_domains")(_domains)
     _role_values = field_validator("change_options_roles", "read_roles")(app_roles)
 
     @field_validator("blocked_addresses")

@@ -16,7 +16,7 @@ from typing import Any
 # both documents (a replaced list as added + removed): 2 × 240,000 characters = 960 KB, inside one entity.
 MAX_DOCUMENT_CHARS = 240_000
 MAX_LIST_ITEMS = {"internal_domains": 1_000, "blocked_domains": 5_000, "blocked_addresses": 5_000,
-                  "activity_types": 50}
+                  "auto_link_excluded_domains": 5_000, "activity_types": 50}
 MAX_FIELDS_PER_TYPE = 30
 MAX_ROLES = 50
 # An Entra ID app role value: at most 120 characters of 0-9 A-Z a-z and ! # $ % & ' ( ) * + , - . / : ; < = > ? @

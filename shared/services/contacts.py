@@ -6,6 +6,7 @@ import hashlib
 import time
 from datetime import timedelta
 
+from shared.domain.addresses import domain_matches
 from shared.domain.errors import CrmRejected
 from shared.domain.filters import MailboxContext, lookup_participants
 from shared.domain.mailbox import Mailbox
@@ -47,11 +48,14 @@ def match_contacts(msg: MailMessage, options: Options, context: MailboxContext, 
     matches = []
     for address in lookup_participants(msg, options, context):
         contacts = cached_contacts(address.email, options, deps)
-        if not contacts and options.link_organisation_by_domain:
+        excluded = domain_matches(address.domain, options.auto_link_excluded_domains)
+        note = f"{address.domain} is excluded from organisation linking and contact creation." \
+            if excluded and not contacts and (create or options.link_organisation_by_domain) else ""
+        if not contacts and options.link_organisation_by_domain and not excluded:
             contacts = _organisation(address.domain, deps)
-        if not contacts and create:
+        if not contacts and create and not excluded:
             contacts = _create(address.email, address.name, deps, owner)
-        matches.append(ParticipantMatch(address.email, contacts))
+        matches.append(ParticipantMatch(address.email, contacts, note))
     # The thread is consulted only when someone is unmatched: then a reply (say, from a member's other address)
     # still reaches the contacts of the thread's earlier captured email. Fully matched mail needs no look-up.
     unmatched = any(len(m.contacts) != 1 for m in matches)

@@ -86,3 +86,12 @@ class TestSizeLimits:
     def test_a_document_too_large_to_store_names_its_largest_field(self) -> None:
         addresses = [f"a-rather-long-local-part-{i:05d}@some-long-domain-name.example.org" for i in range(5000)]
         assert "at most 240,000" in problems_of({"blocked_addresses": addresses})["blocked_addresses"]
+
+
+class TestAutoLinkExcludedDomains:
+    def test_defaults_to_the_free_mail_providers(self) -> None:
+        assert {"gmail.com", "outlook.com", "yahoo.com"} <= set(parse_options({}).auto_link_excluded_domains)
+
+    def test_entries_are_validated_and_normalised(self) -> None:
+        assert parse_options({"auto_link_excluded_domains": [" @GMX.at "]}).auto_link_excluded_domains == ("gmx.at",)
+        assert "auto_link_excluded_domains" in problems_of({"auto_link_excluded_domains": ["not a domain"]})
