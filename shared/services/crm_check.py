@@ -83,9 +83,23 @@ def run_preflight(crm: CrmPreflight, options: Options, record_types: set[str], e
         except (MailCaptureError, KeyError, ValueError) as exc:
             checks.append(Check(step, "", False, str(exc) or type(exc).__name__))
             return Report(False, tuple(checks), time.time())
+    checks.append(_case_check(crm, email))
     for kind in steps_in_use(options, record_types):
         checks += _entity_checks(crm, kind, options)
     return Report(all(c.ok for c in checks), tuple(checks), time.time())
+
+
+def _case_check(crm: CrmPreflight, email: str) -> Check:
+    """Case-insensitive e-mail matching is likely (SQL Server collation) but UNCONFIRMED (crm-apis.md §2.2);
+    mail headers carry addresses in any case, so a case-sensitive site would miss contacts."""
+    found = {c.id for c in crm.find_contacts(email)}
+    if not found:
+        return Check("contact_lookup", "case-insensitive", True,
+                     "not testable with this address: give the e-mail of a known contact to test it")
+    upper = {c.id for c in crm.find_contacts(email.upper())}
+    return Check("contact_lookup", "case-insensitive", upper == found,
+                 "the same contacts for the address in upper case" if upper == found
+                 else "the site matches e-mail addresses case-sensitively: contacts would be missed")
 
 
 def _entity_checks(crm: CrmPreflight, kind: str, options: Options) -> list[Check]:

@@ -69,6 +69,14 @@ class TestReport:
         report = crm_check.run_preflight(crm, Options(), {"activity"})
         assert report.ok, crm_check.render_text(report)
 
+    def test_a_known_contact_tests_case_insensitive_matching(self, crm: ImisCrmClient) -> None:
+        by_default = crm_check.run_preflight(crm, Options(), {"activity"})
+        known = crm_check.run_preflight(crm, Options(), {"activity"}, "Alice.Moreau@Example.org")
+        [untested] = [c for c in by_default.checks if c.field == "case-insensitive"]
+        [tested] = [c for c in known.checks if c.field == "case-insensitive"]
+        assert untested.ok and "not testable" in untested.detail
+        assert tested.ok and "same contacts" in tested.detail
+
     def test_a_wrong_password_stops_at_the_token(self, imis: Imis) -> None:
         with httpx.Client(base_url=imis.url, timeout=10) as http:
             report = crm_check.run_preflight(ImisCrmClient(http, "nobody", "wrong"), Options(), {"activity"})
