@@ -16,13 +16,14 @@ _ERRORS = {
     401: "No or wrong function key (the Functions host answers with an empty body), or no principal where one "
          "is required",
     403: "The signed-in principal lacks a role allowed to do this",
-    404: "Not found",
+    404: "Not found (for a mailbox: Graph does not know it)",
     412: "If-Match does not match the current ETag: changed by someone else; reload",
+    413: "The request body is over the route's limit (1 MiB of JSON; an .eml up to the host's 100 MB)",
     428: "If-Match is required: GET the options and send back their ETag",
     502: "Graph or the CRM refused the call",
     503: "Graph, the CRM or storage is unavailable; retry later",
 }
-_COMMON = (400, 401, 403, 502, 503)
+_COMMON = (400, 401, 403, 404, 413, 502, 503)
 
 
 def _body(schema: Schema, media: str = JSON) -> dict[str, Any]:
@@ -86,7 +87,7 @@ def _option_paths() -> dict[str, Any]:
 def _mailbox_paths() -> dict[str, Any]:
     item = {
         "get": _op("AdminMailbox", "Read one mailbox", "Mailboxes", (200, "The mailbox", ref("Mailbox")),
-                   errors=(*_COMMON, 404), params=(_ADDRESS,)),
+                   errors=_COMMON, params=(_ADDRESS,)),
         "put": _op("AdminMailboxPut", "Add or change a mailbox at this address", "Mailboxes",
                    (200, "Saved and subscribed", ref("Onboarded")), params=(_ADDRESS,),
                    body=_body(ref("MailboxUpdate"))),
