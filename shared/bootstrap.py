@@ -9,11 +9,13 @@ import json
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 from shared.config import Settings, host_override
 from shared.services.deps import Services
 
 _lock = threading.Lock()
+GRAPH_CALL_TIMEOUT_S = 45.0
 _services: Services | None = None
 
 
@@ -58,12 +60,15 @@ def build_services(settings: Settings) -> Services:
     storage_cred = storage_credential(settings)
     tables = Tables(table_service(settings, storage_cred), settings.table_prefix)
     counters = TableCounters(tables.counters)
+    limits = _shared_limits(settings, storage_cred)
     imis_http = httpx.Client(base_url=settings.imis_base_url, timeout=httpx.Timeout(30.0, connect=10.0))
     return Services(
         settings=settings,
         graph=SdkGraphClient(build_sdk_client(graph_credential(settings), settings.graph_base_url),
-                             pacer=MailboxPacer(4, *settings.mailbox_budget)),
-        crm=ImisCrmClient(imis_http, settings.imis_username, settings.imis_password, settings.crm_concurrency),
+                             timeout=GRAPH_CALL_TIMEOUT_S, pacer=MailboxPacer(4, *settings.mailbox_budget),
+                             limits=limits["graph"]),
+        crm=ImisCrmClient(imis_http, settings.imis_username, settings.imis_password, settings.crm_concurrency,
+                          site_slots=limits["crm"]),
         queue=StorageMessageQueue(queue_client(settings, settings.queue_name, storage_cred)),
         poison_queue=StorageMessageQueue(queue_client(settings, settings.poison_queue_name, storage_cred)),
         options=TableOptionsRepository(tables.options, tables.optionshistory),
@@ -80,6 +85,24 @@ def build_services(settings: Settings) -> Services:
         max_dequeue_count=max_dequeue_count(),
         blobs=AzureBlobStore(blob_service(settings, storage_cred), settings.blob_container),
     )
+
+
+def _shared_limits(settings: Settings, credential: object) -> dict[str, Any]:
+    """Graph's per-mailbox limits and the CRM's per-site concurrency, held across instances in Azure Storage.
+    A slot's lease (60 s) outlives any call made under it: Graph calls time out after GRAPH_CALL_TIMEOUT_S and
+    an instance reuses a slot for at most 10 s of starts."""
+    from shared.adapters.limit_store import AzureLimitStore, limit_clients
+    from shared.adapters.shared_limits import SharedBudget, SharedLimits, SharedSemaphore
+    from shared.domain.errors import CrmUnavailable, GraphUnavailable
+
+    store = AzureLimitStore(*limit_clients(settings, credential), settings.blob_container + "-limits",
+                            settings.table_prefix + "Limits")
+    budget, window = settings.mailbox_budget
+    return {
+        "graph": SharedLimits(SharedSemaphore(store, "graph", 4, GraphUnavailable),
+                              SharedBudget(store, "graph", budget, window, GraphUnavailable)),
+        "crm": SharedSemaphore(store, "crm", settings.crm_concurrency, CrmUnavailable),
+    }
 
 
 def get_services() -> Services:

@@ -59,8 +59,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GRAPH_CLIENT_CERTIFICATE_PATH", "PEM/PFX certificate path (GRAPH_AUTH_MODE=certificate).", ""),
     Setting("GRAPH_STATIC_TOKEN", "Fixed bearer token (GRAPH_AUTH_MODE=static_token; local emulator only).",
             "", secret=True),
-    Setting("GRAPH_MAILBOX_BUDGET", "Graph request budget per mailbox and worker instance, as requests/seconds "
-            "(Graph allows 10,000 per 600).", "9500/600"),
+    Setting("GRAPH_MAILBOX_BUDGET", "Graph request budget per mailbox, shared by every worker instance, as "
+            "requests/seconds (Graph allows 10,000 per 600).", "9500/600"),
     Setting("MANAGED_IDENTITY_CLIENT_ID", "Client id of the user-assigned managed identity (Azure).", ""),
     Setting("GRAPH_FEDERATION_AUDIENCE", "Audience of the managed identity token that the Graph app's federated "
             "credential trusts (GRAPH_AUTH_MODE=managed_identity_federation).", TOKEN_EXCHANGE_AUDIENCE),
@@ -72,8 +72,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IMIS_USERNAME", "iMIS service user for the password grant.", None),
     Setting("IMIS_PASSWORD", "Password of the iMIS service user; a Key Vault reference.", None, secret=True),
     Setting("IMIS_TIMEZONE", "Time zone iMIS stores dates in (dates are sent as local time).", "UTC"),
-    Setting("IMIS_MAX_CONCURRENCY", "Most CRM requests in flight at once per worker instance (iMIS Cloud tenants "
-            "are shared: keep it at 4 or less).", "4"),
+    Setting("IMIS_MAX_CONCURRENCY", "Most CRM requests in flight at once per iMIS site, across every worker "
+            "instance (iMIS Cloud tenants are shared: keep it at 4 or less).", "4"),
     Setting("MAIL_TABLE_PREFIX", "Prefix for the Table storage tables this app creates.", "MailCapture"),
     Setting("MAIL_BLOB_CONTAINER", "Blob container for .eml copies and large payloads.", "mail-capture"),
     Setting("ADMIN_REQUIRE_PRINCIPAL", "true: admin calls must carry an App Service Authentication (Entra ID) "

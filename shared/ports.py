@@ -221,6 +221,17 @@ class OutcomeStats(Protocol):
     def purge_expired(self, now: datetime) -> int: ...
 
 
+class LimitStore(Protocol):
+    """Shared state behind the limits every instance holds together (Graph per mailbox, the CRM per site).
+    Any method may raise when storage fails; callers then send nothing (``shared.adapters.shared_limits``)."""
+
+    # Lease slot ``slot`` of ``name`` for ``hold_s`` seconds: the lease id, or None while another holds it.
+    def try_slot(self, name: str, slot: int, hold_s: int) -> str | None: ...
+    def free_slot(self, name: str, slot: int, lease: str) -> None: ...
+    # Take up to ``want`` of the ``cap`` requests sub-window ``part`` of ``name`` allows: how many were granted.
+    def take(self, name: str, part: int, cap: int, want: int) -> int: ...
+
+
 class Clock:
     """Injected time source; tests move it forward instead of sleeping."""
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 import itertools
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -301,6 +303,55 @@ class InMemoryThreadIndex:
         for key in keys:
             for contact in contacts:
                 self.rows.setdefault(key, {})[contact.id] = contact
+
+
+class InMemoryLimitStore:
+    """Slots leased until a deadline on the monotonic clock, and sub-window counters, like the Azure store
+    (``shared.adapters.limit_store``); ``failing`` makes every call raise, as storage that is down."""
+
+    RING = 128
+
+    def __init__(self) -> None:
+        self._leases: dict[tuple[str, int], tuple[str, float]] = {}
+        self._parts: dict[tuple[str, int], tuple[int, int]] = {}
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        self.failing = False
+        self.calls = 0
+
+    def _call(self) -> None:
+        self.calls += 1
+        if self.failing:
+            raise ConnectionError("limit store unavailable")
+
+    def try_slot(self, name: str, slot: int, hold_s: int) -> str | None:
+        with self._lock:
+            self._call()
+            held = self._leases.get((name, slot))
+            if held is not None and held[1] > time.monotonic():
+                return None
+            lease = f"lease-{next(self._ids)}"
+            self._leases[(name, slot)] = (lease, time.monotonic() + hold_s)
+            return lease
+
+    def free_slot(self, name: str, slot: int, lease: str) -> None:
+        with self._lock:
+            self._call()
+            held = self._leases.get((name, slot))
+            if held is None or held[0] != lease:
+                raise ValueError("the lease id does not match the blob's lease")  # 409 LeaseIdMismatch
+            del self._leases[(name, slot)]
+
+    def take(self, name: str, part: int, cap: int, want: int) -> int:
+        with self._lock:
+            self._call()
+            row_part, used = self._parts.get((name, part % self.RING), (part, 0))
+            if row_part > part:
+                return 0
+            used = used if row_part == part else 0
+            granted = max(0, min(want, cap - used))
+            self._parts[(name, part % self.RING)] = (part, used + granted)
+            return granted
 
 
 class InMemoryBlobStore:

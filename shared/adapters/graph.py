@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from shared.adapters.graph_calls import GraphCalls
 from shared.adapters.graph_message import fetched_from_graph
 from shared.adapters.pacing import MailboxPacer
+from shared.adapters.shared_limits import SharedLimits
 from shared.domain.errors import GraphUnavailable, MessageNotFound, PermanentError, SyncStateExpired
 from shared.domain.model import FetchedMessage
 from shared.ports import DeltaPage, FetchSpec, GraphSubscription
@@ -65,13 +66,21 @@ def build_sdk_client(credential: Any, base_url: str) -> Any:
 
 
 class SdkGraphClient:
-    def __init__(self, sdk_client: Any, timeout: float = 60.0, pacer: MailboxPacer | None = None) -> None:
+    def __init__(self, sdk_client: Any, timeout: float = 60.0, pacer: MailboxPacer | None = None,
+                 limits: SharedLimits | None = None) -> None:
         self._calls = GraphCalls(sdk_client)
         self._loop = _LoopThread()
         self._timeout = timeout
         self._pacer = pacer or MailboxPacer()
+        self._limits = limits  # every instance's share of each mailbox's limits (None: this process alone)
 
     def _run(self, mailbox: str, make: Any) -> Any:
+        if self._limits is None or mailbox == "subscriptions":  # /subscriptions addresses no mailbox
+            return self._run_paced(mailbox, make)
+        with self._limits.request(mailbox.lower()):
+            return self._run_paced(mailbox, make)
+
+    def _run_paced(self, mailbox: str, make: Any) -> Any:
         async def paced() -> Any:
             async with self._pacer.slot(mailbox):
                 return await make()

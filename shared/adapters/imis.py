@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 from urllib.parse import quote
 
@@ -26,6 +27,7 @@ from shared.adapters.imis_wire import (
     record_id,
     validation_message,
 )
+from shared.adapters.shared_limits import SharedSemaphore
 from shared.domain.errors import CrmRejected, CrmUnavailable
 from shared.domain.mapping import CrmRecord
 from shared.domain.matching import ContactRef
@@ -37,13 +39,19 @@ SCAN_LIMIT = 2000  # records of one contact paged through when the site ignores 
 
 
 class ImisCrmClient(ImisProbe):
-    def __init__(self, http: httpx.Client, username: str, password: str, max_concurrency: int = 4) -> None:
+    def __init__(self, http: httpx.Client, username: str, password: str, max_concurrency: int = 4,
+                 site_slots: SharedSemaphore | None = None) -> None:
         self._http, self._username, self._password = http, username, password
         self._token: tuple[str, float] | None = None
         self._lock = threading.Lock()
-        # iMIS documents no rate limit; its Cloud tenants are shared, so few requests at once (crm-apis.md §5).
-        # Per process: a limit across instances needs a distributed limiter (not built: issue 17).
+        # iMIS documents no rate limit; its Cloud tenants are shared, so few requests at once (crm-apis.md §5):
+        # at most max_concurrency in this process, and with site_slots at most that many across all instances.
         self._slots = threading.BoundedSemaphore(max_concurrency)
+        self._site_slots = site_slots
+        self._site = str(http.base_url.host) or "imis"
+
+    def _site_slot(self) -> AbstractContextManager[None]:
+        return self._site_slots.hold(self._site) if self._site_slots is not None else nullcontext()
 
     # --- authentication -------------------------------------------------------------------------------
     def _bearer(self, renew: bool = False) -> str:
@@ -59,7 +67,7 @@ class ImisCrmClient(ImisProbe):
         for attempt in (1, 2):
             headers = {"Authorization": f"Bearer {self._bearer(renew=attempt == 2)}"} if auth else {}
             try:
-                with self._slots:
+                with self._slots, self._site_slot():
                     answer = self._http.request(method, path, headers=headers, **kwargs)
             except httpx.TransportError as exc:  # timeouts, refused connections
                 raise CrmUnavailable(f"iMIS did not answer: {type(exc).__name__}") from exc

@@ -31,6 +31,7 @@ class Stores:
     counters: Any
     queue: Any
     blobs: Any
+    limits: Any
 
 
 def memory_stores() -> Stores:
@@ -38,7 +39,8 @@ def memory_stores() -> Stores:
     return Stores(fakes.InMemoryOptionsRepository(), fakes.InMemoryMailboxRepository(),
                   fakes.InMemorySubscriptionRepository(), fakes.InMemoryDeltaTokenRepository(),
                   fakes.InMemoryCaptureLedger(), fakes.InMemoryDecisionLog(), fakes.InMemoryContactCache(counters),
-                  fakes.InMemoryThreadIndex(), counters, fakes.InMemoryQueue(), fakes.InMemoryBlobStore())
+                  fakes.InMemoryThreadIndex(), counters, fakes.InMemoryQueue(), fakes.InMemoryBlobStore(),
+                  fakes.InMemoryLimitStore())
 
 
 def azure_stores(connection: str) -> Stores:
@@ -57,6 +59,7 @@ def azure_stores(connection: str) -> Stores:
         TableOptionsRepository,
         TableSubscriptionRepository,
     )
+    from shared.adapters.limit_store import AzureLimitStore, limit_clients
     from shared.adapters.queues import StorageMessageQueue, queue_client
     from shared.adapters.tables import Tables, table_service
 
@@ -74,7 +77,8 @@ def azure_stores(connection: str) -> Stores:
                   TableDecisionLog(tables.decisions), TableContactCache(tables.contactcache, counters),
                   TableThreadIndex(tables.threads), counters,
                   StorageMessageQueue(queue_client(settings, f"q-{unique}")),
-                  AzureBlobStore(blob_service(settings), f"c-{unique}"))
+                  AzureBlobStore(blob_service(settings), f"c-{unique}"),
+                  AzureLimitStore(*limit_clients(settings), f"l-{unique}", f"t{unique}Limits"))
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,87 @@
+"""``LimitStore`` on Azure Storage: slots are blob leases, sub-window budgets are ETag-guarded Table rows.
+
+Blob leases (https://learn.microsoft.com/rest/api/storageservices/lease-blob): one client at a time holds a
+blob's lease; a finite lease lasts 15 to 60 s and the service ends it by itself when it is not released, so a
+crashed instance's slot comes back without anyone cleaning up. Acquiring a held lease answers 409
+``LeaseAlreadyPresent``. A budget row is read and replaced with If-Match (Table optimistic concurrency), so two
+instances can never both spend the same remainder. Calls fail fast (one retry, short timeouts): a slow store
+makes the limiter wait and defer the work, never send without a grant.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
+from azure.data.tables import TableServiceClient
+from azure.storage.blob import BlobLeaseClient, BlobServiceClient
+
+from shared.adapters.tables import Table, safe_key
+from shared.config import Settings
+
+RING = 128  # sub-window rows per name, reused in turn: rows do not pile up
+# Fail fast (one retry, short timeouts): the limiter waits and defers instead.
+FAST: dict[str, Any] = {"retry_total": 1, "connection_timeout": 2, "read_timeout": 5}
+
+
+def limit_clients(settings: Settings, credential: Any = None) -> tuple[BlobServiceClient, TableServiceClient]:
+    if settings.storage_connection:
+        return (BlobServiceClient.from_connection_string(settings.storage_connection, **FAST),
+                TableServiceClient.from_connection_string(settings.storage_connection, **FAST))
+    blob = settings.blob_service_uri or f"https://{settings.storage_account_name}.blob.core.windows.net"
+    table = settings.table_service_uri or f"https://{settings.storage_account_name}.table.core.windows.net"
+    return (BlobServiceClient(blob, credential=credential, **FAST),
+            TableServiceClient(endpoint=table, credential=credential, **FAST))
+
+
+class AzureLimitStore:
+    def __init__(self, blobs: BlobServiceClient, tables: TableServiceClient, container: str, table: str) -> None:
+        self._container = blobs.get_container_client(container)
+        self._rows = Table(tables, table)
+        self._ready = False
+
+    def _blob(self, name: str, slot: int) -> Any:
+        return self._container.get_blob_client(f"{name}/{slot}")
+
+    def try_slot(self, name: str, slot: int, hold_s: int) -> str | None:
+        blob = self._blob(name, slot)
+        for _ in range(2):
+            try:
+                return str(blob.acquire_lease(lease_duration=hold_s).id)
+            except ResourceExistsError:  # 409 LeaseAlreadyPresent
+                return None
+            except ResourceNotFoundError:  # first use of this slot (or of the container)
+                self._create(blob)
+        return None
+
+    def _create(self, blob: Any) -> None:
+        if not self._ready:
+            with contextlib.suppress(ResourceExistsError):
+                self._container.create_container()
+            self._ready = True
+        with contextlib.suppress(ResourceExistsError):
+            blob.upload_blob(b"", overwrite=False)
+
+    def free_slot(self, name: str, slot: int, lease: str) -> None:
+        BlobLeaseClient(self._blob(name, slot), lease_id=lease).release()
+
+    def take(self, name: str, part: int, cap: int, want: int) -> int:
+        pk, rk = safe_key(name), f"{part % RING:03d}"
+        for _ in range(20):  # optimistic concurrency: read, then replace only if nobody wrote in between
+            row = self._rows.get(pk, rk)
+            if row is None:
+                granted = min(want, cap)
+                if self._rows.create({"PartitionKey": pk, "RowKey": rk, "part": part, "used": granted}):
+                    return granted
+                continue
+            if int(row["part"]) > part:  # this instance's clock is behind the others': grant nothing
+                return 0
+            used = int(row["used"]) if int(row["part"]) == part else 0
+            granted = min(want, cap - used)
+            if granted <= 0:
+                return 0
+            fresh = {"PartitionKey": pk, "RowKey": rk, "part": part, "used": used + granted}
+            if self._rows.replace_if(fresh, row["etag"]) is not None:
+                return granted
+        return 0

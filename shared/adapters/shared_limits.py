@@ -1,0 +1,205 @@
+"""Graph's and the CRM's limits held by every instance at once, through a ``LimitStore`` (Azure Storage).
+
+Azure's Rate Limiting pattern (https://learn.microsoft.com/azure/architecture/patterns/rate-limiting-pattern)
+splits a shared capacity into parts that workers lease through Blob storage leases, so a crashed worker's part
+comes back when its lease expires. Here:
+- concurrency (Graph: 4 per app per mailbox; iMIS: IMIS_MAX_CONCURRENCY per site) is N slots per key; a request
+  runs only while its instance holds a slot's lease. An instance keeps a slot for its next request while it
+  has more waiting (at most ``keep_s``, well inside the lease) and gives it back as soon as it has none;
+- the request budget (Graph: 10,000 per 10 minutes per app per mailbox, a sliding window) is split into
+  ``parts`` sub-windows, each granting at most budget / (parts + 2): a sliding window overlaps at most
+  parts + 1 sub-windows, and one more covers clock skew between instances under one sub-window.
+Fail safe: when the store errs or is slow, nothing is sent; the caller waits (bounded by ``wait_s``) and then
+gets the transient error the adapter names, with Retry-After, which the worker turns into a deferral that
+spends none of the queue's attempts: slower, never over, nothing lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from shared.domain.errors import TransientError
+from shared.ports import LimitStore
+
+log = logging.getLogger(__name__)
+Unavailable = Callable[[str, float], TransientError]
+
+
+@dataclass(slots=True)
+class _Held:
+    slot: int
+    lease: str
+    taken_at: float
+
+
+@dataclass(slots=True)
+class _Key:
+    cond: threading.Condition = field(default_factory=threading.Condition)
+    idle: list[_Held] = field(default_factory=list)
+    waiting: int = 0
+    polling: bool = False
+    next_poll: float = 0.0
+    backoff: float = 0.02
+
+
+class SharedSemaphore:
+    """At most ``slots`` holders of each key across every instance sharing ``store``."""
+
+    def __init__(self, store: LimitStore, name: str, slots: int, unavailable: Unavailable, *, lease_s: int = 60,
+                 keep_s: float = 10.0, wait_s: float = 30.0, max_backoff: float = 0.5) -> None:
+        self._store, self._name, self._slots, self._unavailable = store, name, slots, unavailable
+        self._lease_s, self._keep_s, self._wait_s, self._max_backoff = lease_s, keep_s, wait_s, max_backoff
+        self._keys: dict[str, _Key] = {}
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def hold(self, key: str) -> Iterator[None]:
+        state = self._state(key)
+        held = self._take(key, state)
+        try:
+            yield
+        finally:
+            self._give_back(key, state, held)
+
+    def _state(self, key: str) -> _Key:
+        with self._lock:
+            return self._keys.setdefault(key, _Key())
+
+    def _take(self, key: str, state: _Key) -> _Held:
+        deadline = time.monotonic() + self._wait_s
+        with state.cond:
+            state.waiting += 1
+            try:
+                while True:
+                    now = time.monotonic()
+                    while state.idle:
+                        held = state.idle.pop()
+                        if now - held.taken_at < self._keep_s:
+                            return held
+                        self._free_later(key, held)
+                    if not state.polling and now >= state.next_poll:
+                        held_new = self._poll(key, state)
+                        if held_new is not None:
+                            return held_new
+                        continue
+                    if now >= deadline:
+                        raise self._unavailable(f"no {self._name} slot for {key} within {self._wait_s:g} s",
+                                                self._wait_s)
+                    state.cond.wait(min(deadline, max(state.next_poll, now + 0.01)) - now)
+            finally:
+                state.waiting -= 1
+
+    def _poll(self, key: str, state: _Key) -> _Held | None:
+        """One round over the slots in random order, outside the lock; called holding ``state.cond``."""
+        state.polling = True
+        state.cond.release()
+        try:
+            held = self._try_slots(key)
+        finally:
+            state.cond.acquire()
+            state.polling = False
+        if held is None:
+            state.backoff = min(state.backoff * 2, self._max_backoff)
+            state.next_poll = time.monotonic() + state.backoff * random.uniform(0.5, 1.0)
+        else:
+            state.backoff, state.next_poll = 0.02, 0.0
+        state.cond.notify()
+        return held
+
+    def _try_slots(self, key: str) -> _Held | None:
+        for slot in random.sample(range(self._slots), self._slots):
+            try:
+                lease = self._store.try_slot(f"{self._name}/{key}", slot, self._lease_s)
+            except Exception as exc:  # storage down or slow: no slot, so nothing is sent
+                log.warning("%s limit store failed (%s): waiting", self._name, type(exc).__name__)
+                return None
+            if lease is not None:
+                return _Held(slot, lease, time.monotonic())
+        return None
+
+    def _give_back(self, key: str, state: _Key, held: _Held) -> None:
+        with state.cond:
+            if state.waiting and time.monotonic() - held.taken_at < self._keep_s:
+                state.idle.append(held)  # the next local request uses it: no storage round trip
+                state.cond.notify()
+                return
+        self._free(key, held)
+
+    def _free_later(self, key: str, held: _Held) -> None:
+        threading.Thread(target=self._free, args=(key, held), daemon=True).start()
+
+    def _free(self, key: str, held: _Held) -> None:
+        try:
+            self._store.free_slot(f"{self._name}/{key}", held.slot, held.lease)
+        except Exception as exc:  # the lease then ends by itself within lease_s: slower, never over
+            log.warning("%s slot not released (%s)", self._name, type(exc).__name__)
+
+
+class SharedBudget:
+    """At most ``budget`` requests per ``window_s`` (sliding) for each key across every instance."""
+
+    def __init__(self, store: LimitStore, name: str, budget: int, window_s: float, unavailable: Unavailable, *,
+                 parts: int = 60, chunk: int = 4, wait_s: float = 30.0, wall: Callable[[], float] = time.time,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        parts = max(1, min(parts, budget - 2))
+        self._store, self._name, self._unavailable = store, name, unavailable
+        self._cap, self._part_s = max(1, budget // (parts + 2)), window_s / parts
+        self._chunk, self._wait_s, self._wall, self._sleep = chunk, wait_s, wall, sleep
+        self._left: dict[str, tuple[int, int]] = {}  # key -> (sub-window, requests granted and not yet sent)
+        self._lock = threading.Lock()
+
+    @property
+    def per_part(self) -> tuple[int, float]:
+        return self._cap, self._part_s
+
+    def spend(self, key: str) -> None:
+        deadline, backoff = time.monotonic() + self._wait_s, 0.05
+        while True:
+            now = self._wall()
+            part = int(now // self._part_s)
+            if self._use_local(key, part):
+                return
+            try:
+                granted = self._store.take(f"{self._name}/{key}", part, self._cap, self._chunk)
+            except Exception as exc:  # storage down or slow: no grant, so nothing is sent
+                log.warning("%s budget store failed (%s): waiting", self._name, type(exc).__name__)
+                granted, pause = 0, backoff
+                backoff = min(backoff * 2, 1.0)
+            else:
+                pause = (part + 1) * self._part_s - now + random.uniform(0, 0.05)  # the next sub-window
+            if granted:
+                with self._lock:
+                    same = self._left.get(key, (part, 0))
+                    self._left[key] = (part, granted - 1 + (same[1] if same[0] == part else 0))
+                return
+            if time.monotonic() + pause > deadline:
+                raise self._unavailable(f"{self._name} budget for {key} spent", max(pause, 1.0))
+            self._sleep(pause)
+
+    def _use_local(self, key: str, part: int) -> bool:
+        with self._lock:
+            held = self._left.get(key)
+            if held is None or held[0] != part or held[1] <= 0:
+                return False  # grants of an earlier sub-window are dropped, never carried over
+            self._left[key] = (part, held[1] - 1)
+            return True
+
+
+class SharedLimits:
+    """A key's concurrency slot, then one request of its budget (if it has one), for each request sent."""
+
+    def __init__(self, slots: SharedSemaphore, budget: SharedBudget | None = None) -> None:
+        self._slots, self._budget = slots, budget
+
+    @contextmanager
+    def request(self, key: str) -> Iterator[None]:
+        with self._slots.hold(key):
+            if self._budget is not None:
+                self._budget.spend(key)  # after the slot: the grant is used within its sub-window
+            yield
