@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import coldstart, endtoend, history, pipeline, status, webhook
+from bench import coldstart, endtoend, history, instances, pipeline, status, webhook, webhook_split
 from bench.stackrun import load_average
 from devhost.stack import REPO
 
@@ -33,10 +33,13 @@ def plan(quick: bool) -> dict[str, Callable[[Path], dict[str, Any]]]:
         "pipeline": lambda _: pipeline.run(1000 if quick else 5000, rounds=2),
         "coldstart": coldstart.run,
         "webhook": lambda d: webhook.run(d, seconds=5 if quick else 20),
+        "webhook_split": lambda d: webhook_split.run(d, seconds=5 if quick else 20, backlog=500 if quick else 3000),
         "e2e": lambda d: endtoend.run(d, n=20 if quick else 100),
         "import": lambda d: history.run(d, n=1000 if quick else 10_000),
         "import_paced": lambda d: history.run(d, n=400 if quick else 2_000, limit=200 if quick else 1_000),
         "status": lambda d: status.run(d, sizes=(1_000, 5_000) if quick else (10_000, 100_000)),
+        "instances4": lambda d: instances.run(d, 4, n=300 if quick else 2_000, limit=200 if quick else 1_000),
+        "instances8": lambda d: instances.run(d, 8, n=300 if quick else 2_000, limit=200 if quick else 1_000),
     }
 
 
@@ -59,6 +62,12 @@ def summary(results: dict[str, Any]) -> list[str]:
                  note=f"{run['answered_per_second']} answered/s")
         own = hook["in_process"]["handler_ms"]
         line("  the webhook function alone, in-process", f"{own['p50']} / {own['p99']}")
+    if "webhook" in r.get("webhook_split", {}):
+        split = r["webhook_split"]
+        lat = split["webhook"]["latency_ms"]
+        line(f"webhook p50/p99 ms at {split['rate']:g}/s, worker busy", f"{lat.get('p50')} / {lat.get('p99')}",
+             "p99 <= 50")
+        line("  worker emails/s meanwhile (separate host)", split["worker_emails_per_second_meanwhile"])
     if "latency_s" in r.get("e2e", {}):
         e2e = r["e2e"]
         line("end-to-end p50/p99 s (delivery -> CRM)", f"{e2e['latency_s']['p50']} / {e2e['latency_s']['p99']}",
@@ -79,6 +88,12 @@ def summary(results: dict[str, Any]) -> list[str]:
         line(f"status p50/p95 ms after {run['logged_emails']} logged emails", f"{run['status_ms']['p50']} / "
              f"{run['status_ms']['p95']}", "<= 200, flat",)
         line("  counts exact / log scan of 24 h (former) ms", f"{run['exact']} / {run['log_scan_24h_ms']}")
+    for name in ("instances4", "instances8"):
+        if "seconds" in r.get(name, {}):
+            run = r[name]
+            line(f"{run['processes']} hosts, {run['emails']} msgs: s (ratio)", f"{run['seconds']} "
+                 f"({run['ratio_to_fastest']}x)", "<= 1.25x")
+            line("  concurrency 429s / CRM problems", f"{run['concurrency_429']} / {run['crm_problems']}", "0 / 0")
     if "pipeline_ms_per_email" in r.get("pipeline", {}):
         line("pipeline CPU ms/email", r["pipeline"]["pipeline_ms_per_email"], "<= 2")
     if "import" in r.get("coldstart", {}):

@@ -28,7 +28,8 @@ from shared.config import QUEUE_NAME
 MAILBOX = "webhook-bench@association.example"
 
 
-def _load(stack: Stack, rate: float, seconds: float, *args: str, path: str = "/api/graph/notifications") -> dict:
+def _load(stack: Stack, rate: float, seconds: float, *args: str, path: str = "/api/graph/notifications",
+          clear: bool = True) -> dict:
     before = cpu_by_child(stack)
     out = subprocess.run([sys.executable, "-m", "bench.loadgen", "--url", stack.host_url + path, "--rate", str(rate),
                           "--seconds", str(seconds), *args], cwd=REPO, capture_output=True, text=True, check=True,
@@ -36,7 +37,8 @@ def _load(stack: Stack, rate: float, seconds: float, *args: str, path: str = "/a
     result: dict[str, Any] = json.loads(out.stdout)
     result["cpu_seconds"] = cpu_delta(before, cpu_by_child(stack))
     result["queued_after"] = queue_depth(stack)
-    QueueClient.from_connection_string(stack.connection_string, QUEUE_NAME).clear_messages()
+    if clear:
+        QueueClient.from_connection_string(stack.connection_string, QUEUE_NAME).clear_messages()
     return result
 
 

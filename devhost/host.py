@@ -23,6 +23,7 @@ from typing import Any
 import uvicorn
 
 from devhost import redact
+from devhost.disabled import disabled_functions
 from devhost.hostconfig import HostConfig, HostConfigError, apply_local_settings
 from devhost.hostrules import HostRuleError
 from devhost.http_app import build_app
@@ -56,10 +57,11 @@ class Host:
         self._invoker = Invoker(self._queues, self._executor, directory)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.disabled = disabled_functions([s.name for s in specs], os.environ)
         self._listeners = {s.name: QueueListener(s, config.queues, self._queues, self._invoker, self._spawn, lease)
                            for s in specs if s.trigger_type == QUEUE}
         self._timers = {s.name: TimerRunner(s, self._invoker) for s in specs if s.trigger_type == TIMER}
-        self.app = build_app(specs, self._invoker, keys, config.route_prefix, self.run_once)
+        self.app = build_app(specs, self._invoker, keys, config.route_prefix, self.run_once, self.disabled)
 
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         task = asyncio.get_running_loop().create_task(coro)
@@ -98,7 +100,8 @@ class Host:
                 server_task.result()
                 return False
             await asyncio.sleep(0.01)
-        runners: list[QueueListener | TimerRunner] = [*self._listeners.values(), *self._timers.values()]
+        every: list[QueueListener | TimerRunner] = [*self._listeners.values(), *self._timers.values()]
+        runners = [r for r in every if r.spec.name not in self.disabled]
         loops = [self._loop.create_task(r.run(), name=f"trigger {r.spec.name}") for r in runners]
         for loop in loops:
             loop.add_done_callback(_report_crash)
@@ -160,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         logger.info("functionTimeout %.0fs is not enforced locally", config.function_timeout)
     if not keys.enforced:
         logger.warning("DEVHOST_FUNCTION_KEY/DEVHOST_MASTER_KEY unset: HTTP auth levels are not checked")
-    logger.info("Functions: %s", ", ".join(f"{s.name} ({s.trigger_type})" for s in specs))
+    logger.info("Functions: %s", ", ".join(f"{s.name} ({s.trigger_type}{', disabled' * (s.name in host.disabled)})"
+                                           for s in specs))
     clean = asyncio.run(host.serve(sock))
     host.close(wait=clean)
     if not clean:

@@ -64,7 +64,7 @@ def _listing(spec: FunctionSpec) -> dict[str, Any]:
 
 
 def build_app(specs: list[FunctionSpec], invoker: Invoker, keys: Keys, route_prefix: str,
-              run_once: RunOnce) -> Starlette:
+              run_once: RunOnce, disabled: frozenset[str] | set[str] = frozenset()) -> Starlette:
     table: RouteTable[FunctionSpec] = RouteTable()
     for spec in specs:
         if spec.trigger_type == HTTP:
@@ -76,6 +76,8 @@ def build_app(specs: list[FunctionSpec], invoker: Invoker, keys: Keys, route_pre
         if found is None:
             return JSONResponse({"error": "no function matches this route and method"}, status_code=404)
         spec, route_params = found
+        if spec.name in disabled and not keys.allows(ADMIN, request.headers, request.query_params):
+            return JSONResponse({"error": "no function matches this route and method"}, status_code=404)
         if not keys.allows(spec.settings["auth_level"], request.headers, request.query_params):
             return Response(status_code=401, headers={"x-devhost-function": spec.name})
         req = func.HttpRequest(request.method, str(request.url), headers=_headers(request),

@@ -150,7 +150,9 @@ class SharedBudget:
         parts = max(1, min(parts, budget - 2))
         self._store, self._name, self._unavailable = store, name, unavailable
         self._cap, self._part_s = max(1, budget // (parts + 2)), window_s / parts
-        self._chunk, self._wait_s, self._wall, self._sleep = chunk, wait_s, wall, sleep
+        # grants left unspent when a sub-window ends are lost: take few at a time when the cap is small
+        self._chunk = max(1, min(chunk, self._cap // 8))
+        self._wait_s, self._wall, self._sleep = wait_s, wall, sleep
         self._left: dict[str, tuple[int, int]] = {}  # key -> (sub-window, requests granted and not yet sent)
         self._lock = threading.Lock()
 

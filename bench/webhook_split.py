@@ -1,0 +1,81 @@
+"""Webhook acknowledgement latency while the worker drains a backlog of the same app, in the production layout.
+
+On Flex Consumption, HTTP triggers scale together in their own instance group and every other function (the
+queue-triggered MailWorker, each timer) in its own (per-function scaling:
+https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#per-function-scaling), so the webhook
+never shares a Python worker process with MailWorker. Locally the same app (``function_app``) runs as two host
+processes on one storage account: the HTTP host with the non-HTTP functions disabled and the worker host with
+the HTTP functions disabled, through the host's own ``AzureWebJobs.<name>.Disabled`` app settings
+(devhost/disabled.py). A mixed mailbox is imported first, so the worker is busy throughout; then the load
+generator posts notifications at ``rate``/s to the HTTP host.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.mailmix import mix
+from bench.stackrun import cpu_by_child, cpu_delta, prepare, queue_depth, running_stack
+from bench.webhook import _load
+from devhost.stack import Stack
+
+MAILBOX = "split-bench@association.example"
+BACKLOG = "split-backlog@association.example"
+
+
+def _functions() -> dict[str, str]:
+    import function_app
+
+    found = {}
+    for function in function_app.app.get_functions():
+        trigger = function.get_trigger()
+        found[str(function.get_function_name())] = str(trigger.type if trigger is not None else "")
+    return found
+
+
+def _disable(names: list[str]) -> dict[str, str]:
+    return {f"AzureWebJobs.{name}.Disabled": "true" for name in names}
+
+
+def _backlog(driver: Any, n: int) -> None:
+    driver.graph.post("/mailboxes", json={"address": BACKLOG, "displayName": "Backlog"}).raise_for_status()
+    specs = mix(n, [BACKLOG], seed=29, prefix="SPL")
+    for folder in ("inbox", "sentitems"):
+        batch = [s.message for s in specs if s.folder == folder]
+        for i in range(0, len(batch), 500):
+            driver.graph.post(f"/mailboxes/{BACKLOG}/bulk",
+                              json={"messages": batch[i:i + 500], "folder": folder, "notify": False}).raise_for_status()
+
+
+def run(workdir: Path, rate: float = 200.0, seconds: float = 20.0, backlog: int = 3000) -> dict[str, Any]:
+    functions = _functions()
+    http = [name for name, trigger in functions.items() if trigger == "httpTrigger"]
+    other = [name for name in functions if name not in http]
+    with running_stack(workdir / "http", extra_env=_disable(other)) as (stack, driver):
+        shared = {"GRAPH_BASE_URL": stack.graph_url, "IMIS_BASE_URL": stack.imis_url,
+                  "GRAPH_CLIENT_STATE": stack.client_state, "WEBHOOK_BASE_URL": stack.host_url + "/api"}
+        with Stack(workdir / "worker", storage=stack.connection_string, emulators=False,
+                   extra_env=_disable(http) | shared) as worker:
+            prepare(driver, [MAILBOX])
+            user = driver.graph.get(f"/mailboxes/{MAILBOX}").json()["id"]
+            folders = next(m for m in driver.status()["mailboxes"] if m["address"] == MAILBOX)["folders"]
+            subscription = next(f["subscription_id"] for f in folders if f["folder"] == "inbox")
+            notes = ("--subscription", subscription, "--client-state", stack.client_state, "--user", user)
+            _backlog(driver, backlog)
+            driver.add_mailbox(BACKLOG, "Backlog", import_days=30)
+            time.sleep(10)  # the import pages are queued and the worker is busy before the load starts
+            depth_before, worker_cpu = queue_depth(stack), cpu_by_child(worker)
+            fetched_before = driver.graph.get("/requests").json()["perKind"].get("message", 0)
+            started = time.monotonic()
+            under_load = _load(stack, rate, seconds, *notes, clear=False)
+            fetched = driver.graph.get("/requests").json()["perKind"].get("message", 0) - fetched_before
+            worker_seconds = time.monotonic() - started
+            worker_cpu = cpu_delta(worker_cpu, cpu_by_child(worker))
+    return {"rate": rate, "seconds": seconds, "layout": "HTTP host + worker host (function_app, Disabled settings)",
+            "webhook": under_load, "backlog_queued_before": depth_before,
+            "worker_messages_fetched_meanwhile": fetched,
+            "worker_emails_per_second_meanwhile": round(fetched / worker_seconds, 1),
+            "worker_cpu_seconds": worker_cpu, "target_p99_ms": 50,
+            "meets_target": under_load["latency_ms"].get("p99", float("inf")) <= 50}
