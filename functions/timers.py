@@ -7,7 +7,7 @@ import logging
 import azure.functions as func
 
 from shared.bootstrap import get_services
-from shared.services.delta import run_all
+from shared.services.delta import run_all, run_due
 from shared.services.maintenance import purge_expired
 from shared.services.startup import startup_check
 from shared.services.subscriptions import renew_subscriptions
@@ -27,9 +27,19 @@ def subscription_renewal(timer: func.TimerRequest) -> None:
     logger.info("subscription renewal: %s", startup_check(deps) if first_run else renew_subscriptions(deps))
 
 
+@bp_timers.function_name("DeltaBackstopTick")
+@bp_timers.timer_trigger(arg_name="timer", schedule="0 */5 * * * *", run_on_startup=False)
+def delta_backstop_tick(timer: func.TimerRequest) -> None:
+    # Schedules are fixed at deploy time, so the admin's backstop_interval_minutes is applied here: every
+    # 5 minutes (BACKSTOP_TICK_MINUTES), each folder whose delta link is older than the interval runs.
+    logger.info("delta backstop (due folders) queued: %s", run_due(get_services()))
+
+
 @bp_timers.function_name("DeltaBackstop")
-@bp_timers.timer_trigger(arg_name="timer", schedule="0 */15 * * * *", run_on_startup=False)
+@bp_timers.timer_trigger(arg_name="timer", schedule="0 47 2 * * *", run_on_startup=False)
 def delta_backstop(timer: func.TimerRequest) -> None:
+    # Every folder, whatever the interval: once a day as a safety sweep, and on demand
+    # (POST /admin/functions/DeltaBackstop) when an operator wants the backstop now.
     logger.info("delta backstop queued: %s", run_all(get_services()))
 
 

@@ -134,8 +134,9 @@ class InMemorySubscriptionRepository:
 
 
 class InMemoryDeltaTokenRepository:
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock | None = None) -> None:
         self.rows: dict[tuple[str, str], dict[str, Any]] = {}
+        self._clock = clock or Clock()  # the table's UpdatedAt is the writer's clock
 
     def get(self, mailbox: str, folder: str) -> tuple[str | None, str]:
         row = self.rows.get((mailbox, folder))
@@ -146,7 +147,7 @@ class InMemoryDeltaTokenRepository:
         if (row is None) != (not etag) or (row is not None and row["etag"] != etag):
             return None
         new = _etag()
-        self.rows[(mailbox, folder)] = {"DeltaLink": delta_link, "Note": note, "UpdatedAt": datetime.now(UTC),
+        self.rows[(mailbox, folder)] = {"DeltaLink": delta_link, "Note": note, "UpdatedAt": self._clock.now(),
                                         "etag": new}
         return new
 
@@ -582,7 +583,7 @@ def fake_services(settings: Settings = SETTINGS, now: datetime | None = None) ->
         settings=settings, graph=FakeGraph(clock), crm=FakeCrm(), queue=InMemoryQueue(clock),
         poison_queue=InMemoryQueue(clock), options=InMemoryOptionsRepository(),
         mailboxes=InMemoryMailboxRepository(), subscriptions=InMemorySubscriptionRepository(),
-        delta_tokens=InMemoryDeltaTokenRepository(), ledger=InMemoryCaptureLedger(),
+        delta_tokens=InMemoryDeltaTokenRepository(clock), ledger=InMemoryCaptureLedger(),
         decisions=InMemoryDecisionLog(), contact_cache=InMemoryContactCache(counters),
         threads=InMemoryThreadIndex(), counters=counters, stats=InMemoryOutcomeStats(), parse_mime=message_from_mime,
         clock=clock,

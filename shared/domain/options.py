@@ -33,6 +33,9 @@ ACTIVITY_FIELD_LIMITS = {
     "CATEGORY": 40, "EFFECTIVE_DATE": 40, "THRU_DATE": 40, "TICKLER_DATE": 40,
 }
 RESERVED_ACTIVITY_FIELDS = frozenset({"UF_1"})  # holds the capture key for effectively-once writes
+# The DeltaBackstopTick timer's period (functions/timers.py "0 */5 * * * *"): timer schedules are fixed when
+# the app is deployed, so the admin's interval is applied by skipping ticks and must be a whole number of them.
+BACKSTOP_TICK_MINUTES = 5
 
 
 class _Model(BaseModel):
@@ -114,6 +117,9 @@ class Options(_Model):
     folder_scope: tuple[Folder, ...] = (Folder.INBOX, Folder.SENT_ITEMS)
     skip_private_mail: bool = Field(default=True, description="Skip mail marked Personal, Private or Confidential")
     look_back_days: int = Field(default=30, ge=0, le=3650)
+    backstop_interval_minutes: int = Field(
+        default=15, ge=BACKSTOP_TICK_MINUTES, le=1440,
+        description=f"Run the delta backstop per folder this often; a multiple of {BACKSTOP_TICK_MINUTES}")
     max_total_emails: int = Field(default=2000, ge=0, le=1_000_000, description="Per mailbox per day; 0 = no cap")
     allow_duplicate_emails: bool = False
     save_body_as_html: bool = False
@@ -148,6 +154,13 @@ class Options(_Model):
         if bad:
             raise ValueError(f"not an email address: {', '.join(bad)}")
         return cleaned
+
+    @field_validator("backstop_interval_minutes")
+    @classmethod
+    def _whole_ticks(cls, value: int) -> int:
+        if value % BACKSTOP_TICK_MINUTES:
+            raise ValueError(f"must be a multiple of {BACKSTOP_TICK_MINUTES} minutes (the backstop timer's tick)")
+        return value
 
     @field_validator("profile_url_template")
     @classmethod

@@ -11,6 +11,7 @@ import logging
 from datetime import datetime, timedelta
 
 from shared.domain.errors import SyncStateExpired
+from shared.domain.options import BACKSTOP_TICK_MINUTES
 from shared.domain.work import CatchUp, WorkItem, to_payload
 from shared.services.deps import Services
 
@@ -79,6 +80,25 @@ def resync(mailbox: str, folder: str, deps: Services) -> int:
     deps.counters.incr("delta-resync", f"{mailbox}|{folder}", last_window_start=since.isoformat())
     logger.warning("delta token for %s/%s expired: re-queued %s message(s) since %s", mailbox, folder, queued, since)
     return queued
+
+
+def run_due(deps: Services) -> dict[str, int]:
+    """The scheduled tick: run the backstop for each folder whose delta link is at least the options'
+    ``backstop_interval_minutes`` old (any run moves it: onboarding, catch-ups, lifecycle events, the tick).
+    Half a tick of slack keeps a 15-minute interval at every third 5-minute tick, not every fourth."""
+    options = deps.current_options().options
+    due_age = timedelta(minutes=options.backstop_interval_minutes - BACKSTOP_TICK_MINUTES / 2)
+    now = deps.clock.now()
+    counts: dict[str, int] = {}
+    for mailbox in deps.mailboxes.all():
+        if not mailbox.enabled:
+            continue
+        for folder in mailbox.watched_folders(options.folder_scope):
+            updated = (deps.delta_tokens.get_row(mailbox.address, folder.value) or {}).get("UpdatedAt")
+            if isinstance(updated, datetime) and now - updated < due_age:
+                continue
+            counts[f"{mailbox.address}/{folder.value}"] = run_delta(mailbox.address, folder.value, deps)
+    return counts
 
 
 def run_all(deps: Services) -> dict[str, int]:
