@@ -93,7 +93,7 @@ class TableMailboxRepository:
 def _entity(record: SubscriptionRecord) -> dict[str, Any]:
     entity = {"PartitionKey": "subscription", "RowKey": record.id, "Mailbox": record.mailbox,
               "Folder": record.folder, "Resource": record.resource, "ClientState": record.client_state,
-              "ExpiresAt": record.expires_at}
+              "ExpiresAt": record.expires_at, "ImmutableIds": record.immutable_ids}
     if record.lease_until:
         entity["LeaseUntil"] = record.lease_until
     return entity
@@ -107,7 +107,8 @@ def _subscription(row: dict[str, Any]) -> SubscriptionRecord:
     expires = _utc(row["ExpiresAt"])
     assert expires is not None
     return SubscriptionRecord(row["RowKey"], row["Mailbox"], row["Folder"], row["Resource"], row["ClientState"],
-                              expires, row["etag"], _utc(row.get("LeaseUntil")))
+                              expires, row["etag"], _utc(row.get("LeaseUntil")),
+                              bool(row.get("ImmutableIds", False)))  # rows written before the flag: default ids
 
 
 class TableSubscriptionRepository:

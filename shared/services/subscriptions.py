@@ -113,13 +113,14 @@ def renew_subscriptions(deps: Services, *, force: bool = False) -> dict[str, int
 
 
 def renew_one(record: SubscriptionRecord, deps: Services, *, gone: bool = False) -> str:
-    """Under the row's lease: renew it, or recreate it when Graph no longer has it (``gone``, 404) or it expired.
+    """Under the row's lease: renew it, or recreate it when Graph no longer has it (``gone``, 404), it expired, or
+    it predates immutable ids (notifications would keep carrying ids that change on every move).
     "renewed", "recreated", or "skipped" when another run holds the lease."""
     leased = _leased(record, deps)
     if leased is None:
         return "skipped"
     now = deps.clock.now()
-    if leased.expires_at > now and not gone:
+    if leased.expires_at > now and not gone and leased.immutable_ids:
         try:
             renewed = deps.graph.renew_subscription(leased.id, now + MAX_LIFETIME)
             deps.subscriptions.put(replace(leased, expires_at=renewed.expires_at, lease_until=None))

@@ -76,6 +76,9 @@ class TestSubscriptionRepository:
         got = stores.subscriptions.get("sub-1")
         assert got is not None and got.etag and got.expires_at == T0 + timedelta(days=3)
         assert replace(got, etag="") == a_subscription("sub-1")
+        stores.subscriptions.put(replace(a_subscription("sub-3"), immutable_ids=False))  # the id kind is kept
+        assert not (stores.subscriptions.get("sub-3") or a_subscription()).immutable_ids
+        stores.subscriptions.delete("sub-3")
         assert [s.id for s in stores.subscriptions.for_mailbox("M@association.example")] == ["sub-1"]
         assert sorted(s.id for s in stores.subscriptions.all()) == ["sub-1", "sub-2"]
         stores.subscriptions.delete("sub-1")

@@ -47,6 +47,15 @@ class TestRenewal:
         assert world.outcome(missed)["outcome"] == "captured"
         assert world.outcome(world.receive(world.mail()))["outcome"] == "captured"
 
+    def test_subscriptions_from_before_immutable_ids_are_recreated_not_renewed(self, world: World) -> None:
+        before = our_subscriptions(world)
+        for sub in world.deps.subscriptions.for_mailbox(MAILBOX):  # stored before the header was sent
+            world.deps.subscriptions.put(replace(sub, immutable_ids=False))
+        assert renew_subscriptions(world.deps, force=True)["recreated"] == 2  # renewal cannot switch the id kind
+        assert not set(our_subscriptions(world).values()) & set(before.values())
+        assert all(s.immutable_ids for s in world.deps.subscriptions.for_mailbox(MAILBOX))
+        assert renew_subscriptions(world.deps, force=True)["renewed"] == 2
+
     def test_a_subscription_leased_by_another_timer_is_left_alone(self, world: World) -> None:
         other = replace(world.deps, caches=WorkerCaches())  # a second worker on the same storage
         for sub in world.deps.subscriptions.for_mailbox(MAILBOX):  # the other timer holds the rows
