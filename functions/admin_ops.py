@@ -118,11 +118,11 @@ def purge_contact_cache(req: func.HttpRequest, deps: Services, caller: Caller) -
 @admin(Access.WRITE)
 def crm_check(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
     """Run the read-only CRM preflight now and store its verdict (capture waits while it fails)."""
-    from shared.services.crm_check import PROBE_EMAIL, check_and_store
+    from shared.services.crm_check import PROBE_EMAIL, check_and_store, preflight_json
 
     email = req.params.get("email")
     report = check_and_store(deps, mailbox_address(email) if email else PROBE_EMAIL)  # ValueError: 400
-    return json_response(ops.preflight_json(report))
+    return json_response(preflight_json(report))
 
 
 @bp_admin_ops.function_name("AdminExplain")

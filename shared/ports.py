@@ -117,9 +117,7 @@ class SubscriptionRecord:
     expires_at: datetime
     etag: str = ""
     lease_until: datetime | None = None  # a renewal run holds the row until then
-    # Created with Prefer: IdType="ImmutableId". Renewal cannot switch an older subscription (it keeps sending
-    # default ids: concepts/outlook-immutable-id.md), so renewal recreates those instead.
-    immutable_ids: bool = True
+    immutable_ids: bool = True  # created with Prefer: IdType="ImmutableId" (older ones: recreated at renewal)
 
 
 class ClaimState(StrEnum):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from shared.domain.model import Folder
@@ -11,11 +10,6 @@ from shared.domain.work import WorkItem, to_payload
 from shared.services.deps import Services
 from shared.services.explain import explain_message
 from shared.services.status import status as status  # the route and older callers import it from here
-
-
-def preflight_json(report: Any) -> dict[str, Any]:
-    return {"ok": report.ok, "at": datetime.fromtimestamp(report.at, UTC).isoformat(), "why": report.why(),
-            "checks": [{"step": c.step, "field": c.field, "ok": c.ok, "detail": c.detail} for c in report.checks]}
 
 
 def search_decisions(deps: Services, **filters: Any) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ import json
 import logging
 import time
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from shared.domain.errors import CrmUnavailable, MailCaptureError, TransientError
@@ -126,6 +127,13 @@ def _entity_checks(crm: CrmPreflight, kind: str, options: Options) -> list[Check
     else:
         out.append(Check(kind, "capture key filter", True, "honoured"))
     return out
+
+
+def preflight_json(report: Report) -> dict[str, Any]:
+    """The admin API's form (schema CrmPreflight in shared/web/openapi_schemas.py)."""
+    at = datetime.fromtimestamp(report.at, UTC).isoformat()
+    return {"ok": report.ok, "at": at, "why": report.why(),
+            "checks": [{"step": c.step, "field": c.field, "ok": c.ok, "detail": c.detail} for c in report.checks]}
 
 
 def render_text(report: Report) -> str:

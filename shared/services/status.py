@@ -48,8 +48,7 @@ def status(deps: Services) -> dict[str, Any]:
 
 def _preflight(deps: Services) -> dict[str, Any]:
     """The last CRM preflight: capture waits while it fails, and ``why`` names each failing step and field."""
-    from shared.services.admin_ops import preflight_json
-    from shared.services.crm_check import latest
+    from shared.services.crm_check import latest, preflight_json
 
     report = latest(deps)
     return preflight_json(report) if report else {"ok": None, "at": None, "why": "not run yet", "checks": []}
