@@ -8,6 +8,8 @@ from typing import Any
 
 import azure.functions as func
 
+from shared.domain.errors import BadRequest
+
 MAX_JSON_BYTES = 1024 * 1024  # an options document with 5,000 blocked domains is ~100 KB
 # The Functions host refuses larger requests itself: "The HTTP request length is limited to 100 MB (104,857,600
 # bytes)" (learn.microsoft.com/azure/azure-functions/functions-bindings-http-webhook-trigger#limits).
@@ -15,7 +17,7 @@ HOST_MAX_BYTES = 104_857_600
 MAX_JSON_DEPTH = 32  # the deepest legitimate body (options → activity_types → fields) nests 5 levels
 
 
-class BodyTooLarge(ValueError):
+class BodyTooLarge(BadRequest):
     """The request body is over the route's size limit (HTTP 413)."""
 
 
@@ -54,7 +56,7 @@ def _depth_within(value: Any, limit: int) -> bool:
 
 
 def read_json(req: func.HttpRequest, max_bytes: int = MAX_JSON_BYTES) -> Any:
-    """The request body as JSON; raises BodyTooLarge or ValueError with a readable message. Bounded: the size
+    """The request body as JSON; raises BodyTooLarge or BadRequest with a readable message. Bounded: the size
     is checked first, nesting is capped, and NaN/Infinity or numbers too long to convert are refused."""
     body = req.get_body() or b""
     if len(body) > max_bytes:
@@ -62,9 +64,9 @@ def read_json(req: func.HttpRequest, max_bytes: int = MAX_JSON_BYTES) -> Any:
     try:
         value = json.loads(body or b"null", parse_float=_finite, parse_constant=_refuse_constant)
     except RecursionError:
-        raise ValueError(f"the body nests deeper than {MAX_JSON_DEPTH} levels") from None
+        raise BadRequest(f"the body nests deeper than {MAX_JSON_DEPTH} levels") from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ValueError(f"the body is not valid JSON: {exc}") from None
+        raise BadRequest(f"the body is not valid JSON: {exc}") from None
     if not _depth_within(value, MAX_JSON_DEPTH):
-        raise ValueError(f"the body nests deeper than {MAX_JSON_DEPTH} levels")
+        raise BadRequest(f"the body nests deeper than {MAX_JSON_DEPTH} levels")
     return value

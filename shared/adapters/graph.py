@@ -19,7 +19,14 @@ from shared.adapters.graph_calls import GraphCalls
 from shared.adapters.graph_message import fetched_from_graph
 from shared.adapters.pacing import MailboxPacer
 from shared.adapters.shared_limits import SharedLimits
-from shared.domain.errors import GraphUnavailable, MessageNotFound, PermanentError, SyncStateExpired
+from shared.domain.errors import (
+    GraphUnavailable,
+    MessageNotFound,
+    PermanentError,
+    ResourceNotFound,
+    SubscriptionNotFound,
+    SyncStateExpired,
+)
 from shared.domain.model import FetchedMessage
 from shared.ports import DeltaPage, FetchSpec, GraphSubscription
 
@@ -74,13 +81,14 @@ class SdkGraphClient:
         self._pacer = pacer or MailboxPacer()
         self._limits = limits  # every instance's share of each mailbox's limits (None: this process alone)
 
-    def _run(self, mailbox: str, make: Any) -> Any:
+    def _run(self, mailbox: str, make: Any, not_found: type[ResourceNotFound] = ResourceNotFound) -> Any:
+        """``not_found`` names what a 404 means for this call, so callers catch exactly their case."""
         if self._limits is None or mailbox == "subscriptions":  # /subscriptions addresses no mailbox
-            return self._run_paced(mailbox, make)
+            return self._run_paced(mailbox, make, not_found)
         with self._limits.request(mailbox.lower()):
-            return self._run_paced(mailbox, make)
+            return self._run_paced(mailbox, make, not_found)
 
-    def _run_paced(self, mailbox: str, make: Any) -> Any:
+    def _run_paced(self, mailbox: str, make: Any, not_found: type[ResourceNotFound]) -> Any:
         async def paced() -> Any:
             async with self._pacer.slot(mailbox):
                 return await make()
@@ -90,7 +98,7 @@ class SdkGraphClient:
         except TimeoutError as exc:
             raise GraphUnavailable("Graph did not answer in time") from exc
         except Exception as exc:
-            raise _translate(exc) from exc
+            raise _translate(exc, not_found) from exc
 
     def close(self) -> None:
         """Close the connection pool (msgraph-core's AsyncGraphTransport does not pass ``aclose`` on to the
@@ -102,14 +110,14 @@ class SdkGraphClient:
         self._loop.stop()
 
     def get_message(self, mailbox: str, message_id: str, spec: FetchSpec) -> FetchedMessage:
-        data = self._run(mailbox, lambda: self._calls.get_message(mailbox, message_id, spec))
+        data = self._run(mailbox, lambda: self._calls.get_message(mailbox, message_id, spec), MessageNotFound)
         return fetched_from_graph(data, spec.folder)
 
     def get_mime(self, mailbox: str, message_id: str) -> bytes:
-        return self._run(mailbox, lambda: self._calls.get_mime(mailbox, message_id))
+        return self._run(mailbox, lambda: self._calls.get_mime(mailbox, message_id), MessageNotFound)
 
     def get_attachments(self, mailbox: str, message_id: str) -> list[dict[str, Any]]:
-        return self._run(mailbox, lambda: self._calls.get_attachments(mailbox, message_id))
+        return self._run(mailbox, lambda: self._calls.get_attachments(mailbox, message_id), MessageNotFound)
 
     def check_mailbox(self, mailbox: str) -> str:
         return self._run(mailbox, lambda: self._calls.check_mailbox(mailbox))
@@ -121,16 +129,16 @@ class SdkGraphClient:
 
     def renew_subscription(self, subscription_id: str, expires_at: datetime) -> GraphSubscription:
         return self._run("subscriptions",
-                         lambda: self._calls.renew_subscription(subscription_id, expires_at))
+                         lambda: self._calls.renew_subscription(subscription_id, expires_at), SubscriptionNotFound)
 
     def list_subscriptions(self) -> list[GraphSubscription]:
         return list(self._run("subscriptions", self._calls.list_subscriptions))
 
     def reauthorize_subscription(self, subscription_id: str) -> None:
-        self._run("subscriptions", lambda: self._calls.reauthorize_subscription(subscription_id))
+        self._run("subscriptions", lambda: self._calls.reauthorize_subscription(subscription_id), SubscriptionNotFound)
 
     def delete_subscription(self, subscription_id: str) -> None:
-        self._run("subscriptions", lambda: self._calls.delete_subscription(subscription_id))
+        self._run("subscriptions", lambda: self._calls.delete_subscription(subscription_id), SubscriptionNotFound)
 
     def delta_page(self, mailbox: str, folder: str, link: str | None, page_size: int) -> DeltaPage:
         return self._run(mailbox, lambda: self._calls.delta_page(mailbox, folder, link, page_size))
@@ -150,12 +158,12 @@ async def _aclose(http: Any, inner: Any) -> None:
         await inner.aclose()
 
 
-def _translate(exc: Exception) -> Exception:
+def _translate(exc: Exception, not_found: type[ResourceNotFound] = ResourceNotFound) -> Exception:
     status = getattr(exc, "response_status_code", None)
     headers = {k.lower(): v for k, v in (getattr(exc, "response_headers", None) or {}).items()}
     code = _error_code(exc)
     if status == 404:
-        return MessageNotFound(f"Graph answered 404 {code}".strip())
+        return not_found(f"Graph answered 404 {code}".strip())
     if status in TRANSIENT_STATUSES or status is None and _is_network(exc):
         retry_after = headers.get("retry-after")
         seconds = float(retry_after) if retry_after and retry_after.isdigit() else None

@@ -5,10 +5,13 @@
     │   ├── GraphUnavailable
     │   └── CrmUnavailable
     ├── PermanentError          record and stop: retrying cannot help
-    │   ├── MessageNotFound
+    │   ├── ResourceNotFound    Graph answered 404 for what was asked about:
+    │   │   ├── MessageNotFound         the message (deleted or moved before it was processed)
+    │   │   └── SubscriptionNotFound    the subscription (removed or expired at Graph)
     │   ├── SyncStateExpired    a delta link Graph no longer accepts (410): restart the sync
     │   ├── UnparseableMessage  the bytes are not an Internet message (also a ValueError)
     │   └── CrmRejected
+    ├── BadRequest              400: the caller's input is wrong (also a ValueError); the text says how
     └── OptionsError
         ├── InvalidOptions      400: every problem with its field path
         └── OptionsConflict     412: the document changed since the caller read it
@@ -40,7 +43,15 @@ class PermanentError(MailCaptureError):
     pass
 
 
-class MessageNotFound(PermanentError):
+class ResourceNotFound(PermanentError):
+    pass
+
+
+class MessageNotFound(ResourceNotFound):
+    pass
+
+
+class SubscriptionNotFound(ResourceNotFound):
     pass
 
 
@@ -54,6 +65,11 @@ class UnparseableMessage(PermanentError, ValueError):
 
 class CrmRejected(PermanentError):
     pass
+
+
+class BadRequest(MailCaptureError, ValueError):
+    """The caller's request is wrong (a 400 with this text). Only this is a 400: any other ValueError or
+    KeyError is a bug and must not be disguised as the caller's fault."""
 
 
 class OptionsError(MailCaptureError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.domain.errors import BadRequest
 from shared.domain.model import Folder
 from shared.domain.options import parse_options
 from shared.domain.work import WorkItem, to_payload
@@ -20,6 +21,8 @@ def replay(items: list[dict[str, Any]], deps: Services) -> int:
     """Queue emails again after options or CRM data changed; the ledger keeps captured ones single."""
     work = []
     for item in items:
+        if not all(isinstance(item.get(k), str) and item[k] for k in ("mailbox", "message_id")):
+            raise BadRequest(f"each email needs a mailbox and a message_id (strings): {str(item)[:200]}")
         folder = str(item.get("folder") or Folder.INBOX.value)
         work.append(to_payload(WorkItem(str(item["mailbox"]).lower(), str(item["message_id"]), folder, "replay")))
     deps.queue.send(work)

@@ -7,7 +7,7 @@ import logging
 from dataclasses import replace
 from datetime import timedelta
 
-from shared.domain.errors import MessageNotFound, PermanentError, TransientError
+from shared.domain.errors import PermanentError, SubscriptionNotFound, TransientError
 from shared.domain.mailbox import Mailbox
 from shared.domain.model import Folder
 from shared.ports import SubscriptionRecord
@@ -125,7 +125,7 @@ def renew_one(record: SubscriptionRecord, deps: Services, *, gone: bool = False)
             renewed = deps.graph.renew_subscription(leased.id, now + MAX_LIFETIME)
             deps.subscriptions.put(replace(leased, expires_at=renewed.expires_at, lease_until=None))
             return "renewed"
-        except MessageNotFound:
+        except SubscriptionNotFound:
             pass
     _recreate(leased, deps)
     return "recreated"
@@ -150,5 +150,5 @@ def reauthorize(record: SubscriptionRecord, deps: Services) -> None:
         deps.graph.reauthorize_subscription(record.id)
         renewed = deps.graph.renew_subscription(record.id, deps.clock.now() + MAX_LIFETIME)
         deps.subscriptions.put(replace(record, expires_at=renewed.expires_at, lease_until=None))
-    except MessageNotFound:
+    except SubscriptionNotFound:
         _recreate(record, deps)
