@@ -17,7 +17,13 @@ from typing import Any
 
 from shared.adapters.mime import message_from_mime
 from shared.config import Settings
-from shared.domain.errors import CrmRejected, MessageNotFound, OptionsConflict, SyncStateExpired
+from shared.domain.errors import (
+    CrmRejected,
+    MessageNotFound,
+    OptionsConflict,
+    SubscriptionNotFound,
+    SyncStateExpired,
+)
 from shared.domain.mailbox import Mailbox
 from shared.domain.mapping import CrmRecord
 from shared.domain.matching import ContactRef
@@ -162,7 +168,7 @@ class InMemoryDeltaTokenRepository:
 
 @dataclass
 class _LedgerRow:
-    status: str
+    status: str  # pending -> (written ->) done
     owner: str
     claimed_at: datetime
     etag: str = field(default_factory=_etag)
@@ -194,14 +200,16 @@ class InMemoryCaptureLedger:
     def complete(self, key: str, contact_id: str, record_id: str, kind: str, now: datetime,
                  pending: tuple[str, ...] = (), owner: str = "") -> None:
         self.rows[(key, contact_id)] = _LedgerRow("written" if pending else "done", owner if pending else "", now,
-                                                  record_id=record_id, kind=kind, pending=pending)
+                                                  record_id=record_id, kind=kind, pending=tuple(pending))
 
     def step_done(self, key: str, contact_id: str, step: str) -> None:
         row = self.rows.get((key, contact_id))
-        if row is not None:
-            row.pending = tuple(s for s in row.pending if s != step)
-            if not row.pending:
-                row.status, row.owner = "done", ""
+        if row is None:
+            return
+        row.pending = tuple(s for s in row.pending if s != step)
+        if not row.pending:
+            row.status, row.owner = "done", ""
+        row.etag = _etag()
 
     def abandon(self, key: str, contact_id: str) -> None:
         row = self.rows.get((key, contact_id))
@@ -471,7 +479,7 @@ class FakeGraph:
     def renew_subscription(self, subscription_id: str, expires_at: datetime) -> GraphSubscription:
         self._call("renew_subscription")
         if subscription_id not in self.subscriptions:
-            raise MessageNotFound("Graph answered 404 ResourceNotFound")
+            raise SubscriptionNotFound("Graph answered 404 ResourceNotFound")
         renewed = replace(self.subscriptions[subscription_id], expires_at=expires_at)
         self.subscriptions[subscription_id] = renewed
         return renewed
@@ -479,12 +487,12 @@ class FakeGraph:
     def reauthorize_subscription(self, subscription_id: str) -> None:
         self._call("reauthorize_subscription")
         if subscription_id not in self.subscriptions:
-            raise MessageNotFound("Graph answered 404 ResourceNotFound")
+            raise SubscriptionNotFound("Graph answered 404 ResourceNotFound")
 
     def delete_subscription(self, subscription_id: str) -> None:
         self._call("delete_subscription")
         if self.subscriptions.pop(subscription_id, None) is None:
-            raise MessageNotFound("Graph answered 404 ResourceNotFound")
+            raise SubscriptionNotFound("Graph answered 404 ResourceNotFound")
 
     def delta_page(self, mailbox: str, folder: str, link: str | None, page_size: int) -> DeltaPage:
         """Links are ``delta:<mailbox>:<folder>:<position>``: a page is what arrived after the position."""
@@ -522,6 +530,7 @@ class FakeCrm:
         self.organisations: dict[str, list[ContactRef]] = {}
         self.records: dict[str, tuple[CrmRecord, list[CrmFile]]] = {}
         self.failures: list[Exception] = []
+        self.attach_failures: list[Exception] = []
         self.crash_after_write: Exception | None = None
         self.rejected_addresses: set[str] = set()
         self._ids = itertools.count(1000)
@@ -558,8 +567,8 @@ class FakeCrm:
         return record_id
 
     def attach_file(self, record: CrmRecord, record_id: str, file: CrmFile) -> None:
-        if self.failures:
-            raise self.failures.pop(0)
+        if self.attach_failures:
+            raise self.attach_failures.pop(0)
         self.records[record_id][1].append(file)
 
     def profile_url(self, contact_id: str, template: str) -> str:

@@ -30,6 +30,19 @@ class TestCaptureLedger:
         assert (claim.state, claim.record_id) == (ClaimState.DONE, "rec-9")
         assert stores.ledger.records_for("k1-a") == {"c1": "rec-9"}
 
+    def test_a_record_with_pending_steps_is_resumed_with_only_the_steps_left(self, stores: Stores) -> None:
+        stores.ledger.claim("k1-a", "c1", "w1", T0)
+        stores.ledger.complete("k1-a", "c1", "rec-9", "activity", T0, ("file:0", "eml"), "w1")
+        assert stores.ledger.claim("k1-a", "c1", "w2", T0 + timedelta(seconds=5)).state == ClaimState.BUSY
+        assert stores.ledger.records_for("k1-a") == {"c1": "rec-9"}
+        stores.ledger.step_done("k1-a", "c1", "file:0")
+        stores.ledger.abandon("k1-a", "c1")  # the .eml step failed in an unknown state
+        claim = stores.ledger.claim("k1-a", "c1", "w2", T0 + timedelta(seconds=6))
+        assert (claim.state, claim.record_id, claim.pending) == (ClaimState.WRITTEN, "rec-9", ("eml",))
+        stores.ledger.step_done("k1-a", "c1", "eml")
+        done = stores.ledger.claim("k1-a", "c1", "w3", T0 + timedelta(seconds=7))
+        assert (done.state, done.record_id) == (ClaimState.DONE, "rec-9")
+
     def test_release_frees_and_abandon_hands_over_at_once(self, stores: Stores) -> None:
         stores.ledger.claim("k1-a", "c1", "w1", T0)
         stores.ledger.release("k1-a", "c1")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shared.domain.errors import CrmRejected, CrmUnavailable
+from shared.domain.model import AttachmentContent
 from shared.services.admin_ops import replay, replay_poison
 from tests.usecases.world import MAILBOX, World
 
@@ -58,3 +59,15 @@ class TestPoison:
         world.run()
         assert world.outcome(mid)["outcome"] == "duplicate"
         assert len(world.crm.records_for(world.alice.id)) == 1
+
+
+class TestMultiStepWrites:
+    def test_a_failed_attachment_is_retried_alone_and_the_record_stays_single(self, world: World) -> None:
+        world.set_options(internal_domains=["association.example"], attachments="all")
+        world.deps.forget_options()
+        world.crm.attach_failures = [CrmUnavailable("503 on /api/Attachment")] * 2
+        files = (AttachmentContent("agenda.pdf", "application/pdf", b"%PDF-1.7"),)
+        mid = world.receive(world.mail(has_attachments=True), files=files)
+        assert world.outcome(mid)["outcome"] == "captured"
+        [(record, attached)] = list(world.crm.records.values())
+        assert [f.name for f in attached] == ["agenda.pdf"]
