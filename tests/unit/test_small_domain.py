@@ -1,4 +1,5 @@
-"""Small domain helpers mutation testing found untested: mailbox addresses, sensitivity, counted outcomes."""
+"""Small domain helpers mutation testing found untested: mailbox addresses, sensitivity, counted outcomes, the
+queue envelope, the mailbox context."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from shared.domain.mailbox import mailbox_address
+from shared.domain.filters import MailboxContext
+from shared.domain.mailbox import Mailbox, mailbox_address
 from shared.domain.marks import sensitivity, sensitivity_from_mapi
+from shared.domain.model import Folder
 from shared.domain.outcome_counts import Counted, email_key, moves
+from shared.domain.work import BadWork, WorkItem, parse_work
 from tests.builders import a_message
 
 
@@ -57,3 +61,33 @@ class TestCountedOutcomes:
     def test_email_key_names_mailbox_and_message(self) -> None:
         assert email_key("a@x.org", "m1") != email_key("a@x.org", "m2") != email_key("b@x.org", "m2")
         assert len(email_key("a@x.org", "m1")) == 40
+
+
+class TestWorkEnvelope:
+    def test_a_message_gets_the_documented_defaults(self) -> None:
+        assert parse_work({"mailbox": "A@x.org", "message_id": "m1"}) == WorkItem("a@x.org", "m1", "inbox", "webhook")
+
+    @pytest.mark.parametrize("payload", [
+        {"kind": "lifecycle", "event": "missed", "subscription_id": "s", "deferrals": 3},
+        {"kind": "catch_up", "mailbox": "a@x.org", "folder": "inbox", "since": "", "deferrals": 3},
+        {"kind": "import", "mailbox": "a@x.org", "deferrals": 3},
+    ])
+    def test_every_kind_keeps_its_deferrals(self, payload: dict) -> None:
+        work = parse_work(payload)
+        assert work.deferrals == 3
+        assert getattr(work, "since", None) is None  # "" is no time
+
+    @pytest.mark.parametrize(("payload", "says"), [
+        ([1], "a queue message must be a JSON object"),
+        ({"mailbox": "a@x.org", "message_id": "m", "deferrals": -1}, "deferrals must be a non-negative integer"),
+    ])
+    def test_refusals_say_what_is_wrong(self, payload: object, says: str) -> None:
+        with pytest.raises(BadWork) as refused:
+            parse_work(payload)
+        assert str(refused.value) == says
+
+
+def test_mailbox_context_takes_the_mailboxs_own_scope() -> None:
+    mailbox = Mailbox(address="a@x.org", folders=["inbox"], skip_private_mail=True)
+    assert MailboxContext.of("a@x.org", mailbox) == MailboxContext("a@x.org", (Folder.INBOX,), True)
+    assert MailboxContext.of("a@x.org", None) == MailboxContext("a@x.org")
