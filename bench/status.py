@@ -49,7 +49,8 @@ def _log(deps: Any, first: int, count: int, now: datetime, workers: int = 8) -> 
         by_mailbox.setdefault(entry["mailbox"], []).append(entry)
     for rows in by_mailbox.values():
         for start in range(0, len(rows), 100):
-            deps.decisions.write(rows[start:start + 100])
+            batch = rows[start:start + 100]
+            _again(lambda batch=batch: deps.decisions.write(batch))
     sample = entries[:max(0, REAL_PATH - first)]
     for start in range(len(sample), len(entries), 10_000):
         deps.stats.load([(e["mailbox"], e["message_id"], Counted(e["at"], e["outcome"], e["reason"]))
@@ -60,6 +61,18 @@ def _log(deps: Any, first: int, count: int, now: datetime, workers: int = 8) -> 
     with ThreadPoolExecutor(workers) as pool:
         list(pool.map(lambda e: count_decision(deps, e), sample, chunksize=50))
     return (time.perf_counter() - started) / len(sample)
+
+
+def _again(write: Any) -> None:
+    """Azurite under a busy machine sometimes drops a connection; the rows written are the same again."""
+    for attempt in range(3):
+        try:
+            write()
+            return
+        except Exception:
+            if attempt == 2:
+                raise
+            time.sleep(2)
 
 
 def _time_status(driver: Any, rounds: int) -> dict[str, float]:

@@ -11,12 +11,18 @@ Rows live in the Counters table:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from azure.core import MatchConditions
-from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
+from azure.core.exceptions import (
+    ResourceExistsError,
+    ResourceModifiedError,
+    ResourceNotFoundError,
+    ServiceResponseError,
+)
 from azure.data.tables import TableTransactionError, UpdateMode
 
 from shared.adapters.tables import Table, safe_key
@@ -96,7 +102,14 @@ class TableOutcomeStats:
             for old in self._table.partition(pk):
                 if (pk, old["RowKey"]) in rows:
                     rows[(pk, old["RowKey"])]["Count"] += int(old["Count"])
-        self._table.upsert_many(list(rows.values()) + tallies)
+        for attempt in range(3):  # the counts are absolute: writing them again is harmless
+            try:
+                self._table.upsert_many(list(rows.values()) + tallies)
+                return
+            except ServiceResponseError:
+                if attempt == 2:
+                    raise
+                time.sleep(2)
 
     def _operation(self, pk: str, scope: str, grain: str, outcome: str, reason: str, shard: int,
                    by: int) -> tuple[str, dict[str, Any], dict[str, Any]]:
