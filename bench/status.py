@@ -52,9 +52,9 @@ def _log(deps: Any, first: int, count: int, now: datetime, workers: int = 8) -> 
             batch = rows[start:start + 100]
             _again(lambda batch=batch: deps.decisions.write(batch))
     sample = entries[:max(0, REAL_PATH - first)]
-    for start in range(len(sample), len(entries), 10_000):
+    for start in range(len(sample), len(entries), 2_000):
         deps.stats.load([(e["mailbox"], e["message_id"], Counted(e["at"], e["outcome"], e["reason"]))
-                         for e in entries[start:start + 10_000]])
+                         for e in entries[start:start + 2_000]])
     if not sample:
         return None
     started = time.perf_counter()
@@ -65,14 +65,14 @@ def _log(deps: Any, first: int, count: int, now: datetime, workers: int = 8) -> 
 
 def _again(write: Any) -> None:
     """Azurite under a busy machine sometimes drops a connection; the rows written are the same again."""
-    for attempt in range(3):
+    for attempt in range(6):
         try:
             write()
             return
         except Exception:
-            if attempt == 2:
+            if attempt == 5:
                 raise
-            time.sleep(2)
+            time.sleep(5)
 
 
 def _time_status(driver: Any, rounds: int) -> dict[str, float]:

@@ -29,13 +29,15 @@ HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", 
 
 
 def _assets() -> dict[str, tuple[bytes, str]]:
-    return {p.name: (p.read_bytes(), TYPES[p.suffix]) for p in WEB.iterdir() if p.suffix in TYPES}
+    files = [*WEB.iterdir(), *(WEB / "vendor").iterdir()]  # vendor/: chart.js, served from here (no CDN)
+    return {p.name: (p.read_bytes(), TYPES[p.suffix]) for p in files if p.suffix in TYPES}
 
 
 def _page(path: str) -> str:
     # Relative asset and API URLs resolve against the page's own path, whatever the host's route prefix.
     base = html.escape(path.rstrip("/") + "/", quote=True)
-    return (WEB / "admin.html").read_text(encoding="utf-8").replace("{{base}}", base)
+    page = html.escape(path, quote=True)  # in-page links: "#x" alone would resolve against <base>, another URL
+    return (WEB / "admin.html").read_text(encoding="utf-8").replace("{{base}}", base).replace("{{page}}", page)
 
 
 @bp_admin_page.function_name("AdminPage")

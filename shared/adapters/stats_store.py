@@ -102,14 +102,14 @@ class TableOutcomeStats:
             for old in self._table.partition(pk):
                 if (pk, old["RowKey"]) in rows:
                     rows[(pk, old["RowKey"])]["Count"] += int(old["Count"])
-        for attempt in range(3):  # the counts are absolute: writing them again is harmless
+        for attempt in range(6):  # the counts are absolute: writing them again is harmless
             try:
                 self._table.upsert_many(list(rows.values()) + tallies)
                 return
             except ServiceResponseError:
-                if attempt == 2:
+                if attempt == 5:
                     raise
-                time.sleep(2)
+                time.sleep(5)
 
     def _operation(self, pk: str, scope: str, grain: str, outcome: str, reason: str, shard: int,
                    by: int) -> tuple[str, dict[str, Any], dict[str, Any]]:

@@ -3,7 +3,9 @@ import { getKey, setKey } from "./api.js";
 import { byId } from "./dom.js";
 import { initDecisions } from "./decisions.js";
 import { initExplain } from "./explain.js";
+import { loadCharts } from "./charts.js";
 import { initMailboxes, loadMailboxes } from "./mailboxes.js";
+import { initMapping, loadMappingCatalog } from "./mapping.js";
 import { initOptions, loadOptions } from "./options.js";
 import { loadSchema } from "./schema.js";
 import { initStatus, loadStatus } from "./status.js";
@@ -15,8 +17,8 @@ let loading = Promise.resolve();
 // One load at a time, so answers to an older key can never land after those to the new one.
 function loadAll() {
   const load = async () => {
-    await schemaLoaded;
-    await Promise.all([loadOptions(), loadStatus(), loadMailboxes()]);
+    await Promise.all([schemaLoaded, loadMappingCatalog()]);
+    await Promise.all([loadOptions(), loadStatus(), loadCharts(), loadMailboxes()]);
   };
   loading = loading.then(load, load);
   return loading;
@@ -42,6 +44,7 @@ function main() {
   // Handlers first, synchronously: nothing the admin does can reach an unwired form.
   initKey();
   initOptions();
+  initMapping();
   initStatus();
   initDecisions(schemaLoaded);
   initMailboxes();

@@ -25,7 +25,8 @@ export function say(id, text, kind = "") {
 
 export function table(headings, rows) {
   const head = el("thead", {}, el("tr", {}, headings.map((h) => el("th", { scope: "col", text: h }))));
-  return el("table", {}, head, el("tbody", {}, rows));
+  // Focusable: on a narrow window a table scrolls sideways, and keyboard users must be able to scroll it.
+  return el("table", { tabindex: "0" }, head, el("tbody", {}, rows));
 }
 
 export function when(value) {

@@ -1,7 +1,9 @@
 // Options section: load with the ETag, save with If-Match, show validation errors by field, preview, history.
 import { ApiError, call, describe } from "./api.js";
 import { byId, el, say, table, when } from "./dom.js";
+import { attachMapping, showMappingErrors } from "./mapping.js";
 import { OptionsForm } from "./options_form.js";
+import { setupGuide } from "./setup.js";
 import { component, reasonText } from "./schema.js";
 
 let form = null;
@@ -20,7 +22,10 @@ export async function loadOptions() {
 
 function show(stored, tag) {
   etag = tag || `"v${stored.version}"`;
-  form = new OptionsForm(byId("options-fields"), stored.options, component("Options"));
+  const steps = Object.fromEntries(["step-roles", "step-types", "step-limits"].map((id) => [id, byId(`${id}-fields`)]));
+  form = new OptionsForm({ ...steps, advanced: byId("options-fields") }, stored.options, component("Options"));
+  attachMapping(form);
+  setupGuide(stored);
   const by = stored.updated_by ? ` by ${stored.updated_by}, ${when(stored.updated_at)}` : " (defaults)";
   byId("options-meta").textContent = `Version ${stored.version}${by}`;
   byId("options-form-error").textContent = "";
@@ -54,6 +59,7 @@ async function save(event) {
 function failed(error) {
   if (error instanceof ApiError && error.status === 400 && Array.isArray(error.problem.errors)) {
     const unplaced = form.showErrors(error.problem.errors);
+    showMappingErrors(error.problem.errors);
     byId("options-form-error").textContent = unplaced.join(" · ");
     const count = error.problem.errors.length;
     say("options-message", `Not saved: ${count} problem${count === 1 ? "" : "s"}, shown next to the fields.`, "error");

@@ -1,11 +1,15 @@
 // The options form: one control per simple option (from the JSON the API returns, typed by its schema), an
 // "advanced JSON" textarea for the rest, and validation errors shown next to the control of their field path.
 import { el } from "./dom.js";
+import { OPTION_LABELS, choiceLabel } from "./labels.js";
 import { resolve } from "./schema.js";
 
 const isScalar = (v) => v === null || ["string", "number", "boolean"].includes(typeof v);
 const humanise = (key) => key.replaceAll("_", " ").replace(/^./, (c) => c.toUpperCase());
 const domId = (path) => `opt-${path.replaceAll(".", "-")}`;
+const MAPPING_KEYS = new Set(["activity_types", "interaction"]); // edited by the field-mapping editor
+const labelOf = (path, schema) => OPTION_LABELS[path]?.label || schema.title || humanise(path.split(".").pop());
+const helpOf = (path, schema) => OPTION_LABELS[path]?.help || schema.description;
 
 function kindOf(value, schema) {
   if (typeof value === "boolean") return "checkbox";
@@ -24,12 +28,13 @@ function input(kind, path, value, schema) {
     return el("input", { id, type: "number", value: String(value), min: schema.minimum, max: schema.maximum });
   }
   if (kind === "select") {
-    return el("select", { id }, schema.enum.map((o) => el("option", { value: o, text: o, selected: o === value })));
+    return el("select", { id }, schema.enum.map((o) =>
+      el("option", { value: o, text: choiceLabel(o), selected: o === value })));
   }
   if (kind === "lines") return el("textarea", { id, rows: 3, value: value.join("\n"), spellcheck: "false" });
   if (kind === "choices") {
     return el("div", { id, class: "choices", role: "group" }, resolve(schema.items).enum.map((o) =>
-      el("label", {}, el("input", { type: "checkbox", value: o, checked: value.includes(o) }), ` ${o}`)));
+      el("label", {}, el("input", { type: "checkbox", value: o, checked: value.includes(o) }), ` ${choiceLabel(o)}`)));
   }
   return el("input", { id, type: "text", value, spellcheck: "false" });
 }
@@ -43,25 +48,35 @@ function read(kind, node) {
 }
 
 export class OptionsForm {
-  constructor(container, doc, schema) {
-    this.container = container;
+  // containers: {stepId: element} for each setup step, and "advanced" for the JSON view.
+  constructor(containers, doc, schema) {
     this.controls = new Map(); // field path -> {kind, node, error}
     this.advancedKeys = [];
-    const rows = [];
+    const placed = Object.fromEntries(Object.keys(containers).map((k) => [k, []]));
     for (const [key, value] of Object.entries(doc)) {
       const property = resolve(schema.properties?.[key]);
-      const group = this.group(key, value, property);
-      if (group) rows.push(group);
+      const group = MAPPING_KEYS.has(key) ? null : this.group(key, value, property);
+      if (group) placed[OPTION_LABELS[key]?.step in placed ? OPTION_LABELS[key].step : "step-limits"].push(group);
       else this.advancedKeys.push(key);
     }
     const advanced = Object.fromEntries(this.advancedKeys.map((k) => [k, doc[k]]));
     this.advanced = el("textarea", { id: "opt-advanced", rows: 12, spellcheck: "false",
       value: JSON.stringify(advanced, null, 2) });
     this.advancedError = el("p", { id: "opt-advanced-error", class: "field-error", role: "alert" });
-    rows.push(el("div", { class: "field wide", "data-path": "(advanced)" },
+    placed.advanced.push(el("div", { class: "field wide", "data-path": "(advanced)" },
       el("label", { for: "opt-advanced", text: `Advanced (JSON): ${this.advancedKeys.join(", ")}` }),
+      el("p", { class: "hint", text: "The same document the field-mapping editor changes." }),
       this.advanced, this.advancedError));
-    container.replaceChildren(...rows);
+    for (const [key, node] of Object.entries(containers)) node.replaceChildren(...placed[key]);
+  }
+
+  // The advanced part as an object (the mapping editor reads and writes it); null while its JSON is broken.
+  advancedDoc() {
+    try { return JSON.parse(this.advanced.value || "{}"); } catch { return null; }
+  }
+
+  setAdvanced(doc) {
+    this.advanced.value = JSON.stringify(doc, null, 2);
   }
 
   group(key, value, schema) {
@@ -69,7 +84,7 @@ export class OptionsForm {
       const inner = Object.entries(value).map(([k, v]) =>
         this.field(`${key}.${k}`, k, v, resolve(schema.properties?.[k])));
       if (inner.includes(null)) return null;
-      return el("fieldset", { class: "field wide" }, el("legend", { text: humanise(key) }), inner);
+      return el("fieldset", { class: "field wide" }, el("legend", { text: labelOf(key, schema) }), inner);
     }
     return this.field(key, key, value, schema);
   }
@@ -80,14 +95,14 @@ export class OptionsForm {
     const id = domId(path);
     const node = input(kind, path, value, schema);
     const error = el("p", { id: `${id}-error`, class: "field-error", role: "alert" });
-    const help = [schema.description, kind === "lines" && "One per line."].filter(Boolean).join(" ");
+    const help = [helpOf(path, schema), kind === "lines" && "One per line."].filter(Boolean).join(" ");
     const hint = help ? el("p", { id: `${id}-hint`, class: "hint", text: help }) : null;
     const described = [hint && `${id}-hint`, `${id}-error`].filter(Boolean).join(" ");
     node.setAttribute(kind === "choices" ? "aria-labelledby" : "aria-describedby",
       kind === "choices" ? `${id}-label` : described);
     const label = kind === "choices"
-      ? el("span", { id: `${id}-label`, class: "label", text: schema.title || humanise(key) })
-      : el("label", { for: id, text: schema.title || humanise(key) });
+      ? el("span", { id: `${id}-label`, class: "label", text: labelOf(path, schema) })
+      : el("label", { for: id, text: labelOf(path, schema) });
     this.controls.set(path, { kind, node, error });
     const wrapper = kind === "checkbox" ? el("div", { class: "check" }, node, label) : [label, node];
     return el("div", { class: `field ${kind}`, "data-path": path }, wrapper, hint, error);

@@ -1,19 +1,24 @@
 // Status section: mailboxes and their subscriptions, queues, the last 24 hours; poison replay and cache purge.
 import { call, describe } from "./api.js";
 import { byId, el, say, table, when } from "./dom.js";
+import { drawExpiry, importBars, loadCharts } from "./charts.js";
+import { choiceLabel } from "./labels.js";
 import { reasonText } from "./schema.js";
+
+let polling = 0;
 
 const counts = (map) => Object.entries(map).map(([k, v]) => el("li", { title: reasonText(k) }, `${k}: ${v}`));
 
 function folderRows(mailbox) {
   return mailbox.folders.map((f) => el("tr", { class: f.subscription_expired || !f.subscription_id ? "bad" : "" },
     el("td", { text: mailbox.address }), el("td", { text: mailbox.enabled ? "yes" : "no" }),
-    el("td", { text: f.folder }),
+    el("td", { text: choiceLabel(f.folder) }),
     el("td", { text: f.subscription_id ? (f.subscription_expired ? "expired " : "until ") +
       when(f.subscription_expires_at) : "none" }),
     el("td", { text: when(f.last_notification_at) || "never" }),
     el("td", { text: f.delta_lag_seconds === null ? "-" : `${f.delta_lag_seconds} s` }),
-    el("td", { text: mailbox.import?.state ? `${mailbox.import.state} (${mailbox.import.queued ?? 0} queued)` : "-" })));
+    el("td", { text: mailbox.import?.state ? `${mailbox.import.state}: ${mailbox.import.processed ?? 0} of ` +
+      `${mailbox.import.total ?? "?"}` : "-" })));
 }
 
 function render(s) {
@@ -41,6 +46,9 @@ export async function loadStatus() {
   try {
     const { data } = await call("GET", "status");
     byId("status-body").replaceChildren(...render(data));
+    drawExpiry(data);
+    clearTimeout(polling);
+    if (importBars(data)) polling = setTimeout(refreshAll, 2000); // a running import: watch it move
     say("status-message", "");
   } catch (error) {
     say("status-message", describe(error), "error");
@@ -57,8 +65,12 @@ async function act(path, done) {
   }
 }
 
+function refreshAll() {
+  return Promise.all([loadStatus(), loadCharts()]);
+}
+
 export function initStatus() {
-  byId("status-refresh").addEventListener("click", loadStatus);
+  byId("status-refresh").addEventListener("click", refreshAll);
   byId("poison-replay").addEventListener("click", () => act("poison/replay",
     (d) => `Poison queue: ${d.requeued} re-queued, ${d.kept} kept.`));
   byId("cache-purge").addEventListener("click", () => act("contact-cache/purge",

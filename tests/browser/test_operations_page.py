@@ -19,8 +19,8 @@ class TestStatus:
             self, page: Any, stack: Stack, screenshot: Any) -> None:
         use_key(page, stack)
         body = page.locator("#status-body")
-        expect(body.get_by_role("cell", name="sentitems")).to_be_visible()
-        expect(body.locator("tr", has_text="inbox")).to_contain_text(MAILBOX)
+        expect(body.locator("tr", has_text=MAILBOX).get_by_role("cell", name="Sent Items")).to_be_visible()
+        expect(body.locator("tr", has_text=MAILBOX).filter(has_text="Inbox")).to_contain_text("until")
         expect(body).to_contain_text("auto_reply: 1")
         screenshot(page)
 

@@ -25,10 +25,11 @@ class TestInvalidChange:
             self, page: Any, stack: Stack, screenshot: Any) -> None:
         before = stored(stack)
         use_key(page, stack)
-        template = page.get_by_label("Subject Template")
+        page.get_by_label("Record type", exact=True).select_option(label="Interactions")
+        template = page.get_by_label("Subject (subject_template)")
         template.fill("[Subject] [Nope]")
         page.get_by_role("button", name="Save").click()
-        error = page.locator("#opt-interaction-subject_template-error")
+        error = page.locator("#map-subject_template-error")
         expect(error).to_contain_text("unknown token(s) [Nope]")
         expect(template).to_have_attribute("aria-invalid", "true")
         expect(page.locator("#options-message")).to_contain_text("Not saved: 1 problem")
@@ -39,6 +40,7 @@ class TestInvalidChange:
     def test_problem_in_the_advanced_json_is_shown_next_to_it_with_its_path(self, page: Any, stack: Stack) -> None:
         before = stored(stack)
         use_key(page, stack)
+        page.locator("summary", has_text="Advanced (JSON)").click()
         advanced = page.locator("#opt-advanced")
         doc = json.loads(advanced.input_value())
         doc["activity_types"][0]["fields"][0]["template"] = "[Subjekt]"
@@ -51,6 +53,7 @@ class TestInvalidChange:
     def test_broken_json_is_caught_before_sending(self, page: Any, stack: Stack) -> None:
         before = stored(stack)
         use_key(page, stack)
+        page.locator("summary", has_text="Advanced (JSON)").click()
         page.locator("#opt-advanced").fill("{not json")
         page.get_by_role("button", name="Save").click()
         expect(page.locator("#opt-advanced-error")).to_contain_text("Not valid JSON")
@@ -62,8 +65,8 @@ class TestValidChange:
             self, page: Any, stack: Stack, screenshot: Any) -> None:
         version = stored(stack)["version"]
         use_key(page, stack)
-        page.get_by_label("Internal Domains").fill("association.example\nstaff.association.example")
-        page.get_by_label("Skip Bulk").uncheck()
+        page.get_by_label("Internal domains").fill("association.example\nstaff.association.example")
+        page.get_by_label("Skip bulk mail").uncheck()
         page.get_by_role("button", name="Save").click()
         expect(page.locator("#options-message")).to_have_text(f"Saved: version {version + 1}.")
         expect(page.locator("#options-meta")).to_contain_text(f"Version {version + 1} by function-key")
@@ -81,12 +84,12 @@ class TestValidChange:
         with admin_client(stack) as admin:
             admin.patch("/options", json={"look_back_days": 7}, headers={"If-Match": f'"v{current["version"]}"'}
                         ).raise_for_status()
-        page.get_by_label("Look Back Days").fill("9")
+        page.get_by_label("Look-back days").fill("9")
         page.get_by_role("button", name="Save").click()
         expect(page.locator("#options-message")).to_contain_text("changed by someone else: reload")
         assert stored(stack)["options"]["look_back_days"] == 7
         page.get_by_role("button", name="Reload").click()
-        expect(page.get_by_label("Look Back Days")).to_have_value("7")
+        expect(page.get_by_label("Look-back days")).to_have_value("7")
 
 
 class TestPreview:
@@ -94,7 +97,7 @@ class TestPreview:
             self, page: Any, stack: Stack) -> None:
         before = stored(stack)
         use_key(page, stack)
-        page.get_by_label("Skip Auto Replies").uncheck()
+        page.get_by_label("Skip automatic replies").uncheck()
         page.get_by_role("button", name="Preview against recent mail").click()
         row = page.locator("#options-preview-result tbody tr", has_text="auto_reply").first  # replays log it again
         expect(row.locator("td").nth(1)).to_contain_text("skip: auto_reply")
