@@ -44,6 +44,7 @@ class FetchSpec:
 
     html_body: bool = False
     with_attachments: bool = False
+    unique_body: bool = False  # also Graph's uniqueBody (returned only when $select names it)
     folder: Folder = Folder.INBOX  # where the message was announced (Graph's JSON names no well-known folder)
 
 

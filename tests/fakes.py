@@ -450,8 +450,13 @@ class FakeGraph:
         if fetched is None:
             raise MessageNotFound("Graph answered 404 ErrorItemNotFound")
         message = replace(fetched.message, folder=spec.folder)
+        if not spec.unique_body:  # uniqueBody is returned only when $select names it
+            message = replace(message, unique_body_text="", unique_body_html="")
         if not spec.html_body and message.body_html:  # Prefer: outlook.body-content-type="text"
             message = replace(message, body_text=message.body_text or message.body_html, body_html="")
+        if not spec.html_body and message.unique_body_html:  # the same preference governs uniqueBody
+            message = replace(message, unique_body_text=message.unique_body_text or message.unique_body_html,
+                              unique_body_html="")
         return FetchedMessage(message, fetched.files if spec.with_attachments else ())
 
     def get_mime(self, mailbox: str, message_id: str) -> bytes:

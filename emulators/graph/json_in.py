@@ -70,6 +70,15 @@ def _when(data: dict[str, Any], key: str, default: datetime) -> datetime:
         raise bad_request(f"{key}: not an ISO 8601 timestamp") from exc
 
 
+def _unique_body(value: Any) -> tuple[str, str] | None:
+    """An emulator extra: Exchange computes uniqueBody itself (the text not quoted from earlier messages);
+    a test that needs a particular one gives it with the message."""
+    if not isinstance(value, dict):
+        return None
+    kind = "html" if str(value.get("contentType") or "html").lower() == "html" else "text"
+    return kind, str(value.get("content") or "")
+
+
 def parse_json_message(data: dict[str, Any], received: datetime) -> Message:
     if not isinstance(data, dict):
         raise bad_request("a message must be a JSON object")
@@ -98,6 +107,7 @@ def parse_json_message(data: dict[str, Any], received: datetime) -> Message:
         inference=str(data.get("inferenceClassification") or "focused"),
         is_read=bool(data.get("isRead", False)),
         is_draft=bool(data.get("isDraft", False)),
+        unique_body=_unique_body(data.get("uniqueBody")),
         categories=[str(c) for c in data.get("categories") or []],
     )
     given = data.get("internetMessageHeaders")

@@ -71,6 +71,7 @@ class Message:
     changed_seq: int = 0  # last create/update/move-in
     entered_seq: int = 0  # when it entered its current folder
     text_cache: str | None = None
+    unique_body: tuple[str, str] | None = None  # (contentType, content) given at delivery as uniqueBody
 
     def id_for(self, immutable: bool) -> str:
         """The id a response carries: immutable only when the request sent ``Prefer: IdType="ImmutableId"``."""

@@ -20,6 +20,9 @@ from emulators.graph.model import Attachment, Folder, Mailbox, Message, Recipien
 from emulators.graph.odata import Expand
 
 HEADERS_PROP = "internetMessageHeaders"
+# Returned only when $select names it, in the form Prefer: outlook.body-content-type asks for (as body)
+# (microsoft-graph-docs-contrib api-reference/v1.0/resources/message.md, "uniqueBody").
+UNIQUE_PROP = "uniqueBody"
 EXT_PROPS = "singleValueExtendedProperties"
 # Extended properties we can answer: PidTagMessageClass, PidTagTransportMessageHeaders and PidTagSensitivity
 # (PT_LONG: the type name "Integer", the value a string, as extended-properties-overview.md shows).
@@ -61,6 +64,21 @@ def _ext_value(m: Message, tag: int) -> str | None:
     if tag == 0x0036:
         return _sensitivity(m)
     return "".join(f"{k}: {v}\r\n" for k, v in m.headers)
+
+
+def _unique_body(m: Message, text_body: bool) -> dict[str, str]:
+    """The part given at delivery, else the whole body: what Graph answers for a message quoting nothing
+    (Exchange's own split of new and quoted text is not emulated)."""
+    if m.unique_body is None:
+        return {"contentType": "text", "content": text_of(m)} if text_body \
+            else {"contentType": "html", "content": _html_of(m)}
+    kind, content = m.unique_body
+    if text_body and kind == "html":
+        return {"contentType": "text", "content": get_text(content).strip()}
+    if not text_body and kind == "text":
+        escaped = html.escape(content).replace("\n", "<br>\r\n")
+        return {"contentType": "html", "content": f'<div class="PlainText">{escaped}</div>'}
+    return {"contentType": kind, "content": content}
 
 
 def message_json(m: Message, text_body: bool = False, immutable: bool = False) -> dict[str, Any]:
@@ -109,13 +127,15 @@ def render_message(m: Message, select: list[str] | None = None, text_body: bool 
         out = {k: v for k, v in full.items() if k != HEADERS_PROP}
     else:
         by_lower = {k.lower(): k for k in full}
-        extra = ("attachments", EXT_PROPS.lower())
+        extra = ("attachments", EXT_PROPS.lower(), UNIQUE_PROP.lower())
         unknown = [s for s in select if s.lower() not in by_lower and s.lower() not in extra]
         if unknown:
             raise bad_request(f"Could not find a property named '{unknown[0]}' on type 'microsoft.graph.message'.",
                               code="RequestBroker--ParseUri")
         keep = {"@odata.etag", "id"} | {by_lower[s.lower()] for s in select if s.lower() in by_lower}
         out = {k: v for k, v in full.items() if k in keep}
+    if select is not None and any(s.lower() == UNIQUE_PROP.lower() for s in select):
+        out[UNIQUE_PROP] = _unique_body(m, text_body)
     expand = expand or Expand()
     values = [(KNOWN_TAGS[t], _ext_value(m, t)) for t in expand.ext_tags if t in KNOWN_TAGS]
     props = [{"id": tag, "value": value} for tag, value in values if value is not None]

@@ -59,18 +59,21 @@ class GraphCalls:
         )
 
         query = MessageItemRequestBuilder.MessageItemRequestBuilderGetQueryParameters
+        # uniqueBody comes only when $select names it, in the form Prefer: outlook.body-content-type asks for
+        # the body (DC api-reference/v1.0/resources/message.md; ../shared/reference/graph.md "Headers").
+        select = MESSAGE_FIELDS + (["uniqueBody"] if spec.unique_body else [])
         prefer = [IMMUTABLE_ID]
         if not spec.html_body:
             prefer.append('outlook.body-content-type="text"')
         builder = self._message(mailbox, message_id)
         try:
             data = await self._json(builder.to_get_request_information(
-                _config(query(select=MESSAGE_FIELDS, expand=[GRAPH_EXPAND]), prefer)))
+                _config(query(select=select, expand=[GRAPH_EXPAND]), prefer)))
         except ODataError as exc:
             if exc.response_status_code != 400:
                 raise
             data = await self._json(builder.to_get_request_information(
-                _config(query(select=MESSAGE_FIELDS, expand=[CLASS_EXPAND]), prefer)))
+                _config(query(select=select, expand=[CLASS_EXPAND]), prefer)))
             if data.get("hasAttachments") and not spec.with_attachments:
                 data["attachments"] = await self._attachment_metadata(mailbox, message_id)
         if spec.with_attachments and data.get("hasAttachments"):  # the files themselves: a second request

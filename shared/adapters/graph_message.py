@@ -68,6 +68,9 @@ def message_from_graph(data: dict[str, Any], folder: Folder) -> MailMessage:
     body = data.get("body") or {}
     is_html = str(body.get("contentType", "")).lower() == "html"
     content = str(body.get("content") or "")
+    unique = data.get("uniqueBody") or {}
+    unique_html = str(unique.get("contentType", "")).lower() == "html"
+    unique_content = str(unique.get("content") or "")
     part_types = ((content_type,) if content_type else ()) + tuple(a.content_type for a in attachments)
     return MailMessage(
         id=str(data.get("id") or ""),
@@ -93,6 +96,8 @@ def message_from_graph(data: dict[str, Any], folder: Folder) -> MailMessage:
         part_types=part_types,
         body_text="" if is_html else content,
         body_html=content if is_html else "",
+        unique_body_text="" if unique_html else unique_content,
+        unique_body_html=unique_content if unique_html else "",
         attachments=attachments,
         has_attachments=bool(data.get("hasAttachments")),
         in_reply_to=_header(headers, "in-reply-to").strip(),

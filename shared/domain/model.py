@@ -100,6 +100,10 @@ class MailMessage:
     part_types: tuple[str, ...] = ()  # MIME types of all parts, lower-case (message/delivery-status…)
     body_text: str = ""
     body_html: str = ""
+    # Graph's uniqueBody (the part unique to this message in its conversation), in the body's form; "" when not
+    # asked for or not given (MIME has none)
+    unique_body_text: str = ""
+    unique_body_html: str = ""
     attachments: tuple[AttachmentInfo, ...] = ()
     has_attachments: bool = False
     in_reply_to: str = ""

@@ -123,6 +123,8 @@ class Options(_Model):
     max_total_emails: int = Field(default=2000, ge=0, le=1_000_000, description="Per mailbox per day; 0 = no cap")
     allow_duplicate_emails: bool = False
     save_body_as_html: bool = False
+    only_new_text: bool = Field(default=False, description="Write Graph's uniqueBody (this reply's own text) "
+                                                           "instead of the whole body with the quoted thread")
     save_as_eml: bool = False
     attachments: Literal["none", "all", "non_inline"] = "none"
     max_attachment_bytes: int = Field(default=10 * 1024 * 1024, ge=1)

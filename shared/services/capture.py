@@ -43,7 +43,8 @@ def _process(item: WorkItem, deps: Services, owner: str, recorder: DecisionRecor
     recorder.options_version = stored.version
     record_types = mailbox.record_types or (options.default_record_type,)
     spec = FetchSpec(html_body="interaction" in record_types or options.save_body_as_html,
-                     with_attachments=options.attachments != "none", folder=Folder.parse(item.folder))
+                     with_attachments=options.attachments != "none", folder=Folder.parse(item.folder),
+                     unique_body=options.only_new_text)
     started = time.perf_counter()
     try:
         fetched = deps.graph.get_message(item.mailbox, item.message_id, spec)

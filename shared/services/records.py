@@ -7,6 +7,8 @@ so a crash between the CRM write and the ledger update never produces a second r
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from shared.domain.errors import CrmRejected, TransientError
 from shared.domain.filters import MailboxContext, direction
 from shared.domain.mailbox import Mailbox
@@ -24,7 +26,10 @@ from shared.services.files import eml_file
 
 
 def record_body(msg: MailMessage, kind: str, options: Options) -> str:
-    """The body a record of this kind gets: HTML for Interactions or when asked, else text."""
+    """The body a record of this kind gets: HTML for Interactions or when asked, else text; with
+    ``only_new_text``, Graph's uniqueBody when it gave one (else the full body)."""
+    if options.only_new_text and (msg.unique_body_text.strip() or msg.unique_body_html.strip()):
+        msg = replace(msg, body_text=msg.unique_body_text, body_html=msg.unique_body_html)
     if kind == "interaction" or options.save_body_as_html:
         return msg.body_html or msg.body_text
     if msg.body_text or not msg.body_html:

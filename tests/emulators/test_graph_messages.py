@@ -113,6 +113,23 @@ class TestGetMessage:
         message = get(graph_client, user, mid, query_parameters=Query(select=["subject"], expand=[expand]))
         assert [p.value for p in message.single_value_extended_properties] == expected
 
+    def test_unique_body_only_when_selected_and_in_the_preferred_form(self, emu: Emulator,
+                                                                       graph_client: Connect) -> None:
+        user = emu.mailbox()["id"]
+        message = {"subject": "Re: renewal", "body": {"contentType": "html", "content": "<p>Yes.</p><p>&gt; old</p>"},
+                   "uniqueBody": {"contentType": "html", "content": "<p>Yes.</p>"},
+                   "from": {"emailAddress": {"address": "bob@example.org"}}}
+        mid = emu.deliver("alice@contoso.com", message)["id"]
+        plain = get(graph_client, user, mid, query_parameters=Query(select=["subject"]))
+        assert plain.unique_body is None
+        config = RequestConfiguration(query_parameters=Query(select=["uniqueBody"]))
+        config.headers.add("Prefer", 'outlook.body-content-type="text"')
+        text = get(graph_client, user, mid, query_parameters=config.query_parameters, headers=config.headers)
+        assert (text.unique_body.content_type.value, text.unique_body.content) == ("text", "Yes.")
+        full = emu.deliver("alice@contoso.com", HTML_MAIL)["id"]  # no uniqueBody given: the whole body
+        html = get(graph_client, user, full, query_parameters=Query(select=["uniqueBody"]))
+        assert "revenue up" in html.unique_body.content
+
     def test_unknown_and_deleted_messages_are_item_not_found(self, emu: Emulator, graph_client: Connect) -> None:
         user = emu.mailbox()["id"]
         mid = emu.deliver("alice@contoso.com", HTML_MAIL)["id"]

@@ -71,6 +71,14 @@ class TestMessageFromGraph:
         assert ("singleValueExtendedProperties($filter=id eq 'String 0x001A' or id eq 'Integer 0x0036')"
                 in GRAPH_EXPAND)
 
+    def test_unique_body_in_either_form(self) -> None:
+        html = message_from_graph(graph_message(uniqueBody={"contentType": "html", "content": "<p>Yes</p>"}),
+                                  Folder.INBOX)
+        text = message_from_graph(graph_message(uniqueBody={"contentType": "text", "content": "Yes"}), Folder.INBOX)
+        assert (html.unique_body_html, html.unique_body_text) == ("<p>Yes</p>", "")
+        assert (text.unique_body_html, text.unique_body_text) == ("", "Yes")
+        assert message_from_graph(graph_message(), Folder.INBOX).unique_body_text == ""
+
     @pytest.mark.parametrize(("value", "expected"), [("2", "private"), ("1", "personal"), ("3", "confidential"),
                                                      ("0", "normal"), ("9", ""), ("x", "")])
     def test_sensitivity_from_the_mapi_property(self, value: str, expected: str) -> None:
