@@ -45,14 +45,6 @@ class TestCapture:
         assert "single invoice" in activity["NOTE"]
         assert contact_entries and "single invoice" not in str(contact_entries)  # the log holds no body text
 
-    def test_redelivery_of_the_same_email_is_a_duplicate(self, driver: StackDriver, mailbox: str) -> None:
-        raw = fresh_copy(ALICE)
-        first = driver.deliver(mailbox, raw)
-        second = driver.deliver(mailbox, raw)  # the same Message-ID delivered again
-        outcomes = driver.wait_for_outcomes({(mailbox, first["id"]), (mailbox, second["id"])})
-        assert sorted(o["outcome"] for k, o in outcomes.items() if k[0] == mailbox) == ["captured", "duplicate"]
-        assert [a["PartyId"] for a in records_of(driver, raw)] == ["20001"]
-
 
 class TestWebhook:
     def test_answers_the_validation_handshake_with_the_token(self, stack: Stack) -> None:

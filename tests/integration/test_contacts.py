@@ -23,10 +23,6 @@ def outcome(driver: StackDriver, mailbox: str, raw: bytes) -> dict:
 
 
 class TestUnknownSenders:
-    def test_unknown_sender_is_skipped_by_default(self, driver: StackDriver, mailbox: str) -> None:
-        entry = outcome(driver, mailbox, customer_mail(mailbox, sender=f"new-{uuid.uuid4().hex[:6]}@example.net"))
-        assert (entry["outcome"], entry["reason"]) == ("skipped", "no_contact")
-
     def test_organisation_by_domain(self, driver: StackDriver, mailbox: str) -> None:
         patch_options(driver, {"link_organisation_by_domain": True})
         try:

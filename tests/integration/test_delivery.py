@@ -1,4 +1,6 @@
-"""Mail arrives exactly once even when webhooks are dropped, duplicated, removed or missed (issue: delivery)."""
+"""Lifecycle wiring on the whole stack: reauthorizationRequired reaches Graph's /reauthorize and the subscription
+stays. Duplicated, dropped and lifecycle-announced mail and expired delta tokens are use cases tested in process
+(tests/usecases/test_delivery.py) and end to end, all at once, in the fault suite (tests/faults)."""
 
 from __future__ import annotations
 
@@ -48,46 +50,7 @@ def graph_subscription(driver: StackDriver, subscription_id: str) -> dict:
     return dict(next(s for s in live if s["id"] == subscription_id))
 
 
-class TestWebhookFaults:
-    def test_duplicated_and_delayed_notifications_capture_once(self, driver: StackDriver, mailbox: str) -> None:
-        driver.graph.post("/notifications", json={"duplicates": 2, "jitterMs": 300}).raise_for_status()
-        try:
-            mails = [customer_mail(mailbox) for _ in range(5)]
-            for raw in mails:
-                driver.deliver(mailbox, raw)
-            captured_once(driver, [subject_of(m) for m in mails])
-        finally:
-            driver.graph.post("/notifications", json={"duplicates": 0, "jitterMs": 0})
-
-    def test_dropped_notifications_are_caught_up_by_the_delta_backstop(self, stack: Stack, driver: StackDriver,
-                                                                       mailbox: str) -> None:
-        drop_notifications(driver, 30)
-        try:
-            mails = [customer_mail(mailbox) for _ in range(3)]
-            for raw in mails:
-                driver.deliver(mailbox, raw)
-            run_function(stack, "DeltaBackstop")
-            captured_once(driver, [subject_of(m) for m in mails])
-        finally:
-            drop_notifications(driver, 0)
-
-
 class TestLifecycle:
-    @pytest.mark.parametrize("event", ["missed", "subscriptionRemoved"])
-    def test_lifecycle_event_catches_up_what_was_dropped(self, driver: StackDriver, mailbox: str, event: str) -> None:
-        drop_notifications(driver, 30)
-        raw = customer_mail(mailbox)
-        driver.deliver(mailbox, raw)
-        inbox_sub = subscription_ids(driver, mailbox)[0]
-        drop_notifications(driver, 0)
-        driver.graph.post(f"/subscriptions/{inbox_sub}/lifecycle", json={"event": event}).raise_for_status()
-        captured_once(driver, [subject_of(raw)])
-        if event == "subscriptionRemoved":
-            driver.wait_until(lambda: subscription_ids(driver, mailbox)[0] != inbox_sub, 30, "a new subscription")
-            after = customer_mail(mailbox)
-            driver.deliver(mailbox, after)  # the recreated subscription notifies again
-            captured_once(driver, [subject_of(after)])
-
     def test_reauthorization_is_answered_and_keeps_the_subscription(self, driver: StackDriver, mailbox: str) -> None:
         inbox_sub = subscription_ids(driver, mailbox)[0]
         assert graph_subscription(driver, inbox_sub)["reauthorizations"] == 0
@@ -101,27 +64,3 @@ class TestLifecycle:
         driver.deliver(mailbox, raw)
         captured_once(driver, [subject_of(raw)])
         assert subscription_ids(driver, mailbox)[0] == inbox_sub
-
-
-class TestDeltaToken:
-    def test_expired_delta_token_resyncs_and_records_it(self, stack: Stack, driver: StackDriver,
-                                                        mailbox: str) -> None:
-        run_function(stack, "DeltaBackstop")  # a normal round first: the stored link is a delta link
-        driver.wait_until(lambda: inbox_of(driver, mailbox)["delta_note"] == "", 30, "a normal delta round")
-        driver.graph.post(f"/mailboxes/{mailbox}/expire-delta-tokens").raise_for_status()
-        drop_notifications(driver, 30)
-        try:
-            raw = customer_mail(mailbox)
-            driver.deliver(mailbox, raw)
-
-            def resynced() -> bool:  # a backstop run asked while the previous one still runs is skipped: ask again
-                if inbox_of(driver, mailbox)["delta_resyncs"] >= 1:
-                    return True
-                run_function(stack, "DeltaBackstop")
-                return False
-
-            driver.wait_until(resynced, 60, "the recorded re-sync")  # the 410 answered by a bounded re-sync
-            captured_once(driver, [subject_of(raw)])
-        finally:
-            drop_notifications(driver, 0)
-        assert inbox_of(driver, mailbox)["delta_resyncs"] == 1
