@@ -32,7 +32,7 @@ MESSAGE_CLASS_PROPERTY = "String 0x001A"
 SENSITIVITY_PROPERTY = "Integer 0x0036"
 GRAPH_SELECT = ("id,internetMessageId,conversationId,subject,sender,from,toRecipients,ccRecipients,bccRecipients,"
                 "replyTo,sentDateTime,receivedDateTime,isDraft,isReadReceiptRequested,body,hasAttachments,"
-                "internetMessageHeaders")
+                "internetMessageHeaders,categories")
 GRAPH_EXPAND = (f"singleValueExtendedProperties($filter=id eq '{MESSAGE_CLASS_PROPERTY}'"
                 f" or id eq '{SENSITIVITY_PROPERTY}'),"
                 "attachments($select=id,name,contentType,size,isInline)")
@@ -90,6 +90,7 @@ def message_from_graph(data: dict[str, Any], folder: Folder) -> MailMessage:
         folder=folder,
         headers=headers,
         message_class=str(_extended(data.get("singleValueExtendedProperties"), "string", 0x001A) or ""),
+        categories=tuple(str(c) for c in data.get("categories") or () if isinstance(c, str)),
         sensitivity=sensitivity_from_mapi(_extended(data.get("singleValueExtendedProperties"), "integer", 0x0036)),
         content_type=content_type,
         report_type=report_type,

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from shared.domain.addresses import domain_matches, is_blocked
 from shared.domain.automated import classify
 from shared.domain.mailbox import Mailbox
-from shared.domain.marks import is_private, sensitivity
+from shared.domain.marks import has_category, is_private, sensitivity
 from shared.domain.model import Address, Direction, Folder, MailMessage
 from shared.domain.options import Options
 from shared.domain.reasons import Reason
@@ -67,6 +67,8 @@ def decide(msg: MailMessage, options: Options, mailbox: MailboxContext, *, now: 
     scope_skip = _scope_check(msg, options, mailbox, now)
     if scope_skip:
         return scope_skip
+    if has_category(msg, options.never_capture_category):
+        return _skip(Reason.EXCLUDED_BY_USER, f"The message has the category {options.never_capture_category!r}.")
     skip_private = options.skip_private_mail if mailbox.skip_private is None else mailbox.skip_private
     if skip_private and is_private(msg):
         return _skip(Reason.PRIVATE, f"The message is marked {sensitivity(msg).capitalize()} in Outlook.")

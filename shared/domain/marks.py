@@ -1,5 +1,5 @@
 """What the sender or the mailbox owner marked on a message: its sensitivity (Outlook's Normal, Personal,
-Private, Confidential).
+Private, Confidential) and its Outlook categories (a "Not for CRM" category keeps it out).
 
 Two sources, one meaning:
 - Graph: v1.0's ``message`` resource has no ``sensitivity`` property (only ``event`` has one), so the worker
@@ -39,3 +39,18 @@ def sensitivity(msg: MailMessage) -> str:
 
 def is_private(msg: MailMessage) -> bool:
     return sensitivity(msg) in PRIVATE_LEVELS
+
+
+def categories(msg: MailMessage) -> tuple[str, ...]:
+    """Graph's ``categories``; from MIME the ``Keywords`` header, where MIME writers put one keyword per
+    category, separated by ", " (PidLidCategories, learn.microsoft.com/office/client-developer/outlook/mapi/
+    pidlidcategories-canonical-property; RFC 5322 section 3.6.5)."""
+    if msg.categories:
+        return msg.categories
+    return tuple(k.strip() for value in msg.header_all("Keywords") for k in value.split(",") if k.strip())
+
+
+def has_category(msg: MailMessage, name: str) -> bool:
+    """Outlook compares category names without regard to case; surrounding spaces are not part of a name."""
+    wanted = name.strip().casefold()
+    return bool(wanted) and any(c.strip().casefold() == wanted for c in categories(msg))

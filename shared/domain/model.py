@@ -94,6 +94,7 @@ class MailMessage:
     folder: Folder = Folder.INBOX
     headers: tuple[tuple[str, str], ...] = ()
     message_class: str = ""  # MAPI PidTagMessageClass, e.g. IPM.Note, REPORT.IPM.Note.NDR; "" if unknown
+    categories: tuple[str, ...] = ()  # Outlook categories (Graph outlookItem.categories); () from MIME
     sensitivity: str = ""  # MAPI PidTagSensitivity: normal/personal/private/confidential; "" if not read
     content_type: str = ""  # top-level MIME type, lower-case, e.g. multipart/report
     report_type: str = ""  # report-type parameter of multipart/report, e.g. delivery-status

@@ -17,6 +17,7 @@ class Reason(StrEnum):
     DRAFT = "draft"
     DELETED_OR_JUNK = "deleted_or_junk"
     FOLDER_OUT_OF_SCOPE = "folder_out_of_scope"
+    EXCLUDED_BY_USER = "excluded_by_user"  # the mailbox owner gave it the never-capture category
     PRIVATE = "private"  # marked Personal, Private or Confidential in Outlook (sensitivity)
     INTERNAL_ONLY = "internal_only"
     BLOCKED_SENDER = "blocked_sender"  # sender's address or domain is blocked
@@ -44,6 +45,7 @@ DESCRIPTIONS: dict[Reason, str] = {
     Reason.DRAFT: "The message is a draft (not yet sent).",
     Reason.DELETED_OR_JUNK: "The message is in Deleted Items or Junk Email.",
     Reason.FOLDER_OUT_OF_SCOPE: "The message is in a folder the mailbox is not configured to capture.",
+    Reason.EXCLUDED_BY_USER: "The mailbox owner marked it with the never-capture category.",
     Reason.PRIVATE: "The message is marked Personal, Private or Confidential.",
     Reason.INTERNAL_ONLY: "Every participant is in the organisation's own domains.",
     Reason.BLOCKED_SENDER: "The sender's address or domain is on the blocked list.",

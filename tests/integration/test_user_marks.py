@@ -28,3 +28,14 @@ class TestPrivateMail:
         outcomes = driver.wait_for_outcomes({(mailbox, delivered["id"])})
         assert outcomes[(mailbox, delivered["id"])]["outcome"] == "captured"
         assert [a["PartyId"] for a in records_of(driver, raw)] == ["20001"]
+
+
+class TestNeverCaptureCategory:
+    def test_a_message_with_the_category_is_skipped(self, driver: StackDriver, mailbox: str) -> None:
+        message = {"subject": "Personal note", "categories": ["Not for CRM"],
+                   "from": {"emailAddress": {"address": "alice.moreau@example.org", "name": "Alice Moreau"}},
+                   "toRecipients": [{"emailAddress": {"address": mailbox}}],
+                   "body": {"contentType": "text", "content": "Just between us."}}
+        delivered = driver.deliver_json(mailbox, message)
+        entry = driver.wait_for_outcomes({(mailbox, delivered["id"])})[(mailbox, delivered["id"])]
+        assert (entry["outcome"], entry["reason"]) == ("skipped", "excluded_by_user")

@@ -39,3 +39,27 @@ class TestPrivateMail:
                                 mailbox="office@association.example")
         assert world.outcome(kept, MAILBOX)["outcome"] == "captured"
         assert world.outcome(skipped, "office@association.example")["reason"] == "private"
+
+
+class TestNeverCaptureCategory:
+    def test_the_category_keeps_the_message_out(self, world: World) -> None:
+        mid = world.receive(world.mail(categories=("Blue category", "not for crm")))  # names compare without case
+        entry = world.outcome(mid)
+        assert (entry["outcome"], entry["reason"]) == ("skipped", "excluded_by_user")
+        assert world.crm.records == {}
+
+    def test_the_keywords_header_carries_it_in_mime(self, world: World) -> None:
+        mid = world.receive(world.mail(headers=(("Keywords", "Important, Not for CRM"),)))
+        assert world.outcome(mid)["reason"] == "excluded_by_user"
+
+    def test_other_categories_are_captured(self, world: World) -> None:
+        mid = world.receive(world.mail(categories=("Not for CRM yet",)))
+        assert world.outcome(mid)["outcome"] == "captured"
+
+    def test_the_admin_names_the_category_or_turns_it_off(self, world: World) -> None:
+        world.set_options(never_capture_category="Privé")
+        world.deps.forget_options()
+        assert world.outcome(world.receive(world.mail(categories=("privé",))))["reason"] == "excluded_by_user"
+        world.set_options(never_capture_category="")
+        world.deps.forget_options()
+        assert world.outcome(world.receive(world.mail(categories=("Not for CRM",))))["outcome"] == "captured"
