@@ -57,7 +57,7 @@ export function drawExpiry(status) {
 const eta = (s) => (s === null || s === undefined ? "" : s < 90 ? `, about ${s} s left` : `, about ${Math.round(s / 60)} min left`);
 
 export function importBars(status) {
-  const running = status.mailboxes.filter((m) => m.import && m.import.state);
+  const running = status.mailboxes.filter((m) => m.import && m.import.state && m.import.days > 0);
   byId("imports").replaceChildren(...(running.length ? running.map((m) => {
     const i = m.import;
     const text = i.total === null || i.total === undefined ? `${i.processed} processed (total unknown)`

@@ -20,6 +20,7 @@ const unknownTokens = (template) => [...template.matchAll(TOKEN_RE)].map((m) => 
 export async function loadMappingCatalog() {
   try {
     catalog = (await call("GET", "record-types")).data;
+    say("mapping-message", "");
   } catch (error) {
     say("mapping-message", describe(error), "error");
   }

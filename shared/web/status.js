@@ -17,7 +17,7 @@ function folderRows(mailbox) {
       when(f.subscription_expires_at) : "none" }),
     el("td", { text: when(f.last_notification_at) || "never" }),
     el("td", { text: f.delta_lag_seconds === null ? "-" : `${f.delta_lag_seconds} s` }),
-    el("td", { text: mailbox.import?.state ? `${mailbox.import.state}: ${mailbox.import.processed ?? 0} of ` +
+    el("td", { text: mailbox.import?.days ? `${mailbox.import.state}: ${mailbox.import.processed ?? 0} of ` +
       `${mailbox.import.total ?? "?"}` : "-" })));
 }
 
