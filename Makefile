@@ -54,8 +54,9 @@ demo: venv node
 	$(PY) -m devhost.demo
 
 # Benchmarks on the whole local stack: figures printed and written to bench/results/latest.json.
+# One or some of them: make bench BENCH="--only status" (python -m bench --help lists them).
 bench: venv node
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH)
 
 # The fault suite at a larger size than CI runs.
 soak: venv node
