@@ -33,7 +33,7 @@ def plan(quick: bool) -> dict[str, Callable[[Path], dict[str, Any]]]:
         "pipeline": lambda _: pipeline.run(1000 if quick else 5000, rounds=2),
         "coldstart": coldstart.run,
         "webhook": lambda d: webhook.run(d, seconds=5 if quick else 20),
-        "webhook_split": lambda d: webhook_split.run(d, seconds=5 if quick else 20, backlog=500 if quick else 3000),
+        "webhook_split": lambda d: webhook_split.run(d, seconds=5 if quick else 10, backlog=500 if quick else 3000),
         "e2e": lambda d: endtoend.run(d, n=20 if quick else 100),
         "import": lambda d: history.run(d, n=1000 if quick else 10_000),
         "import_paced": lambda d: history.run(d, n=400 if quick else 2_000, limit=200 if quick else 1_000),
