@@ -10,7 +10,6 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,9 +20,10 @@ from tests.integration.limits_client import BUDGET, PARTS, SLOTS, WINDOW_S
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture()
-def azurite(tmp_path: Path) -> Iterator[Stack]:
-    with Stack(tmp_path, host=False, emulators=False) as stack:
+@pytest.fixture(scope="module")
+def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """One Azurite for the module; the last test stops it."""
+    with Stack(tmp_path_factory.mktemp("limits"), host=False, emulators=False) as stack:
         yield stack
 
 
@@ -59,16 +59,16 @@ def busiest_window(requests: list[dict[str, Any]]) -> int:
 
 
 def test_three_processes_share_one_budget_and_four_slots(azurite: Stack) -> None:
-    rows = collect(start_instances(azurite, 3, seconds=9.0))
+    rows = collect(start_instances(azurite, 3, seconds=7.0))
     requests = [r for r in rows if "start" in r]
     assert peak_in_flight(requests) <= SLOTS
     assert busiest_window(requests) <= BUDGET
-    # and the budget was used: 9 s at 6 per 1-s sub-window is ~54; far below means the limiter starved
-    assert len(requests) >= 40
+    # and the budget was used: 7 s at 6 per 1-s sub-window is ~42; far below means the limiter starved
+    assert len(requests) >= 30
 
 
 def test_storage_gone_stops_requests_once_grants_are_spent(azurite: Stack) -> None:
-    processes = start_instances(azurite, 2, seconds=10.0)
+    processes = start_instances(azurite, 2, seconds=7.0)
     assert processes[0].stdout is not None
     first = json.loads(processes[0].stdout.readline())  # the instances are sending
     time.sleep(1.0)
