@@ -466,6 +466,14 @@ class FakeGraph:
             raise MessageNotFound("Graph answered 404 ErrorItemNotFound")
         return f"Subject: {fetched.message.subject}\r\n\r\n{fetched.message.body_text}".encode()
 
+    def set_categories(self, mailbox: str, message_id: str, categories: tuple[str, ...]) -> None:
+        self._call("set_categories")
+        fetched = self.messages.get((mailbox, message_id))
+        if fetched is None:
+            raise MessageNotFound("Graph answered 404 ErrorItemNotFound")
+        self.messages[(mailbox, message_id)] = replace(fetched, message=replace(fetched.message,
+                                                                                categories=categories))
+
     def check_mailbox(self, mailbox: str) -> str:
         self._call("check_mailbox")
         return f"inbox-of-{mailbox}"

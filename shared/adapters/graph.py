@@ -119,6 +119,9 @@ class SdkGraphClient:
     def get_attachments(self, mailbox: str, message_id: str) -> list[dict[str, Any]]:
         return self._run(mailbox, lambda: self._calls.get_attachments(mailbox, message_id), MessageNotFound)
 
+    def set_categories(self, mailbox: str, message_id: str, categories: tuple[str, ...]) -> None:
+        self._run(mailbox, lambda: self._calls.set_categories(mailbox, message_id, categories), MessageNotFound)
+
     def check_mailbox(self, mailbox: str) -> str:
         return self._run(mailbox, lambda: self._calls.check_mailbox(mailbox))
 

@@ -90,6 +90,14 @@ class GraphCalls:
         page = await self._json(builder.to_get_request_information(_config(params, [IMMUTABLE_ID])))
         return [a for a in page.get("value") or [] if isinstance(a, dict)]
 
+    async def set_categories(self, mailbox: str, message_id: str, categories: tuple[str, ...]) -> None:
+        """PATCH the message's categories (the whole collection: Graph replaces it; needs Mail.ReadWrite,
+        api-reference/v1.0/api/message-update.md lists categories as updatable)."""
+        from msgraph.generated.models.message import Message
+
+        await self._message(mailbox, message_id).patch(Message(categories=list(categories)),
+                                                        request_configuration=_config(prefer=[IMMUTABLE_ID]))
+
     async def get_attachments(self, mailbox: str, message_id: str) -> list[dict[str, Any]]:
         page = await self._message(mailbox, message_id).attachments.get(
             request_configuration=_config(prefer=[IMMUTABLE_ID]))

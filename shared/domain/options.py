@@ -117,6 +117,8 @@ class Options(_Model):
     folder_scope: tuple[Folder, ...] = (Folder.INBOX, Folder.SENT_ITEMS)
     never_capture_category: str = Field(default="Not for CRM", max_length=255,
                                         description="Outlook category that keeps a message out; empty: none")
+    tag_captured_category: str = Field(default="", max_length=255,
+                                       description="Outlook category added to captured mail (needs Mail.ReadWrite)")
     skip_private_mail: bool = Field(default=True, description="Skip mail marked Personal, Private or Confidential")
     look_back_days: int = Field(default=30, ge=0, le=3650)
     backstop_interval_minutes: int = Field(

@@ -16,6 +16,7 @@ from shared.services.contacts import match_contacts
 from shared.services.decision_log import DecisionRecorder
 from shared.services.deps import Services
 from shared.services.files import attachment_files
+from shared.services.outlook_tags import tag_captured
 from shared.services.records import write_records
 
 logger = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ def _process(item: WorkItem, deps: Services, owner: str, recorder: DecisionRecor
         cache[today] = (cache.get(today, (time.monotonic(), 0))[0], deps.counters.incr("captured", today))
         if options.link_replies_to_thread:  # later replies find these contacts by conversation or Message-ID
             deps.threads.add(own_thread_keys(msg), match.targets)
+        tag_captured(msg, item.mailbox, item.message_id, options, deps)
     return recorder.finish()
 
 

@@ -41,6 +41,7 @@ export const OPTION_LABELS = {
   never_capture_category: L("step-limits", "Never-capture category", "An Outlook category, e.g. Not for CRM, that keeps a message out; empty for none."),
   auto_link_excluded_domains: L("step-limits", "Never link or create from these domains", "Free-mail and similar domains: never an organisation, never a new contact (mail from existing contacts is still saved)."),
   backstop_interval_minutes: L("step-limits", "Sync interval (minutes)", "How often missed mail is looked for, 5 to 1440 in steps of 5."),
+  tag_captured_category: L("step-limits", "Tag captured mail in Outlook", "A category, e.g. In CRM, added to each saved email (needs Mail.ReadWrite); empty for off."),
   only_new_text: L("step-limits", "Only the new text", "Save only the part of a reply that is new, not the quoted thread (full body when there is none)."),
   profile_url_template: L("step-limits", "Profile URL", "Opens a contact's iMIS profile from the log; must contain {contact_id}."),
 };
