@@ -8,7 +8,7 @@ from typing import Any
 
 from kiota_abstractions.base_request_configuration import RequestConfiguration
 
-from shared.adapters.graph_message import GRAPH_EXPAND, GRAPH_SELECT, MESSAGE_CLASS_PROPERTY
+from shared.adapters.graph_message import GRAPH_EXPAND, GRAPH_SELECT, MESSAGE_CLASS_PROPERTY, SENSITIVITY_PROPERTY
 from shared.ports import DeltaPage, FetchSpec, GraphSubscription
 
 # Every call about messages asks for immutable ids: the default id changes when a rule or a person moves the
@@ -22,6 +22,8 @@ MESSAGE_FIELDS = GRAPH_SELECT.split(",")
 # One $expand naming both navigation properties is valid OData but has no Microsoft example (docs/wire-fidelity.md
 # G2): if Graph refuses it (400), the fetch asks for the message class alone and lists the attachments apart.
 CLASS_EXPAND = f"singleValueExtendedProperties($filter=id eq '{MESSAGE_CLASS_PROPERTY}')"
+# ... and then PidTagSensitivity alone, so private mail is still recognised (G11: fail safe, not open).
+SENSITIVITY_EXPAND = f"singleValueExtendedProperties($filter=id eq '{SENSITIVITY_PROPERTY}')"
 ATTACHMENT_METADATA = ["id", "name", "contentType", "size", "isInline"]
 
 
@@ -76,6 +78,10 @@ class GraphCalls:
                 _config(query(select=select, expand=[CLASS_EXPAND]), prefer)))
             if data.get("hasAttachments") and not spec.with_attachments:
                 data["attachments"] = await self._attachment_metadata(mailbox, message_id)
+            extra = await self._json(builder.to_get_request_information(
+                _config(query(select=["id"], expand=[SENSITIVITY_EXPAND]), [IMMUTABLE_ID])))
+            data["singleValueExtendedProperties"] = [*(data.get("singleValueExtendedProperties") or []),
+                                                     *(extra.get("singleValueExtendedProperties") or [])]
         if spec.with_attachments and data.get("hasAttachments"):  # the files themselves: a second request
             data["attachments"] = await self.get_attachments(mailbox, message_id)
         return data

@@ -87,7 +87,9 @@ class TestExpandFallback:
             self, emu: Emulator, adapter: SdkGraphClient, max_expand: int) -> None:
         emu.set("settings", {"maxExpand": max_expand})  # 1: a Graph refusing two expansions in one $expand
         delivered = emu.deliver(BOX, {"subject": "s", "messageClass": "IPM.Note.Custom", "attachments": [
-            {"name": "a.txt", "contentType": "text/plain", "contentBytes": "aGk="}]})
+            {"name": "a.txt", "contentType": "text/plain", "contentBytes": "aGk="}],
+            "internetMessageHeaders": [{"name": "Sensitivity", "value": "Private"}]})
         fetched = adapter.get_message(BOX, delivered["id"], FetchSpec(html_body=False, with_attachments=False))
         assert fetched.message.message_class == "IPM.Note.Custom"
         assert [a.name for a in fetched.message.attachments] == ["a.txt"]
+        assert fetched.message.sensitivity == "private"  # PidTagSensitivity, read either way
