@@ -188,26 +188,41 @@ class TableThreadIndex:
 
 
 class TableCounters:
+    """Counters under optimistic concurrency. The worker remembers the count and ETag it last wrote, so an
+    increment is one conditional write; a lost race (another writer) costs a read and a retry as before."""
+
     def __init__(self, table: Table) -> None:
         self._table = table
+        self._seen: dict[tuple[str, str], tuple[int, str]] = {}
 
     def get(self, name: str, scope: str) -> int:
         row = self._table.get(safe_key(name), safe_key(scope))
         return int(row["Count"]) if row else 0
 
     def incr(self, name: str, scope: str, by: int = 1, **extra: Any) -> int:
-        for _ in range(20):  # optimistic concurrency: retry on a lost race
-            row = self._table.get(safe_key(name), safe_key(scope))
-            entity = {"PartitionKey": safe_key(name), "RowKey": safe_key(scope), **extra}
-            if row is None:
-                entity["Count"] = by
-                if self._table.create(entity) is not None:
-                    return by
-                continue
-            entity["Count"] = int(row["Count"]) + by
-            if self._table.replace_if(entity, row["etag"]) is not None:
-                return int(entity["Count"])
+        at = (safe_key(name), safe_key(scope))
+        known = self._seen.pop(at, None)
+        for _ in range(20):
+            entity = {"PartitionKey": at[0], "RowKey": at[1], **extra}
+            if known is None:
+                row = self._table.get(*at)
+                if row is None:
+                    etag = self._table.create(entity | {"Count": by})
+                    if etag is not None:
+                        return self._remember(at, by, etag)
+                    continue
+                known = (int(row["Count"]), row["etag"])
+            etag = self._table.replace_if(entity | {"Count": known[0] + by}, known[1])
+            if etag is not None:
+                return self._remember(at, known[0] + by, etag)
+            known = None
         raise RuntimeError(f"counter {name}/{scope} too contended")
+
+    def _remember(self, at: tuple[str, str], count: int, etag: str) -> int:
+        if len(self._seen) > 10_000:  # day-scoped counters: yesterday's are never written again
+            self._seen.clear()
+        self._seen[at] = (count, etag)
+        return count
 
     def touch(self, name: str, scope: str, **fields: Any) -> None:
         self._table.merge({"PartitionKey": safe_key(name), "RowKey": safe_key(scope), **fields})

@@ -40,6 +40,7 @@ def day_partition(at: datetime) -> str:
 class TableOutcomeStats:
     def __init__(self, table: Table) -> None:
         self._table = table
+        self._seen: dict[tuple[str, str], tuple[int, str]] = {}  # count and ETag this worker last wrote
 
     def tally(self, mailbox: str, message_id: str, new: Counted, import_run: str = "") -> Tally:
         """Count an email once: captured beats anything later; otherwise its latest decision counts."""
@@ -74,10 +75,17 @@ class TableOutcomeStats:
             operations = [self._operation(pk, scope, grain, counted.outcome, reason, shard, by)
                           for scope, grain, reason in rows]
             try:
-                self._table.client.submit_transaction(operations)
-                return
+                written = self._table.client.submit_transaction(operations)
             except (TableTransactionError, ResourceExistsError, ResourceModifiedError, ResourceNotFoundError):
-                continue  # another writer moved one of the rows: read again
+                for _, entity, _ in operations:  # another writer moved one of the rows: read them again
+                    self._seen.pop((pk, entity["RowKey"]), None)
+                continue
+            if len(self._seen) > 10_000:  # yesterday's rows are never written again
+                self._seen.clear()
+            for (_, entity, _), meta in zip(operations, written, strict=False):
+                if meta.get("etag"):
+                    self._seen[(pk, entity["RowKey"])] = (int(entity["Count"]), str(meta["etag"]))
+            return
         raise RuntimeError(f"counters {pk} too contended")
 
     def load(self, emails: list[tuple[str, str, Counted]]) -> None:
@@ -116,11 +124,14 @@ class TableOutcomeStats:
         rk = f"{safe_key(scope)}|{grain}|{outcome}|{reason}|{shard}"
         entity = {"PartitionKey": pk, "RowKey": rk, "Scope": scope, "Grain": grain, "Outcome": outcome,
                   "Reason": reason}
-        row = self._table.get(pk, rk)
-        if row is None:
-            return ("create", entity | {"Count": by}, {})
-        return ("update", entity | {"Count": int(row["Count"]) + by},
-                {"mode": UpdateMode.REPLACE, "etag": row["etag"], "match_condition": MatchConditions.IfNotModified})
+        known = self._seen.pop((pk, rk), None)  # ETag-guarded: a stale one only costs a retry
+        if known is None:
+            row = self._table.get(pk, rk)
+            if row is None:
+                return ("create", entity | {"Count": by}, {})
+            known = (int(row["Count"]), row["etag"])
+        return ("update", entity | {"Count": known[0] + by},
+                {"mode": UpdateMode.REPLACE, "etag": known[1], "match_condition": MatchConditions.IfNotModified})
 
     def rows(self, first_day: datetime, last_day: datetime, scope_prefix: str) -> Iterable[dict[str, Any]]:
         """Counter rows of the days from ``first_day`` to ``last_day`` whose scope starts with the prefix."""

@@ -89,6 +89,21 @@ def test_concurrent_writers_lose_no_count(deps: Any) -> None:
     assert outcome_stats.last_24h(deps, NOW)["by_outcome"] == {"captured": 120}
 
 
+def test_two_workers_taking_turns_lose_no_count(deps: Any) -> None:
+    """Each worker remembers the ETags it last wrote: the other's writes make them stale, and a stale one
+    must cost a re-read, never an overwritten count."""
+    other = SimpleNamespace(stats=TableOutcomeStats(deps.stats._table),  # noqa: SLF001
+                            counters=TableCounters(deps.counters._table), mailboxes=deps.mailboxes)  # noqa: SLF001
+    deps.mailboxes.put_progress("a@x.example", {"state": "running", "started_at": "run-2"})
+    outcome_stats._RUNS.clear()
+    for n in range(8):
+        decide(deps if n % 2 else other, "a@x.example", f"t{n}", "captured", source="import")
+        (deps if n % 3 else other).counters.incr("captured", "a@x.example|2026-11-30")
+    assert outcome_stats.last_24h(deps, NOW)["by_outcome"] == {"captured": 8}
+    assert outcome_stats.import_processed(other, "a@x.example") == 8
+    assert deps.counters.get("captured", "a@x.example|2026-11-30") == 8
+
+
 def test_import_processed_counts_each_email_once_per_import(deps: Any) -> None:
     deps.mailboxes.put_progress("a@x.example", {"state": "running", "started_at": "run-1"})
     outcome_stats._RUNS.clear()
