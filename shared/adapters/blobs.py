@@ -11,11 +11,12 @@ from azure.storage.blob import BlobServiceClient, ContentSettings
 from shared.config import Settings
 
 
-def blob_service(settings: Settings, credential: Any = None) -> BlobServiceClient:
+def blob_service(settings: Settings, credential: Any = None, **options: Any) -> BlobServiceClient:
+    """``options`` go to azure-core (e.g. retry_total, read_timeout)."""
     if settings.storage_connection:
-        return BlobServiceClient.from_connection_string(settings.storage_connection)
+        return BlobServiceClient.from_connection_string(settings.storage_connection, **options)
     url = settings.blob_service_uri or f"https://{settings.storage_account_name}.blob.core.windows.net"
-    return BlobServiceClient(url, credential=credential)
+    return BlobServiceClient(url, credential=credential, **options)
 
 
 class AzureBlobStore:

@@ -17,7 +17,8 @@ from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.data.tables import TableServiceClient
 from azure.storage.blob import BlobLeaseClient, BlobServiceClient
 
-from shared.adapters.tables import Table, safe_key
+from shared.adapters.blobs import blob_service
+from shared.adapters.tables import Table, safe_key, table_service
 from shared.config import Settings
 
 RING = 128  # sub-window rows per name, reused in turn: rows do not pile up
@@ -26,13 +27,8 @@ FAST: dict[str, Any] = {"retry_total": 1, "connection_timeout": 2, "read_timeout
 
 
 def limit_clients(settings: Settings, credential: Any = None) -> tuple[BlobServiceClient, TableServiceClient]:
-    if settings.storage_connection:
-        return (BlobServiceClient.from_connection_string(settings.storage_connection, **FAST),
-                TableServiceClient.from_connection_string(settings.storage_connection, **FAST))
-    blob = settings.blob_service_uri or f"https://{settings.storage_account_name}.blob.core.windows.net"
-    table = settings.table_service_uri or f"https://{settings.storage_account_name}.table.core.windows.net"
-    return (BlobServiceClient(blob, credential=credential, **FAST),
-            TableServiceClient(endpoint=table, credential=credential, **FAST))
+    """The app's own storage clients, failing fast."""
+    return blob_service(settings, credential, **FAST), table_service(settings, credential, **FAST)
 
 
 class AzureLimitStore:

@@ -25,11 +25,12 @@ def safe_key(value: str) -> str:
     return cleaned
 
 
-def table_service(settings: Settings, credential: Any = None) -> TableServiceClient:
+def table_service(settings: Settings, credential: Any = None, **options: Any) -> TableServiceClient:
+    """``options`` go to azure-core (e.g. retry_total, read_timeout)."""
     if settings.storage_connection:
-        return TableServiceClient.from_connection_string(settings.storage_connection)
+        return TableServiceClient.from_connection_string(settings.storage_connection, **options)
     endpoint = settings.table_service_uri or f"https://{settings.storage_account_name}.table.core.windows.net"
-    return TableServiceClient(endpoint=endpoint, credential=credential)
+    return TableServiceClient(endpoint=endpoint, credential=credential, **options)
 
 
 class Table:
