@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from shared.adapters.imis_wire import listed
 from shared.domain.errors import CrmRejected
 
 ENTITIES = {"activity": "Activity", "interaction": "CommunicationLogRecipient", "attachment": "Attachment"}
@@ -14,12 +15,6 @@ KEY_COLUMN = {"activity": "UF_1", "interaction": "CaptureKey"}  # UNCONFIRMED sp
 _FIXED = {"activity": ("PartyId", "ACTIVITY_TYPE", "UF_1"),
           "interaction": ("RecipientId", "Subject", "Html", "MessageType", "EmailTo", "CaptureKey"),
           "attachment": ("FileName", "ContentType", "Data")}
-
-
-def _values(container: Any) -> list[Any]:
-    if isinstance(container, dict):
-        container = container.get("$values", [])
-    return container if isinstance(container, list) else []
 
 
 class ImisProbe:
@@ -45,7 +40,7 @@ class ImisProbe:
         entity = ENTITIES[kind]
         try:
             definition = self._get(f"/api/metadata/{entity}")
-            names = {str(p.get("Name")) for p in _values(definition.get("Properties")) if isinstance(p, dict)}
+            names = {str(p.get("Name")) for p in listed(definition.get("Properties")) if isinstance(p, dict)}
             if names:
                 return frozenset(n.lower() for n in names), f"GET /api/metadata/{entity}"
         except CrmRejected:
@@ -53,10 +48,10 @@ class ImisProbe:
         if kind == "attachment":
             return None
         page = self._get(f"/api/{entity}?limit=1")
-        records = _values(page.get("Items"))
+        records = listed(page.get("Items"))
         if not records:
             return None
-        names = {str(p.get("Name")) for p in _values(records[0].get("Properties")) if isinstance(p, dict)}
+        names = {str(p.get("Name")) for p in listed(records[0].get("Properties")) if isinstance(p, dict)}
         return frozenset(n.lower() for n in names), f"one stored {entity} record"
 
     def key_filter_honoured(self, kind: str) -> bool | None:
@@ -66,9 +61,9 @@ class ImisProbe:
         entity, column = ENTITIES[kind], KEY_COLUMN[kind]
         nonce = "preflight-" + secrets.token_hex(8)
         try:
-            filtered = _values(self._get(f"/api/{entity}?{column}=eq:{nonce}&limit=1").get("Items"))
+            filtered = listed(self._get(f"/api/{entity}?{column}=eq:{nonce}&limit=1").get("Items"))
         except CrmRejected:
             return False  # the site refuses to filter on the column: recovery cannot look records up by key
         if filtered:
             return False
-        return True if _values(self._get(f"/api/{entity}?limit=1").get("Items")) else None
+        return True if listed(self._get(f"/api/{entity}?limit=1").get("Items")) else None

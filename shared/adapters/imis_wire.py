@@ -76,12 +76,17 @@ def contact_from_party(party: dict[str, Any]) -> ContactRef:
     return ContactRef(party_id, name, "OrganizationData" in str(party.get("$type", "")))
 
 
+def listed(container: Any) -> list[Any]:
+    """The items of a Json.NET collection (``{"$type", "$values": [...]}``) or of a bare list; else none."""
+    if isinstance(container, dict):
+        container = container.get("$values", [])
+    return container if isinstance(container, list) else []
+
+
 def carries(entity: dict[str, Any], wanted: dict[str, str]) -> bool:
     """The GenericEntityData holds each of these property values (names case-insensitive)."""
-    props = entity.get("Properties") or entity.get("properties") or {}
-    values = props.get("$values", []) if isinstance(props, dict) else props
     found: dict[str, str] = {}
-    for item in values if isinstance(values, list) else []:
+    for item in listed(entity.get("Properties") or entity.get("properties")):
         if isinstance(item, dict):
             value = item.get("Value")
             value = value.get("$value") if isinstance(value, dict) else value
