@@ -17,6 +17,7 @@ from shared.domain.errors import (
     OptionsConflict,
     PermanentError,
     PreconditionRequired,
+    Refused,
     TransientError,
 )
 from shared.services.access import Access, AccessDenied, Caller, authorise, caller_from_headers
@@ -51,6 +52,8 @@ def admin(needed: Access) -> Callable[[Handler], Callable[[func.HttpRequest], fu
                 return problem(412, "Precondition failed", str(exc))
             except BodyTooLarge as exc:
                 return problem(413, "Request body too large", str(exc))
+            except Refused as exc:
+                return problem(409, "Not done", str(exc))
             except BadRequest as exc:  # the caller's mistake, typed
                 return problem(400, "Bad request", str(exc))
             except (ValueError, KeyError) as exc:

@@ -11,13 +11,17 @@ from shared.ports import StoredOptions
 from shared.services import admin_options as service
 from shared.services.access import Access, Caller
 from shared.services.deps import Services
+from shared.services.erasure import erasure_hint
 
 bp_admin_options = func.Blueprint()
 
 
-def _answer(stored: StoredOptions) -> func.HttpResponse:
+def _answer(stored: StoredOptions, before: StoredOptions | None = None) -> func.HttpResponse:
+    # Newly blocked addresses/domains: where to list what was already captured for them (never deleted here).
+    hint = erasure_hint(before.options, stored.options) if before else []
     return json_response({"version": stored.version, "updated_by": stored.updated_by,
-                          "updated_at": stored.updated_at, "options": options_to_doc(stored.options)},
+                          "updated_at": stored.updated_at, "options": options_to_doc(stored.options),
+                          **({"erasure": hint} if hint else {})},
                          headers={"ETag": service.options_etag(stored)})
 
 
@@ -37,16 +41,18 @@ def get_options(req: func.HttpRequest, deps: Services, caller: Caller) -> func.H
 @bp_admin_options.route(route="manage/options", methods=["PUT"])
 @admin(Access.WRITE)
 def put_options(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
+    before = service.get_options(deps)
     return _answer(service.replace_options(read_json(req), req.headers.get("if-match"), caller.name, deps,
-                                           _roles(caller)))
+                                           _roles(caller)), before)
 
 
 @bp_admin_options.function_name("AdminPatchOptions")
 @bp_admin_options.route(route="manage/options", methods=["PATCH"])
 @admin(Access.WRITE)
 def patch_options(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpResponse:
+    before = service.get_options(deps)
     return _answer(service.patch_options(read_json(req), req.headers.get("if-match"), caller.name, deps,
-                                         _roles(caller)))
+                                         _roles(caller)), before)
 
 
 @bp_admin_options.function_name("AdminOptionsHistory")

@@ -80,6 +80,9 @@ SETTINGS: tuple[Setting, ...] = (
             "principal with an allowed app role; false: the function key alone grants admin (local use).", "false"),
     Setting("ADMIN_ROLES_CLAIM", "Claim carrying Entra ID app roles in the App Service auth principal.",
             "roles"),
+    Setting("IMIS_ALLOW_DELETE", "true: erasure may delete the records this service wrote (DELETE /api/<entity>/"
+            "<id>, UNCONFIRMED on a live iMIS: try it on a test site first); false: erasure only lists them.",
+            "false"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -121,6 +124,7 @@ class Settings:
     blob_container: str
     admin_require_principal: str
     admin_roles_claim: str
+    imis_allow_delete: str
 
     @property
     def crm_concurrency(self) -> int:
@@ -167,8 +171,9 @@ class Settings:
             problems["GRAPH_MAILBOX_BUDGET"] = "must be <requests>/<seconds>, e.g. 9500/600"
         if not re.fullmatch(r"[1-9][0-9]?", raw["IMIS_MAX_CONCURRENCY"]):
             problems["IMIS_MAX_CONCURRENCY"] = "must be a whole number from 1 to 99"
-        if raw["ADMIN_REQUIRE_PRINCIPAL"].lower() not in ("true", "false"):
-            problems["ADMIN_REQUIRE_PRINCIPAL"] = "must be true or false"
+        for name in ("ADMIN_REQUIRE_PRINCIPAL", "IMIS_ALLOW_DELETE"):
+            if raw[name].lower() not in ("true", "false"):
+                problems[name] = "must be true or false"
         if problems:
             raise SettingsError(problems)
         return cls(*(raw[s.name] for s in SETTINGS))

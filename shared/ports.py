@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from shared.domain.mailbox import Mailbox
 from shared.domain.mapping import CrmRecord
 from shared.domain.matching import ContactRef
-from shared.domain.model import FetchedMessage, Folder, MailMessage
+from shared.domain.model import FetchedMessage, Folder, LedgerEntry, MailMessage
 from shared.domain.options import Options
 from shared.domain.outcome_counts import Counted, Tally
 
@@ -72,7 +72,6 @@ class GraphClient(Protocol):
 @dataclass(frozen=True, slots=True)
 class CrmFile:
     """A file to attach to a CRM record: an email attachment or the .eml copy."""
-
     name: str
     content_type: str
     data: bytes
@@ -86,6 +85,8 @@ class CrmClient(Protocol):
     def write_record(self, record: CrmRecord, files: list[CrmFile]) -> str: ...
     def attach_file(self, record: CrmRecord, record_id: str, file: CrmFile) -> None: ...
     def profile_url(self, contact_id: str, template: str) -> str: ...
+    def find_parties_by_domain(self, domain: str) -> tuple[ContactRef, ...]: ...  # persons and organisations
+    def delete_record(self, kind: str, record_id: str) -> bool: ...  # False: already gone
 
 
 class MessageQueue(Protocol):
@@ -183,6 +184,8 @@ class CaptureLedger(Protocol):
     def abandon(self, key: str, contact_id: str) -> None: ...
     def release(self, key: str, contact_id: str) -> None: ...
     def records_for(self, key: str) -> dict[str, str]: ...
+    def written_for(self, contact_id: str) -> list[LedgerEntry]: ...  # what was written for the contact
+    def mark_erased(self, key: str, contact_id: str, who: str, now: datetime) -> None: ...
 
 
 class DecisionLog(Protocol):

@@ -27,7 +27,7 @@ from shared.domain.errors import (
 from shared.domain.mailbox import Mailbox
 from shared.domain.mapping import CrmRecord
 from shared.domain.matching import ContactRef
-from shared.domain.model import FetchedMessage
+from shared.domain.model import FetchedMessage, LedgerEntry
 from shared.domain.options import DEFAULT_OPTIONS, Options
 from shared.ports import (
     Claim,
@@ -187,7 +187,7 @@ class InMemoryCaptureLedger:
         if row is None:
             row = self.rows[(key, contact_id)] = _LedgerRow("pending", owner, now)
             return Claim(ClaimState.NEW, row.etag)
-        if row.status == "done":
+        if row.status in ("done", "erased"):
             return Claim(ClaimState.DONE, row.etag, row.record_id)
         if row.owner != owner and now - row.claimed_at < self._lease:
             return Claim(ClaimState.BUSY)
@@ -221,6 +221,14 @@ class InMemoryCaptureLedger:
 
     def records_for(self, key: str) -> dict[str, str]:
         return {c: r.record_id for (k, c), r in self.rows.items() if k == key and r.status in ("done", "written")}
+
+    def written_for(self, contact_id: str) -> list[LedgerEntry]:
+        return [LedgerEntry(k, c, r.record_id, r.kind, r.status) for (k, c), r in self.rows.items()
+                if c == contact_id and r.status in ("done", "written", "erased") and r.record_id]
+
+    def mark_erased(self, key: str, contact_id: str, who: str, now: datetime) -> None:
+        row = self.rows[(key, contact_id)]
+        row.status, row.owner, row.pending, row.etag = "erased", "", (), _etag()
 
 
 class InMemoryDecisionLog:
@@ -544,6 +552,7 @@ class FakeCrm:
         self.records: dict[str, tuple[CrmRecord, list[CrmFile]]] = {}
         self.failures: list[Exception] = []
         self.attach_failures: list[Exception] = []
+        self.delete_failures: list[Exception] = []
         self.crash_after_write: Exception | None = None
         self.rejected_addresses: set[str] = set()
         self._ids = itertools.count(1000)
@@ -589,6 +598,16 @@ class FakeCrm:
 
     def records_for(self, contact_id: str) -> list[CrmRecord]:
         return [r for r, _ in self.records.values() if r.contact_id == contact_id]
+
+    def find_parties_by_domain(self, domain: str) -> tuple[ContactRef, ...]:
+        persons = [c for email, found in self.contacts.items() if email.endswith("@" + domain.lower())
+                   for c in found]
+        return tuple(persons) + tuple(self.organisations.get(domain.lower(), ()))
+
+    def delete_record(self, kind: str, record_id: str) -> bool:
+        if self.delete_failures:
+            raise self.delete_failures.pop(0)
+        return self.records.pop(record_id, None) is not None
 
 
 SETTINGS = Settings.from_env({

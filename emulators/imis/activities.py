@@ -15,7 +15,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from emulators.imis.entities import Column, columns_by_name, get_handler, list_handler, parent_id, read_properties
+from emulators.imis.entities import (
+    Column,
+    columns_by_name,
+    delete_handler,
+    get_handler,
+    list_handler,
+    parent_id,
+    read_properties,
+)
 from emulators.imis.replies import invalid, read_json, store_of
 from emulators.imis.schema import live_columns
 from emulators.imis.store import ACTIVITY, PARTY
@@ -80,4 +88,5 @@ ROUTES = [
     Route("/api/Activity", create, methods=["POST"]),
     Route("/api/Activity", list_handler(ACTIVITY, COLUMNS, "PartyId", render, "Activity"), methods=["GET"]),
     Route("/api/Activity/{key}", get_handler(ACTIVITY, "Activity", render), methods=["GET"]),
+    Route("/api/Activity/{key}", delete_handler(ACTIVITY, "Activity"), methods=["DELETE"]),
 ]

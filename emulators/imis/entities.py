@@ -130,3 +130,17 @@ def get_handler(kind: str, label: str, render: Callable[[dict[str, Any]], dict[s
         return JSONResponse(render(doc))
 
     return handler
+
+
+def delete_handler(kind: str, label: str) -> Callable[[Request], Any]:
+    """``DELETE /api/{entity}/{key}``. developer.imis.com/reference lists DELETE operations on the REST resources
+    ("DELETE operations are not currently interactive"); the exact answer for Activity and
+    CommunicationLogRecipient is UNCONFIRMED (docs/wire-fidelity.md I14): 404 like GET when absent, else 200
+    with no body. Child Attachment entities are not removed (no cascade is documented)."""
+    async def handler(request: Request) -> Response:
+        key = request.path_params["key"]
+        if not store_of(request).delete(kind, key):
+            raise not_found(f"{label} {key}")
+        return Response(status_code=200)
+
+    return handler

@@ -21,7 +21,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from emulators.imis.entities import Column, columns_by_name, get_handler, list_handler, read_properties
+from emulators.imis.entities import (
+    Column,
+    columns_by_name,
+    delete_handler,
+    get_handler,
+    list_handler,
+    read_properties,
+)
 from emulators.imis.replies import invalid, read_json, store_of
 from emulators.imis.schema import live_columns
 from emulators.imis.store import INTERACTION, PARTY
@@ -74,4 +81,5 @@ ROUTES = [
     Route(f"/api/{ENTITY}", create, methods=["POST"]),
     Route(f"/api/{ENTITY}", list_handler(INTERACTION, COLUMNS, "RecipientId", render, ENTITY), methods=["GET"]),
     Route(f"/api/{ENTITY}/{{key}}", get_handler(INTERACTION, "Interaction", render), methods=["GET"]),
+    Route(f"/api/{ENTITY}/{{key}}", delete_handler(INTERACTION, "Interaction"), methods=["DELETE"]),
 ]

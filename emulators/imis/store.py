@@ -110,6 +110,14 @@ class Store:
             sql, args = sql + " AND from_api = ?", [*args, int(from_api)]
         return [json.loads(r["doc"]) for r in self.db.execute(sql + " ORDER BY seq", args)]
 
+    def delete(self, kind: str, key: str) -> bool:
+        """One entity by key (the same keys ``get`` accepts); False when there was none."""
+        with self.db:
+            for candidate in dict.fromkeys((key, key.lower())):
+                if self.db.execute("DELETE FROM entities WHERE kind = ? AND id = ?", (kind, candidate)).rowcount:
+                    return True
+        return False
+
     def delete_kind(self, kind: str) -> None:
         with self.db:
             self.db.execute("DELETE FROM entities WHERE kind = ?", (kind,))

@@ -67,6 +67,7 @@ param blobContainer string
 @description('Required. Claim carrying Entra ID app roles in the App Service auth principal.')
 param adminRolesClaim string
 
+// IMIS_ALLOW_DELETE stays false: iMIS DELETE is UNCONFIRMED (docs/wire-fidelity.md I14).
 // BEGIN app-settings
 var appSettings = {
   AzureWebJobsStorage__credential: 'managedidentity'
@@ -95,6 +96,7 @@ var appSettings = {
   MAIL_BLOB_CONTAINER: blobContainer
   ADMIN_REQUIRE_PRINCIPAL: 'true'
   ADMIN_ROLES_CLAIM: adminRolesClaim
+  IMIS_ALLOW_DELETE: 'false'
 }
 // END app-settings
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from shared.adapters.tables import Table, dumps, safe_key
 from shared.domain.matching import ContactRef
+from shared.domain.model import LedgerEntry
 from shared.ports import Claim, ClaimState
 
 
@@ -30,7 +31,7 @@ class TableCaptureLedger:
         row = self._table.get(key, safe_key(contact_id))
         if row is None:
             return self.claim(key, contact_id, owner, now)
-        if row["Status"] == "done":
+        if row["Status"] in ("done", "erased"):  # an erased record is not written again
             return Claim(ClaimState.DONE, row["etag"], row.get("RecordId", ""))
         claimed = row["ClaimedAt"] if row["ClaimedAt"].tzinfo else row["ClaimedAt"].replace(tzinfo=UTC)
         if row["Owner"] != owner and now - claimed < self._lease:
@@ -72,6 +73,19 @@ class TableCaptureLedger:
     def records_for(self, key: str) -> dict[str, str]:
         return {row["RowKey"]: row.get("RecordId", "") for row in self._table.partition(key)
                 if row["Status"] in ("done", "written")}
+
+
+    def written_for(self, contact_id: str) -> list[LedgerEntry]:
+        """A scan across partitions (the ledger is keyed by capture key): an admin's rare erasure only."""
+        rows = self._table.query("RowKey eq @contact", contact=safe_key(contact_id))
+        return [LedgerEntry(row["PartitionKey"], contact_id, row.get("RecordId", ""), row.get("Kind", ""),
+                            row["Status"]) for row in rows
+                if row["Status"] in ("done", "written", "erased") and row.get("RecordId")]
+
+    def mark_erased(self, key: str, contact_id: str, who: str, now: datetime) -> None:
+        """The row stays (with its record id), so the same email is never written again."""
+        self._table.merge({"PartitionKey": key, "RowKey": safe_key(contact_id), "Status": "erased",
+                           "Pending": "", "Owner": "", "ErasedBy": who, "ErasedAt": now})
 
 
 def _steps(text: str) -> tuple[str, ...]:

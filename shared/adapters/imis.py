@@ -80,7 +80,7 @@ class ImisCrmClient(ImisProbe):
                                  retry_after=float(retry) if retry.isdigit() else None)
         if answer.status_code >= 400:
             raise CrmRejected(f"iMIS refused {method} {path.split('?')[0]}: {answer.status_code} "
-                              f"{validation_message(answer)}")
+                              f"{validation_message(answer)}", answer.status_code)
         return answer
 
     def _get(self, path: str) -> dict[str, Any]:
@@ -106,6 +106,10 @@ class ImisCrmClient(ImisProbe):
         # UNCONFIRMED on a live iMIS: an EndsWith filter on Email over Party, keeping organisations only.
         parties = self._parties(f"Email=endsWith:{quote('@' + domain, safe='@')}")
         return tuple(c for c in (contact_from_party(p) for p in parties) if c.is_organisation)
+
+    def find_parties_by_domain(self, domain: str) -> tuple[ContactRef, ...]:
+        # The same UNCONFIRMED EndsWith filter, persons and organisations (erasure of a domain).
+        return tuple(contact_from_party(p) for p in self._parties(f"Email=endsWith:{quote('@' + domain, safe='@')}"))
 
     def create_contact(self, email: str, name: str) -> ContactRef:
         return contact_from_party(self._send("POST", "/api/Party", json=person_body(email, name)).json())
@@ -140,6 +144,17 @@ class ImisCrmClient(ImisProbe):
     def attach_file(self, record: CrmRecord, record_id: str, file: CrmFile) -> None:
         # UNCONFIRMED endpoint on a live iMIS (crm-apis.md §3.5): the preflight checks the site declares it.
         self._send("POST", "/api/Attachment", json=attachment_body(ENTITIES[record.kind], record_id, file))
+
+    def delete_record(self, kind: str, record_id: str) -> bool:
+        """UNCONFIRMED on a live iMIS (docs/wire-fidelity.md I14): DELETE on the resource a GET reads; used only
+        with IMIS_ALLOW_DELETE=true. False: the record was already gone (404)."""
+        try:
+            self._send("DELETE", f"/api/{ENTITIES[kind]}/{quote(record_id, safe='')}")
+        except CrmRejected as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return True
 
     def profile_url(self, contact_id: str, template: str) -> str:
         return template.replace("{contact_id}", quote(contact_id)) if template else ""

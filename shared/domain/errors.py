@@ -12,6 +12,7 @@
     │   ├── UnparseableMessage  the bytes are not an Internet message (also a ValueError)
     │   └── CrmRejected
     ├── BadRequest              400: the caller's input is wrong (also a ValueError); the text says how
+    ├── Refused                 409: a destructive operation unconfirmed or switched off; nothing done
     └── OptionsError
         ├── InvalidOptions      400: every problem with its field path
         └── OptionsConflict     412: the document changed since the caller read it
@@ -64,12 +65,18 @@ class UnparseableMessage(PermanentError, ValueError):
 
 
 class CrmRejected(PermanentError):
-    pass
+    def __init__(self, message: str, status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status  # the CRM's HTTP status, when it gave one
 
 
 class BadRequest(MailCaptureError, ValueError):
     """The caller's request is wrong (a 400 with this text). Only this is a 400: any other ValueError or
     KeyError is a bug and must not be disguised as the caller's fault."""
+
+
+class Refused(MailCaptureError):
+    """409: a destructive operation not confirmed as asked, or switched off; nothing was done."""
 
 
 class OptionsError(MailCaptureError):

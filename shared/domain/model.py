@@ -147,3 +147,14 @@ class FetchedMessage:
 
     message: MailMessage
     files: tuple[AttachmentContent, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """A capture-ledger row that holds a written record (what erasure lists)."""
+
+    key: str  # the ledger key: capture key + record kind letter
+    contact_id: str
+    record_id: str
+    kind: str
+    status: str  # done, written (files pending) or erased

@@ -18,6 +18,7 @@ _ERRORS = {
     403: "The signed-in principal lacks a role allowed to do this",
     404: "Not found (for a mailbox: Graph does not know it)",
     412: "If-Match does not match the current ETag: changed by someone else; reload",
+    409: "Not done: the confirmation does not match the current list, or deletion is switched off",
     413: "The request body is over the route's limit (1 MiB of JSON; an .eml up to the host's 100 MB)",
     428: "If-Match is required: GET the options and send back their ETag",
     502: "Graph or the CRM refused the call",
@@ -133,9 +134,34 @@ def _ops_paths() -> dict[str, Any]:
         "/manage/crm-check": {"post": _op("AdminCrmCheck", "Run the read-only CRM preflight now (capture waits "
                                           "while it fails)", "Operations", (200, "The report", ref("CrmPreflight")),
                                           params=(_query("email", STR, "Address for the contact look-up"),))},
+        "/manage/erasure": _erasure_paths(),
         "/manage/explain": {"post": _op("AdminExplain", "What would happen to this email (no CRM or Graph call)",
                                        "Operations", (200, "The decision", ref("ExplainResult")),
                                        params=explain_params, body=explain_body)},
+    }
+
+
+def _erasure_paths() -> dict[str, Any]:
+    target = (_query("address", STR, "An e-mail address (give this or domain)"),
+              _query("domain", STR, "A domain, e.g. example.org (give this or address)"))
+    record = {"type": "object", "properties": {n: STR for n in (
+        "record_id", "kind", "contact_id", "contact_name", "ledger_key", "status")}}
+    listing = {"type": "object", "required": ["records", "count", "confirm", "delete_enabled"], "properties": {
+        "address": STR, "domain": STR, "records": {"type": "array", "items": record}, "count": {"type": "integer"},
+        "already_erased": {"type": "integer"}, "confirm": STR, "delete_enabled": {"type": "boolean"},
+        "contacts": {"type": "array", "items": {"type": "object"}}}}
+    request = {"type": "object", "required": ["confirm"], "properties": {
+        "address": STR, "domain": STR, "confirm": {**STR, "description": "The listing's confirm token"}}}
+    report = {"type": "object", "properties": {
+        "deleted": {"type": "integer"}, "already_gone": {"type": "integer"}, "refused": {"type": "integer"},
+        "not_attempted": {"type": "integer"}, "by": STR, "at": TIME, "records": {"type": "object"}}}
+    return {
+        "get": _op("AdminErasure", "The CRM records this service wrote for an address or domain (from the "
+                   "capture ledger), with the token that confirms their deletion", "Operations",
+                   (200, "The records and the confirm token; nothing is deleted", listing), params=target),
+        "post": _op("AdminErasureDelete", "Delete the listed records (confirm token required; IMIS_ALLOW_DELETE); each "
+                    "deletion is logged", "Operations", (200, "The report: deleted, already gone, refused, not "
+                    "attempted", report), errors=(*_COMMON, 409), body=_body(request)),
     }
 
 

@@ -57,6 +57,9 @@ def exercise(crm: ImisCrmClient) -> None:
         crm.key_filter_honoured(record.kind)
     for kind in ("activity", "interaction", "attachment"):
         crm.entity_fields(kind)
+    crm.find_parties_by_domain("example.org")
+    for record in (activity, interaction):
+        crm.delete_record(record.kind, crm.write_record(record, []))
 
 
 def names_of(request: httpx.Request) -> set[str]:

@@ -51,6 +51,17 @@ class TestCaptureLedger:
         assert stores.ledger.claim("k1-a", "c1", "w3", T0).state == ClaimState.RECOVER
         assert stores.ledger.records_for("k1-a") == {}
 
+    def test_written_records_are_found_by_contact_and_stay_once_erased(self, stores: Stores) -> None:
+        for key, contact, rid in (("k1-a", "c1", "r1"), ("k2-i", "c1", "r2"), ("k3-a", "c2", "r3")):
+            stores.ledger.claim(key, contact, "w1", T0)
+            stores.ledger.complete(key, contact, rid, "activity", T0)
+        stores.ledger.claim("k4-a", "c1", "w1", T0)  # pending: nothing written yet
+        assert sorted((e.key, e.record_id, e.status) for e in stores.ledger.written_for("c1")) == [
+            ("k1-a", "r1", "done"), ("k2-i", "r2", "done")]
+        stores.ledger.mark_erased("k1-a", "c1", "dpo", T0)
+        assert {e.key: e.status for e in stores.ledger.written_for("c1")}["k1-a"] == "erased"
+        assert stores.ledger.claim("k1-a", "c1", "w2", T0 + timedelta(minutes=10)).state == ClaimState.DONE
+
 
 def entry(minutes: int, **extra: Any) -> dict[str, Any]:
     at = T0 + timedelta(minutes=minutes)

@@ -1,0 +1,48 @@
+"""Erasure's delete through the iMIS adapter against the emulator: the record goes, a second delete finds it
+gone (404 → False), and a refused delete surfaces as CrmRejected with the status (never retried)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from shared.adapters.imis import ImisCrmClient
+from shared.domain.errors import CrmRejected
+from tests.emulators.imis_fixtures import (  # noqa: F401
+    Imis,
+    activity_body,
+    imis_clients_fixture,
+    imis_fixture,
+    imis_server_fixture,
+    load_seed,
+)
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def crm(imis: Imis) -> Iterator[ImisCrmClient]:
+    user = load_seed()["service_user"]
+    with httpx.Client(base_url=imis.url, timeout=10) as http:
+        yield ImisCrmClient(http, user["username"], user["password"])
+
+
+def test_an_activity_is_deleted_once_then_reported_gone(imis: Imis, crm: ImisCrmClient) -> None:
+    answer = imis.api.post("/api/Activity", json=activity_body(party_id="20001", DESCRIPTION="x", UF_1="k1"))
+    seqn = str(answer.json()["Identity"]["IdentityElements"]["$values"][0])
+    other = imis.api.post("/api/Activity", json=activity_body(party_id="20001", DESCRIPTION="y", UF_1="k2"))
+    assert crm.delete_record("activity", seqn) is True
+    assert imis.api.get(f"/api/Activity/{seqn}").status_code == 404
+    other_id = str(other.json()["Identity"]["IdentityElements"]["$values"][0])
+    assert imis.api.get(f"/api/Activity/{other_id}").status_code == 200  # only that one
+    assert crm.delete_record("activity", seqn) is False
+
+
+def test_a_refused_delete_names_the_status(imis: Imis, crm: ImisCrmClient) -> None:
+    imis.http.post("/_emulator/faults", json={"method": "DELETE", "path_prefix": "/api/Activity/1", "status": 403,
+                                              "count": 1}).raise_for_status()
+    with pytest.raises(CrmRejected) as refused:
+        crm.delete_record("activity", "1")
+    assert refused.value.status == 403
