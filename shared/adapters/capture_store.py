@@ -75,15 +75,11 @@ class TableCaptureLedger:
                 if row["Status"] in ("done", "written")}
 
 
-    def written_for(self, contact_id: str) -> list[LedgerEntry]:
-        """A scan across partitions (the ledger is keyed by capture key): an admin's rare erasure only."""
-        rows = self._table.query("RowKey eq @contact", contact=safe_key(contact_id))
-        return [LedgerEntry(row["PartitionKey"], contact_id, row.get("RecordId", ""), row.get("Kind", ""),
-                            row["Status"]) for row in rows
-                if row["Status"] in ("done", "written", "erased") and row.get("RecordId")]
+    def written_for(self, contact_id: str) -> list[LedgerEntry]:  # a scan across partitions: erasure only
+        rows = self._table.query("RowKey eq @c and RecordId ne '' and Status ne 'pending'", c=safe_key(contact_id))
+        return [LedgerEntry(r["PartitionKey"], contact_id, r["RecordId"], r.get("Kind", ""), r["Status"]) for r in rows]
 
-    def mark_erased(self, key: str, contact_id: str, who: str, now: datetime) -> None:
-        """The row stays (with its record id), so the same email is never written again."""
+    def mark_erased(self, key: str, contact_id: str, who: str, now: datetime) -> None:  # the row stays: not rewritten
         self._table.merge({"PartitionKey": key, "RowKey": safe_key(contact_id), "Status": "erased",
                            "Pending": "", "Owner": "", "ErasedBy": who, "ErasedAt": now})
 
