@@ -160,14 +160,17 @@ def _timespan_key(queues: Mapping[str, Any], key: str) -> float | None:
     return seconds
 
 
+def _only_known(section: Mapping[str, Any], known: frozenset[str], where: str) -> None:
+    unknown = sorted(set(section) - known)
+    if unknown:
+        raise HostJsonError(f"host.json {where} has properties the schema does not allow: {', '.join(unknown)}.")
+
+
 def check_queues(raw: Mapping[str, Any]) -> None:
     queues = (raw.get("extensions") or {}).get("queues")
     if queues is None:
         return
-    unknown = sorted(set(queues) - QUEUE_KEYS)
-    if unknown:
-        raise HostJsonError(f"host.json extensions.queues has properties the schema does not allow: "
-                            f"{', '.join(unknown)}.")
+    _only_known(queues, QUEUE_KEYS, "extensions.queues")
     _int_at_least(queues, "batchSize", 1, 32, OUT_OF_RANGE)
     _int_at_least(queues, "newBatchThreshold", 0, None, OUT_OF_RANGE)
     _int_at_least(queues, "maxDequeueCount", 1, None, "MaxDequeueCount must not be less than 1.")
@@ -185,10 +188,7 @@ def check_http(raw: Mapping[str, Any]) -> None:
     http = (raw.get("extensions") or {}).get("http")
     if http is None:
         return
-    unknown = sorted(set(http) - HTTP_KEYS)
-    if unknown:
-        raise HostJsonError(f"host.json extensions.http has properties the schema does not allow: "
-                            f"{', '.join(unknown)}.")
+    _only_known(http, HTTP_KEYS, "extensions.http")
     if "routePrefix" in http and not isinstance(http["routePrefix"], str):
         raise HostJsonError("host.json extensions.http.routePrefix must be a string (host.json schema).")
 
