@@ -51,7 +51,7 @@ DIRECTIONS = ("in", "out", "inout")  # BindingDirection enum, parsed case-insens
 AUTH_LEVELS = ("anonymous", "function", "system", "admin", "user")
 RESERVED_ROUTE = "The specified route conflicts with one or more built in routes."
 SCHEDULE_UNRECOGNISED = "The schedule expression was not recognized as a valid cron expression or timespan string."
-_SETTING_REF = re.compile(r"%([^%]+)%")
+SETTING_REF = re.compile(r"%([^%]+)%")  # a binding property's %AppSetting% reference
 
 
 class HostRuleError(RuntimeError):
@@ -129,7 +129,7 @@ def queue_name_problem(name: str) -> str | None:
 
 def _resolved(value: Any, environ: Mapping[str, str]) -> str:
     """``%Setting%`` replaced as the host's name resolver does; an unset setting is left for the registry."""
-    return _SETTING_REF.sub(lambda m: environ.get(m[1], m[0]), str(value or ""))
+    return SETTING_REF.sub(lambda m: environ.get(m[1], m[0]), str(value or ""))
 
 
 def check_binding_settings(function: IndexedFunction, environ: Mapping[str, str]) -> None:

@@ -18,14 +18,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from devhost.hostrules import AUTH_LEVELS
+from devhost.hostrules import AUTH_LEVELS, SETTING_REF
 from devhost.hostrules import validate as validate_host_rules
 from devhost.indexing import IndexedFunction, IndexingError, find_register, index
 
 HTTP, QUEUE, TIMER = "httpTrigger", "queueTrigger", "timerTrigger"
 SUPPORTED_TRIGGERS = (HTTP, QUEUE, TIMER)
 DEFAULT_CONNECTION = "AzureWebJobsStorage"
-_SETTING_REF = re.compile(r"%([^%]+)%")
 
 
 class RegistryError(RuntimeError):
@@ -75,7 +74,7 @@ def resolve_settings(value: Any, environ: Mapping[str, str]) -> Any:
             raise RegistryError(f"binding expression %{match[1]}% refers to an unset app setting")
         return environ[match[1]]
 
-    return _SETTING_REF.sub(lookup, value)
+    return SETTING_REF.sub(lookup, value)
 
 
 def _auth_level(value: Any) -> str:
