@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from devhost.hostjson import HostJsonError
+from devhost.hostjson import HostJsonError, dotnet_timespan
 from devhost.hostjson import validate as validate_host_json
-
-_TIMESPAN = re.compile(r"^(?:(?P<days>\d+)\.)?(?P<h>\d+):(?P<m>\d+):(?P<s>\d+(?:\.\d+)?)$")
-ENCODINGS = ("base64", "none")
 
 
 class HostConfigError(ValueError):
@@ -28,12 +24,11 @@ class HostConfigError(ValueError):
 
 
 def parse_timespan(value: str) -> float:
-    """``[d.]hh:mm:ss[.fff]`` (.NET TimeSpan, as host.json writes durations) -> seconds."""
-    match = _TIMESPAN.match(value.strip())
-    if not match:
+    """Seconds for a .NET TimeSpan as host.json writes durations (``[-][d.]hh:mm[:ss[.fff]]``)."""
+    seconds = dotnet_timespan(value)
+    if seconds is None:
         raise HostConfigError(f"not a TimeSpan (hh:mm:ss): {value!r}")
-    days = int(match["days"] or 0)
-    return days * 86400 + int(match["h"]) * 3600 + int(match["m"]) * 60 + float(match["s"])
+    return seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,19 +42,15 @@ class QueueOptions:
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> QueueOptions:
+        """``raw`` has passed ``devhost.hostjson.check_queues`` (ranges, TimeSpans, encoding)."""
         batch = int(raw.get("batchSize", 16))
-        if not 1 <= batch <= 32:  # the service returns at most 32 messages per receive
-            raise HostConfigError(f"extensions.queues.batchSize must be 1..32, got {batch}")
-        encoding = str(raw.get("messageEncoding", "base64")).lower()
-        if encoding not in ENCODINGS:
-            raise HostConfigError(f"extensions.queues.messageEncoding must be one of {ENCODINGS}")
         return cls(
             batch_size=batch,
             new_batch_threshold=int(raw.get("newBatchThreshold", batch // 2)),
             max_polling_interval=parse_timespan(raw.get("maxPollingInterval", "00:01:00")),
             visibility_timeout=parse_timespan(raw.get("visibilityTimeout", "00:00:00")),
-            max_dequeue_count=max(1, int(raw.get("maxDequeueCount", 5))),
-            message_encoding=encoding,
+            max_dequeue_count=int(raw.get("maxDequeueCount", 5)),
+            message_encoding=str(raw.get("messageEncoding", "base64")).lower(),
         )
 
 
@@ -86,8 +77,13 @@ class HostConfig:
         return cls(
             queues=QueueOptions.from_json(extensions.get("queues", {})),
             route_prefix=str(extensions.get("http", {}).get("routePrefix", "api")).strip("/"),
-            function_timeout=parse_timespan(timeout) if timeout else None,
+            function_timeout=_bounded(parse_timespan(timeout)) if timeout else None,
         )
+
+
+def _bounded(seconds: float) -> float | None:
+    """"-1", which the host accepts off Consumption, means no timeout (ScriptJobHostOptionsSetup)."""
+    return seconds if seconds >= 0 else None
 
 
 def apply_local_settings(path: Path, environ: MutableMapping[str, str] = os.environ) -> list[str]:

@@ -35,6 +35,13 @@ class TestHostJson:
         with pytest.raises(HostConfigError):
             HostConfig.load(path)
 
+    @pytest.mark.parametrize(("timeout", "seconds"), [("-1", None), ("00:30", 1800.0), ("1.00:00:00", 86400.0)])
+    def test_reads_every_function_timeout_the_host_accepts(self, tmp_path: Path, timeout: str,
+                                                            seconds: float | None) -> None:
+        path = tmp_path / "host.json"
+        path.write_text(json.dumps({"version": "2.0", "functionTimeout": timeout}))
+        assert HostConfig.load(path, {"WEBSITE_SKU": "FlexConsumption"}).function_timeout == seconds
+
     @pytest.mark.parametrize(("text", "seconds"), [("00:00:30", 30), ("01:02:03", 3723), ("1.00:00:00", 86400)])
     def test_timespans(self, text: str, seconds: float) -> None:
         assert parse_timespan(text) == seconds
