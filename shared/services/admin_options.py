@@ -13,11 +13,10 @@ from shared.domain.errors import (
     PreconditionRequired,
     TransientError,
 )
-from shared.domain.filters import MailboxContext, decide
-from shared.domain.model import Folder, MailMessage
 from shared.domain.options import Options, options_to_doc, parse_options
-from shared.ports import FetchSpec, StoredOptions
+from shared.ports import StoredOptions
 from shared.services.deps import Services
+from shared.services.full_preview import Fetches, field_changes, full_decision
 
 
 def get_options(deps: Services) -> StoredOptions:
@@ -126,30 +125,24 @@ def patch_options(patch: Any, if_match: str | None, who: str, deps: Services,
 
 
 def preview_options(doc: Any, limit: int, deps: Services) -> list[dict[str, Any]]:
-    """Re-decide the last ``limit`` logged emails with proposed options. Reads only: Graph and the log."""
+    """The whole decision (filters, contacts, mapping, contact creation) for the last ``limit`` logged emails,
+    under the current and the proposed options, with the record fields each would write. Reads only: Graph,
+    the CRM's read API, the log and the ledger (shared.services.full_preview)."""
     proposed: Options = parse_options(doc)
     current = deps.options.get().options
     out = []
     for entry in deps.decisions.search(contact_id="", limit=max(1, min(limit, 100))):
-        mailbox = deps.mailboxes.get(entry["mailbox"])
-        context = MailboxContext.of(entry["mailbox"], mailbox)
+        if not entry.get("message_id"):
+            continue  # not an email (e.g. the erasure log)
+        fetched: Fetches = {}
         try:
-            msg = _fetch(entry, deps)
+            before = full_decision(entry, current, deps, fetched)
+            after = full_decision(entry, proposed, deps, fetched)
         except (MessageNotFound, TransientError) as exc:
             out.append({"entry_id": entry["entry_id"], "subject": entry.get("subject", ""), "error": str(exc)})
             continue
-        before, after = decide(msg, current, context), decide(msg, proposed, context)
         out.append({"entry_id": entry["entry_id"], "mailbox": entry["mailbox"], "subject": entry.get("subject", ""),
                     "logged": {"outcome": entry["outcome"], "reason": entry.get("reason") or None},
-                    "current": _decision(before), "proposed": _decision(after), "changed": before != after})
+                    "current": before, "proposed": after, "changed": before != after,
+                    "field_changes": field_changes(before, after)})
     return out
-
-
-def _fetch(entry: dict[str, Any], deps: Services) -> MailMessage:
-    spec = FetchSpec(folder=Folder.parse(entry.get("folder")))
-    return deps.graph.get_message(entry["mailbox"], entry["message_id"], spec).message
-
-
-def _decision(decision: Any) -> dict[str, Any]:
-    return {"decision": "capture" if decision.capture else "skip",
-            "reason": decision.reason.value if decision.reason else None, "detail": decision.detail}

@@ -8,7 +8,9 @@ import time
 from shared.domain.dedupe import dedupe_key, normalise_message_id
 from shared.domain.errors import MessageNotFound, TransientError
 from shared.domain.filters import MailboxContext, decide
+from shared.domain.mailbox import Mailbox
 from shared.domain.model import Folder, MailMessage
+from shared.domain.options import Options
 from shared.domain.reasons import Outcome, Reason
 from shared.domain.work import WorkItem
 from shared.ports import FetchSpec
@@ -42,10 +44,7 @@ def _process(item: WorkItem, deps: Services, owner: str, recorder: DecisionRecor
     stored = deps.current_options()
     options = stored.options
     recorder.options_version = stored.version
-    record_types = mailbox.record_types or (options.default_record_type,)
-    spec = FetchSpec(html_body="interaction" in record_types or options.save_body_as_html,
-                     with_attachments=options.attachments != "none", folder=Folder.parse(item.folder),
-                     unique_body=options.only_new_text)
+    spec = fetch_spec(options, mailbox, item.folder)
     started = time.perf_counter()
     try:
         fetched = deps.graph.get_message(item.mailbox, item.message_id, spec)
@@ -83,6 +82,14 @@ def _process(item: WorkItem, deps: Services, owner: str, recorder: DecisionRecor
             deps.threads.add(own_thread_keys(msg), match.targets)
         tag_captured(msg, item.mailbox, item.message_id, options, deps)
     return recorder.finish()
+
+
+def fetch_spec(options: Options, mailbox: Mailbox, folder: str) -> FetchSpec:
+    """What the worker fetches for this mailbox under these options (the preview fetches the same)."""
+    record_types = mailbox.record_types or (options.default_record_type,)
+    return FetchSpec(html_body="interaction" in record_types or options.save_body_as_html,
+                     with_attachments=options.attachments != "none", folder=Folder.parse(folder),
+                     unique_body=options.only_new_text)
 
 
 def captured_today(scope: str, deps: Services, max_age_s: float = 10.0) -> int:

@@ -43,24 +43,34 @@ def cached_contacts(email: str, options: Options, deps: Services) -> tuple[Conta
 
 
 def match_contacts(msg: MailMessage, options: Options, context: MailboxContext, mailbox: Mailbox, deps: Services,
-                   thread_keys: list[str], owner: str) -> MatchResult:
+                   thread_keys: list[str], owner: str, preview: bool = False) -> MatchResult:
+    """``preview``: the same decisions through the CRM's read API only (no cache written, no contact created:
+    a contact that would be created is a placeholder, ``would_create``)."""
     create = mailbox.create_contacts if mailbox.create_contacts is not None else options.create_contact_if_not_found
     matches = []
     for address in lookup_participants(msg, options, context):
-        contacts = cached_contacts(address.email, options, deps)
+        contacts = deps.crm.find_contacts(address.email) if preview else cached_contacts(address.email, options, deps)
         excluded = domain_matches(address.domain, options.auto_link_excluded_domains)
         note = f"{address.domain} is excluded from organisation linking and contact creation." \
             if excluded and not contacts and (create or options.link_organisation_by_domain) else ""
         if not contacts and options.link_organisation_by_domain and not excluded:
             contacts = _organisation(address.domain, deps)
         if not contacts and create and not excluded:
-            contacts = _create(address.email, address.name, deps, owner)
+            contacts = (would_create(address.email, address.name),) if preview else \
+                _create(address.email, address.name, deps, owner)
         matches.append(ParticipantMatch(address.email, contacts, note))
     # The thread is consulted only when someone is unmatched: then a reply (say, from a member's other address)
     # still reaches the contacts of the thread's earlier captured email. Fully matched mail needs no look-up.
     unmatched = any(len(m.contacts) != 1 for m in matches)
     thread = deps.threads.contacts_for(thread_keys) if options.link_replies_to_thread and unmatched else ()
     return resolve_targets(matches, thread)
+
+
+def would_create(email: str, name: str) -> ContactRef:
+    return ContactRef(f"{NEW_CONTACT}{email}", name or email)
+
+
+NEW_CONTACT = "(new contact) "  # the id prefix of a contact the preview would create
 
 
 def _organisation(domain: str, deps: Services) -> tuple[ContactRef, ...]:

@@ -79,15 +79,23 @@ async function preview() {
     const { data } = await call("POST", "options/preview", { json: doc });
     const changed = data.emails.filter((e) => e.changed);
     const rows = changed.map((e) => el("tr", {},
-      el("td", { text: e.subject }), el("td", { text: decision(e.current) }), el("td", { text: decision(e.proposed) })));
+      el("td", { text: e.subject }), el("td", { text: decision(e.current) }), el("td", { text: decision(e.proposed) }),
+      el("td", { text: recordChanges(e) })));
     target.replaceChildren(el("p", { text: `${changed.length} of ${data.emails.length} recent emails would change.` }),
-      rows.length ? table(["Subject", "Now", "With these options"], rows) : "");
+      rows.length ? table(["Subject", "Now", "With these options", "Records"], rows) : "");
     say("options-message", "");
   } catch (error) {
     target.replaceChildren();
     failed(error);
   }
 }
+
+// What the worker would write differently: new contacts, records added or gone, each changed field.
+const recordChanges = (e) => [
+  ...(e.proposed.records || []).filter((r) => r.new_contact).map((r) => `would create contact ${r.contact_name}`),
+  ...(e.field_changes || []).map((c) => (c.field ? `${c.kind} ${c.field}: "${c.from ?? ""}" → "${c.to ?? ""}"`
+    : `${c.kind} for ${c.contact_id} ${c.record === "added" ? "would be written" : "no longer written"}`)),
+].join("; ");
 
 const decision = (d) => (d.reason ? `${d.decision}: ${d.reason} – ${reasonText(d.reason)}` : d.decision);
 
