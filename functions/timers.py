@@ -31,8 +31,9 @@ def subscription_renewal(timer: func.TimerRequest) -> None:
 @bp_timers.timer_trigger(arg_name="timer", schedule="0 */5 * * * *", run_on_startup=False)
 def delta_backstop_tick(timer: func.TimerRequest) -> None:
     # Schedules are fixed at deploy time, so the admin's backstop_interval_minutes is applied here: every
-    # 5 minutes (BACKSTOP_TICK_MINUTES), each folder whose delta link is older than the interval runs.
-    logger.info("delta backstop (due folders) queued: %s", run_due(get_services()))
+    # 5 minutes (BACKSTOP_TICK_MINUTES), each folder whose delta link is older than the interval gets a walk
+    # queued; MailWorker runs the walks (the timer makes no Graph call).
+    logger.info("delta backstop: %s due folder walk(s) queued", len(run_due(get_services())))
 
 
 @bp_timers.function_name("DeltaBackstop")
@@ -40,7 +41,7 @@ def delta_backstop_tick(timer: func.TimerRequest) -> None:
 def delta_backstop(timer: func.TimerRequest) -> None:
     # Every folder, whatever the interval: once a day as a safety sweep, and on demand
     # (POST /admin/functions/DeltaBackstop) when an operator wants the backstop now.
-    logger.info("delta backstop queued: %s", run_all(get_services()))
+    logger.info("delta backstop: %s folder walk(s) queued", len(run_all(get_services())))
 
 
 @bp_timers.function_name("Maintenance")

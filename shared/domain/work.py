@@ -44,13 +44,16 @@ class LifecycleEvent:
 
 @dataclass(frozen=True, slots=True)
 class CatchUp:
-    """Run the folder's delta query now (onboarding, a recreated subscription); queue mail received since."""
+    """Run the folder's delta query (onboarding, a recreated subscription, the backstop timers); on a first
+    walk, queue mail received since ``since``. With ``queued_at`` (the backstop) the walk is skipped when the
+    folder's delta link moved after that moment: another walk already covered it."""
 
     mailbox: str
     folder: str
     why: str = ""
     since: datetime | None = None
     deferrals: int = 0
+    queued_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,8 @@ def to_payload(work: Work) -> dict[str, Any]:
         case CatchUp():
             out |= {"mailbox": work.mailbox, "folder": work.folder, "why": work.why,
                     "since": work.since.isoformat() if work.since else None}
+            if work.queued_at:  # optional: a worker that predates it just walks (harmless, the ETag guards)
+                out["queued_at"] = work.queued_at.isoformat()
         case ImportStep():
             out["mailbox"] = work.mailbox
     if work.deferrals:
@@ -107,7 +112,7 @@ def parse_work(payload: Any) -> Work:
         return LifecycleEvent(_text(payload, "event"), _text(payload, "subscription_id"), deferrals)
     if kind == "catch_up":
         return CatchUp(_text(payload, "mailbox").lower(), _text(payload, "folder"), str(payload.get("why") or ""),
-                       _when(payload.get("since")), deferrals)
+                       _when(payload.get("since"), "since"), deferrals, _when(payload.get("queued_at"), "queued_at"))
     if kind == "import":
         return ImportStep(_text(payload, "mailbox").lower(), deferrals)
     raise BadWork(f"unknown work kind {kind!r}")
@@ -126,10 +131,10 @@ def _count(value: Any) -> int:
     return value
 
 
-def _when(value: Any) -> datetime | None:
+def _when(value: Any, name: str) -> datetime | None:
     if value in (None, ""):
         return None
     try:
         return datetime.fromisoformat(str(value))
     except ValueError as exc:
-        raise BadWork(f"since is not an ISO 8601 time: {value!r}") from exc
+        raise BadWork(f"{name} is not an ISO 8601 time: {value!r}") from exc

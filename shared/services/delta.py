@@ -8,6 +8,7 @@ messages received in a bounded window are queued, a fresh delta link is taken, a
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from shared.domain.errors import SyncStateExpired
@@ -82,30 +83,50 @@ def resync(mailbox: str, folder: str, deps: Services) -> int:
     return queued
 
 
-def run_due(deps: Services) -> dict[str, int]:
-    """The scheduled tick: run the backstop for each folder whose delta link is at least the options'
+def run_due(deps: Services) -> list[str]:
+    """The scheduled tick: queue a backstop walk for each folder whose delta link is at least the options'
     ``backstop_interval_minutes`` old (any run moves it: onboarding, catch-ups, lifecycle events, the tick).
     Half a tick of slack keeps a 15-minute interval at every third 5-minute tick, not every fourth."""
     options = deps.current_options().options
     due_age = timedelta(minutes=options.backstop_interval_minutes - BACKSTOP_TICK_MINUTES / 2)
     now = deps.clock.now()
-    counts: dict[str, int] = {}
-    for mailbox in deps.mailboxes.all():
-        if not mailbox.enabled:
-            continue
-        for folder in mailbox.watched_folders(options.folder_scope):
-            updated = (deps.delta_tokens.get_row(mailbox.address, folder.value) or {}).get("UpdatedAt")
-            if isinstance(updated, datetime) and now - updated < due_age:
-                continue
-            counts[f"{mailbox.address}/{folder.value}"] = run_delta(mailbox.address, folder.value, deps)
-    return counts
+    due = []
+    for mailbox, folder in _watched(deps):
+        updated = (deps.delta_tokens.get_row(mailbox, folder) or {}).get("UpdatedAt")
+        if not (isinstance(updated, datetime) and now - updated < due_age):
+            due.append((mailbox, folder))
+    return _queue_walks(due, deps)
 
 
-def run_all(deps: Services) -> dict[str, int]:
-    counts: dict[str, int] = {}
+def run_all(deps: Services) -> list[str]:
+    """Every folder now, whatever the interval (the daily sweep, an operator's on-demand run)."""
+    return _queue_walks(list(_watched(deps)), deps)
+
+
+def run_queued(work: CatchUp, deps: Services) -> str:
+    """The worker's side of a catch-up. A backstop walk queued before the folder's link last moved is done
+    already (a later tick, a lifecycle event, or a twin of this message that ran first): skip it for one Table
+    read. A retried walk that crashed part-way carries on from the stored page. Two walks that do start
+    together are cut short by the link's ETag after one page."""
+    if work.queued_at is not None:
+        row = deps.delta_tokens.get_row(work.mailbox, work.folder) or {}
+        updated = row.get("UpdatedAt")  # a walk that stopped while "paging" (a crash, say) is not done
+        if isinstance(updated, datetime) and updated >= work.queued_at and row.get("Note") != "paging":
+            return "walked already"
+    return f"queued {run_delta(work.mailbox, work.folder, deps, work.since)}"
+
+
+def _watched(deps: Services) -> Iterator[tuple[str, str]]:
+    scope = deps.current_options().options.folder_scope
     for mailbox in deps.mailboxes.all():
-        if not mailbox.enabled:
-            continue
-        for folder in mailbox.watched_folders(deps.current_options().options.folder_scope):
-            counts[f"{mailbox.address}/{folder.value}"] = run_delta(mailbox.address, folder.value, deps)
-    return counts
+        if mailbox.enabled:
+            yield from ((mailbox.address, folder.value) for folder in mailbox.watched_folders(scope))
+
+
+def _queue_walks(folders: list[tuple[str, str]], deps: Services) -> list[str]:
+    # The timer only queues: one message per folder, no Graph call, so its run time grows with the number of
+    # folders by a queue write each, and the walks spread over the worker instances under the shared
+    # per-mailbox limits (shared/adapters/shared_limits.py) instead of running one after another here.
+    now = deps.clock.now()
+    deps.queue.send(to_payload(CatchUp(m, f, "backstop", queued_at=now)) for m, f in folders)
+    return [f"{m}/{f}" for m, f in folders]

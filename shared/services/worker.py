@@ -21,7 +21,7 @@ from shared.domain.work import (
     to_payload,
 )
 from shared.services.capture import process_message
-from shared.services.delta import run_delta
+from shared.services.delta import run_delta, run_queued
 from shared.services.deps import Services
 from shared.services.history import import_step
 from shared.services.poison import record_poison
@@ -83,7 +83,7 @@ def _dispatch(work: Work, deps: Services, *, owner: str, dequeue_count: int) -> 
         case LifecycleEvent():
             return handle_lifecycle(work.event, work.subscription_id, deps)
         case CatchUp():
-            return f"queued {run_delta(work.mailbox, work.folder, deps, work.since)}"
+            return run_queued(work, deps)
         case ImportStep():
             return str(import_step(work.mailbox, deps).get("state"))
 

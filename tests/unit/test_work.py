@@ -26,6 +26,7 @@ EVERY_KIND: list[Work] = [
     LifecycleEvent("subscriptionRemoved", "sub-1"),
     CatchUp("m@association.example", "inbox", "onboarding", datetime(2026, 11, 2, 12, 0, tzinfo=UTC)),
     CatchUp("m@association.example", "inbox"),
+    CatchUp("m@association.example", "sentitems", "backstop", queued_at=datetime(2026, 11, 30, 20, tzinfo=UTC)),
     ImportStep("m@association.example", deferrals=1),
 ]
 
@@ -61,6 +62,7 @@ class TestEnvelope:
         ({"mailbox": "m@x.example", "message_id": 7}, "message_id"),
         ({"kind": "lifecycle", "event": "missed"}, "subscription_id"),
         ({"kind": "catch_up", "mailbox": "m", "folder": "inbox", "since": "yesterday"}, "since"),
+        ({"kind": "catch_up", "mailbox": "m", "folder": "inbox", "queued_at": "soon"}, "queued_at"),
         ({"kind": "import", "mailbox": "m", "deferrals": -1}, "deferrals"),
         ({"kind": "import", "mailbox": "m", "deferrals": True}, "deferrals"),
     ])

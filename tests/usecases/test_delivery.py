@@ -22,10 +22,11 @@ class TestWebhookFaults:
 
     def test_dropped_notifications_are_caught_up_by_the_delta_backstop(self, world: World) -> None:
         mids = [world.arrive(world.mail()) for _ in range(3)]  # no notification at all
-        assert run_all(world.deps)[f"{MAILBOX}/inbox"] == 3
-        world.run()
+        assert f"{MAILBOX}/inbox" in run_all(world.deps)
+        assert "queued 3" in world.run()  # the worker walks the folder and queues the three
         assert [world.outcome(m)["outcome"] for m in mids] == ["captured"] * 3
-        assert run_all(world.deps)[f"{MAILBOX}/inbox"] == 0  # the stored link moved past them
+        run_all(world.deps)
+        assert "queued 0" in world.run()  # the stored link moved past them
 
     def test_mail_received_during_onboarding_is_not_lost(self) -> None:
         world = World()
