@@ -144,7 +144,8 @@ def render_text(report: Report) -> str:
 
 
 # --- stored verdict and the capture gate ------------------------------------------------------------------
-_CACHE: dict[str, tuple[float, Report]] = {}
+def _max_age(report: Report) -> float:
+    return MAX_AGE_S if report.ok else RETRY_FAILED_S
 
 
 def record_types_in_use(deps: Any) -> set[str]:
@@ -168,7 +169,7 @@ def check_and_store(deps: Any, email: str = PROBE_EMAIL) -> Report:
 def _run_and_store(deps: Any, email: str = PROBE_EMAIL) -> Report:
     report = run_preflight(deps.crm, deps.current_options().options, record_types_in_use(deps), email)
     deps.counters.touch(COUNTER, "latest", Ok=report.ok, Report=report.to_json(), At=report.at)
-    _CACHE["latest"] = (time.monotonic(), report)
+    deps.caches.crm_preflight = (time.monotonic(), report)
     if not report.ok:
         logger.warning("CRM preflight failed: %s", report.why())
     return report
@@ -181,21 +182,14 @@ def latest(deps: Any) -> Report | None:
 
 def require_ready(deps: Any) -> None:
     """Before a CRM write: raise CrmUnavailable (the worker defers the message) while the CRM fails preflight.
-    The verdict is cached per process; it is re-checked hourly, or every 5 minutes while it fails."""
+    The verdict is cached per worker (``deps.caches``): re-checked hourly, or every 5 minutes while it fails."""
     if getattr(deps.crm, "entity_fields", None) is None:
         return  # an adapter without preflight support (the in-memory fakes of the use-case tests)
-    hit = _CACHE.get("latest")
-    age = time.monotonic() - hit[0] if hit else None
-    if hit is None or age is None or age > (MAX_AGE_S if hit[1].ok else RETRY_FAILED_S):
-        stored = latest(deps)
-        fresh = stored is not None and not stored.unavailable and (
-            time.time() - stored.at < (MAX_AGE_S if stored.ok else RETRY_FAILED_S))
-        report = stored if fresh and stored is not None else _run_and_store(deps)  # TransientError: queue retry
-        hit = (time.monotonic(), report)
-        _CACHE["latest"] = hit
+    hit = deps.caches.crm_preflight
+    if hit is None or time.monotonic() - hit[0] > _max_age(hit[1]):
+        report = latest(deps)
+        if report is None or report.unavailable or time.time() - report.at >= _max_age(report):
+            report = _run_and_store(deps)  # TransientError: a queue retry
+        hit = deps.caches.crm_preflight = (time.monotonic(), report)
     if not hit[1].ok:
         raise CrmUnavailable(f"CRM failed preflight: {hit[1].why()}", retry_after=RETRY_FAILED_S)
-
-
-def forget() -> None:
-    _CACHE.clear()

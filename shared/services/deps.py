@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from shared.config import Settings
 from shared.domain.mailbox import Mailbox
@@ -29,6 +30,9 @@ from shared.ports import (
     ThreadIndex,
 )
 
+if TYPE_CHECKING:
+    from shared.services.crm_check import Report
+
 
 @dataclass
 class SubscriptionSnapshot:
@@ -46,6 +50,7 @@ class WorkerCaches:
     subscriptions: SubscriptionSnapshot = field(default_factory=SubscriptionSnapshot)  # the webhook's view
     last_seen: dict[str, float] = field(default_factory=dict)  # subscription id -> last "last notification" write
     renewal_started: bool = False  # the first renewal after a start renews everything
+    crm_preflight: tuple[float, Report] | None = None  # (monotonic read time, verdict): the capture gate's
 
 
 @dataclass

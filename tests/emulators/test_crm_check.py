@@ -15,6 +15,7 @@ from shared.domain.errors import CrmUnavailable
 from shared.domain.options import Options
 from shared.ports import StoredOptions
 from shared.services import crm_check
+from shared.services.deps import WorkerCaches
 from tests.emulators.imis_fixtures import (  # noqa: F401
     Imis,
     activity_body,
@@ -96,7 +97,7 @@ class Counters:
 
 class Deps:
     def __init__(self, crm: ImisCrmClient) -> None:
-        self.crm, self.counters = crm, Counters()
+        self.crm, self.counters, self.caches = crm, Counters(), WorkerCaches()
         self.mailboxes = type("Boxes", (), {"all": staticmethod(list)})()
 
     def current_options(self) -> StoredOptions:
@@ -106,7 +107,6 @@ class Deps:
 class TestGate:
     def test_capture_waits_while_the_preflight_fails_and_resumes_after_a_fix(self, imis: Imis,
                                                                               crm: ImisCrmClient) -> None:
-        crm_check.forget()
         deps = Deps(crm)
         imis.http.post("/_emulator/schema", json={"entity": "Activity", "drop_columns": ["UF_1"]})
         with pytest.raises(CrmUnavailable, match="activity.UF_1: missing") as refused:
@@ -133,7 +133,6 @@ class TestGate:
         assert "CRM preflight: FAILED" in out and "[FAIL] activity DESCRIPTION: missing" in out
 
     def test_an_outage_is_not_a_verdict(self, imis: Imis, crm: ImisCrmClient) -> None:
-        crm_check.forget()
         deps = Deps(crm)
         imis.http.post("/_emulator/faults", json={"count": 2, "status": 503, "path_prefix": "/token"})
         with pytest.raises(CrmUnavailable) as down:
