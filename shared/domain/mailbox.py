@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.domain.model import Folder
+from shared.domain.options_limits import app_roles
 
 RecordType = Literal["activity", "interaction"]
 # No spaces or control characters anywhere: they cannot be a mailbox and Table storage refuses some of them.
@@ -34,6 +35,7 @@ class Mailbox(BaseModel):
     folders: tuple[Folder, ...] | None = Field(default=None, description="None: the options' folder scope")
     skip_private_mail: bool | None = Field(default=None, description="None: the options' skip_private_mail")
     import_days: int | None = Field(default=None, ge=0, le=3650, description="Historical import look-back")
+    roles: tuple[str, ...] = Field(default=(), description="Entra app roles of the mailbox's owner (seed roles)")
     enabled: bool = True
 
     def watched_folders(self, scope: tuple[Folder, ...]) -> tuple[Folder, ...]:
@@ -41,6 +43,7 @@ class Mailbox(BaseModel):
         return self.folders or scope
 
     _address = field_validator("address")(mailbox_address)
+    _roles = field_validator("roles")(app_roles)
 
     @field_validator("record_types")
     @classmethod

@@ -148,9 +148,15 @@ class Options(_Model):
     profile_url_template: str = Field(default="", max_length=500)
     change_options_roles: tuple[str, ...] = ("MailCapture.Admin",)
     read_roles: tuple[str, ...] = ("MailCapture.Reader",)
+    # The seed's Interaction / Default Activities / Add New Contact Roles: app roles a mailbox's owner must hold
+    # (Mailbox.roles) for its mail to become that; empty: no restriction (shared/domain/seed_roles.py).
+    interaction_roles: tuple[str, ...] = ()
+    activity_roles: tuple[str, ...] = ()
+    add_new_contact_roles: tuple[str, ...] = ()
 
     _internal = field_validator("internal_domains", "blocked_domains", "auto_link_excluded_domains")(_domains)
-    _role_values = field_validator("change_options_roles", "read_roles")(app_roles)
+    _role_values = field_validator("change_options_roles", "read_roles", "interaction_roles", "activity_roles",
+                                   "add_new_contact_roles")(app_roles)
 
     @field_validator("blocked_addresses")
     @classmethod

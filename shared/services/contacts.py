@@ -13,6 +13,7 @@ from shared.domain.mailbox import Mailbox
 from shared.domain.matching import ContactRef, MatchResult, ParticipantMatch, resolve_targets
 from shared.domain.model import MailMessage
 from shared.domain.options import Options
+from shared.domain.seed_roles import may_create_contacts
 from shared.ports import ClaimState
 from shared.services.claims import claim_once
 from shared.services.deps import Services
@@ -46,7 +47,7 @@ def match_contacts(msg: MailMessage, options: Options, context: MailboxContext, 
                    thread_keys: list[str], owner: str, preview: bool = False) -> MatchResult:
     """``preview``: the same decisions through the CRM's read API only (no cache written, no contact created:
     a contact that would be created is a placeholder, ``would_create``)."""
-    create = mailbox.create_contacts if mailbox.create_contacts is not None else options.create_contact_if_not_found
+    create = may_create_contacts(mailbox, options)  # the mailbox's setting and the seed's Add New Contact Roles
     matches = []
     for address in lookup_participants(msg, options, context):
         contacts = deps.crm.find_contacts(address.email) if preview else cached_contacts(address.email, options, deps)

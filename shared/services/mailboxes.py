@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.domain.errors import BadRequest
 from shared.domain.mailbox import Mailbox
+from shared.domain.seed_roles import role_problems
 from shared.services.delta import request_catch_up
 from shared.services.deps import Services
 from shared.services.history import start_import
@@ -14,6 +16,9 @@ from shared.services.subscriptions import ensure_subscriptions, folders_for, uns
 def onboard_mailbox(mailbox: Mailbox, deps: Services) -> dict[str, Any]:
     """Save, subscribe each watched folder (Graph validates our webhook first); the delta links and the
     historical import are queued, so the admin call returns in seconds whatever the mailbox's size."""
+    problems = role_problems(mailbox, deps.current_options().options)
+    if problems:  # what the owner's roles do not allow is refused, not silently dropped
+        raise BadRequest("; ".join(f"{field}: {text}" for field, text in problems))
     deps.graph.check_mailbox(mailbox.address)  # fails clearly if the app cannot read this mailbox
     deps.mailboxes.put(mailbox)
     created = ensure_subscriptions(mailbox, deps)

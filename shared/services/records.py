@@ -17,6 +17,7 @@ from shared.domain.matching import ContactRef
 from shared.domain.model import MailMessage
 from shared.domain.options import Options
 from shared.domain.reasons import Outcome, Reason
+from shared.domain.seed_roles import permitted_record_types
 from shared.ports import ClaimState, CrmFile
 from shared.services.claims import claim_once
 from shared.services.crm_check import require_ready
@@ -42,7 +43,7 @@ def record_body(msg: MailMessage, kind: str, options: Options) -> str:
 def build_records(msg: MailMessage, options: Options, context: MailboxContext, mailbox: Mailbox,
                   contact: ContactRef, key: str, tz: str) -> list[CrmRecord]:
     out = []
-    for kind in mailbox.record_types or (options.default_record_type,):
+    for kind in permitted_record_types(mailbox, options):  # the seed's Interaction/Activities Roles
         values = token_values(msg, mailbox=context.address, direction=direction(msg, context),
                               body=record_body(msg, kind, options), tz=tz, contact_id=contact.id)
         if kind == "activity":

@@ -12,6 +12,9 @@ const L = (step, label, help) => ({ step, label, help });
 export const OPTION_LABELS = {
   change_options_roles: L("step-roles", "Change Options Roles", "Entra ID app roles that may change these options."),
   read_roles: L("step-roles", "View Options Roles", "App roles that may see the options, status and the decision log."),
+  interaction_roles: L("step-roles", "Interaction Roles", "App roles a mailbox's owner needs for its mail to become Interactions (empty: any)."),
+  activity_roles: L("step-roles", "Default Activities Roles", "App roles a mailbox's owner needs for its mail to become Activities (empty: any)."),
+  add_new_contact_roles: L("step-roles", "Add New Contact Roles", "App roles a mailbox's owner needs for new contacts to be created from its mail (empty: any)."),
   default_record_type: L("step-types", "Default record type", "Activity or Interaction, for mailboxes that do not choose their own."),
   default_activity_type: L("step-types", "Default activity type", "The activity type emails are saved as, e.g. EMAIL."),
   internal_domains: L("step-limits", "Internal domains", "Your organisation's domains: mail only among them is not saved."),
