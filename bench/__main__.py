@@ -1,4 +1,5 @@
-"""Run the benchmarks on the whole local stack: ``python -m bench`` (all), ``--only webhook,e2e``, ``--quick``.
+"""Run the benchmarks on the whole local stack: ``python -m bench`` (all), ``--only webhook,e2e``, ``--quick``,
+``--only scale --mailboxes 1000`` (the scale model).
 
 Figures are printed and written to bench/results/latest.json (``--out``) with the command, the machine and
 its load average, so each figure can be traced to the run that produced it. docs/benchmarks.md explains them.
@@ -20,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import coldstart, endtoend, history, instances, pipeline, status, webhook, webhook_split
+from bench import coldstart, endtoend, history, instances, pipeline, scale, status, webhook, webhook_split
 from bench.stackrun import load_average
 from devhost.stack import REPO
 
@@ -28,7 +29,7 @@ RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 PRODUCT = ["function_app.py", "host.json", "functions", "shared", "devhost", "emulators"]  # what the figures measure
 
 
-def plan(quick: bool) -> dict[str, Callable[[Path], dict[str, Any]]]:
+def plan(quick: bool, mailboxes: int = 1000) -> dict[str, Callable[[Path], dict[str, Any]]]:
     return {
         "pipeline": lambda _: pipeline.run(1000 if quick else 5000, rounds=2),
         "coldstart": coldstart.run,
@@ -40,6 +41,7 @@ def plan(quick: bool) -> dict[str, Callable[[Path], dict[str, Any]]]:
         "status": lambda d: status.run(d, sizes=(1_000, 5_000) if quick else (10_000, 100_000)),
         "instances4": lambda d: instances.run(d, 4, n=300 if quick else 2_000, limit=200 if quick else 1_000),
         "instances8": lambda d: instances.run(d, 8, n=300 if quick else 2_000, limit=200 if quick else 1_000),
+        "scale": lambda d: scale.run(d, n=20 if quick else mailboxes),
     }
 
 
@@ -94,6 +96,15 @@ def summary(results: dict[str, Any]) -> list[str]:
             line(f"{run['processes']} hosts, {run['emails']} msgs: s (ratio)", f"{run['seconds']} "
                  f"({run['ratio_to_fastest']}x)", "<= 1.25x")
             line("  concurrency 429s / CRM problems", f"{run['concurrency_429']} / {run['crm_problems']}", "0 / 0")
+    if "outage_1h" in r.get("scale", {}):
+        sc = r["scale"]
+        line(f"scale: {sc['mailboxes']} mailboxes onboarded s", sc["onboarding"]["seconds"])
+        for name in ("renewal_routine", "renewal_all_due", "backstop_tick_none_due", "backstop_all"):
+            run = sc[name]
+            line(f"  {name}: timer ms / Graph requests", f"{run['timer_run_ms']} / {run['graph_requests']}",
+                 note=f"queue idle after {run['until_queue_idle_s']} s" if run["until_queue_idle_s"] else "")
+        line("  1-hour outage: all missed mail decided after s", sc["outage_1h"]["recovered_s"],
+             note=f"{sc['outage_1h']['emails_missed']} emails")
     if "pipeline_ms_per_email" in r.get("pipeline", {}):
         line("pipeline CPU ms/email", r["pipeline"]["pipeline_ms_per_email"], "<= 2")
     if "import" in r.get("coldstart", {}):
@@ -111,8 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="comma-separated: " + ", ".join(plan(False)))
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run, not figures to publish")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--mailboxes", type=int, default=1000, help="how many mailboxes the scale benchmark onboards")
     args = parser.parse_args(argv)
-    chosen = {k: v for k, v in plan(args.quick).items() if not args.only or k in args.only.split(",")}
+    chosen = {k: v for k, v in plan(args.quick, args.mailboxes).items() if not args.only or k in args.only.split(",")}
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
     dirty = subprocess.run(["git", "status", "--porcelain", "--", *PRODUCT], cwd=REPO, capture_output=True, text=True)
     results: dict[str, Any] = {
