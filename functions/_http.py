@@ -43,21 +43,30 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON (RFC 8259 has no NaN or Infinity)")
 
 
-def _depth_within(value: Any, limit: int) -> bool:
-    """Iterative walk (no recursion to exhaust): whether nothing nests deeper than ``limit``."""
+def _shape_problem(value: Any, limit: int) -> str | None:
+    """Iterative walk (no recursion to exhaust): what makes a parsed body unusable — nesting deeper than
+    ``limit``, or a string holding a lone surrogate (a "\\ud800" escape), which I-JSON refuses (RFC 7493 §2.1)
+    and which no UTF-8 store, log or CRM call could take later."""
     stack = [(value, 1)]
     while stack:
         node, depth = stack.pop()
-        if isinstance(node, dict | list):
+        if isinstance(node, str):
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError:
+                return "a string holds an unpaired UTF-16 surrogate (RFC 7493 §2.1)"
+        elif isinstance(node, dict | list):
             if depth > limit:
-                return False
-            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
-    return True
+                return f"the body nests deeper than {limit} levels"
+            children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children)
+    return None
 
 
 def read_json(req: func.HttpRequest, max_bytes: int = MAX_JSON_BYTES) -> Any:
     """The request body as JSON; raises BodyTooLarge or BadRequest with a readable message. Bounded: the size
-    is checked first, nesting is capped, and NaN/Infinity or numbers too long to convert are refused."""
+    is checked first, nesting is capped, and NaN/Infinity, numbers too long to convert and lone surrogates are
+    refused."""
     body = req.get_body() or b""
     if len(body) > max_bytes:
         raise BodyTooLarge(f"the body is {len(body)} bytes; this route takes at most {max_bytes}")
@@ -67,6 +76,6 @@ def read_json(req: func.HttpRequest, max_bytes: int = MAX_JSON_BYTES) -> Any:
         raise BadRequest(f"the body nests deeper than {MAX_JSON_DEPTH} levels") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest(f"the body is not valid JSON: {exc}") from None
-    if not _depth_within(value, MAX_JSON_DEPTH):
-        raise BadRequest(f"the body nests deeper than {MAX_JSON_DEPTH} levels")
+    if (why := _shape_problem(value, MAX_JSON_DEPTH)) is not None:
+        raise BadRequest(why)
     return value

@@ -9,6 +9,7 @@ import azure.functions as func
 
 from functions._admin import admin, query_int
 from functions._http import HOST_MAX_BYTES, json_response, problem, read_json
+from shared.domain.errors import BadRequest
 from shared.domain.mailbox import Mailbox, ReplayRequest, mailbox_address
 from shared.services import admin_ops as ops
 from shared.services.access import Access, Caller
@@ -46,7 +47,7 @@ def mailbox(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpR
         return json_response(remove_mailbox(address, deps))
     body = read_json(req)
     if not isinstance(body, dict):
-        raise ValueError("the mailbox must be a JSON object")
+        raise BadRequest("the mailbox must be a JSON object")
     return json_response(onboard_mailbox(Mailbox.model_validate(body | {"address": address}), deps))
 
 
@@ -61,13 +62,16 @@ def _when(req: func.HttpRequest, name: str) -> datetime | None:
     raw = req.params.get(name)
     if not raw:
         return None
-    value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadRequest(f"{name} is not an ISO 8601 time, e.g. 2026-11-01T00:00:00Z") from None
     if value.tzinfo is None:
-        raise ValueError(f"{name} needs a time zone, e.g. 2026-11-01T00:00:00Z")
+        raise BadRequest(f"{name} needs a time zone, e.g. 2026-11-01T00:00:00Z")
     try:
         return value.astimezone(UTC)  # the log stores UTC; 0001-01-01T00:00+14:00 has no UTC time
     except OverflowError:
-        raise ValueError(f"{name} is out of range") from None
+        raise BadRequest(f"{name} is out of range") from None
 
 
 # Longest legitimate filter values: an address (RFC 5321: 254), a Message-ID (RFC 5322 lines: 998).
@@ -78,7 +82,7 @@ def _filters(req: func.HttpRequest) -> dict[str, str | None]:
     found = {name: req.params.get(name) for name in _FILTER_LIMITS}
     for name, value in found.items():
         if value is not None and len(value) > _FILTER_LIMITS[name]:
-            raise ValueError(f"{name} is longer than {_FILTER_LIMITS[name]} characters")
+            raise BadRequest(f"{name} is longer than {_FILTER_LIMITS[name]} characters")
     return found
 
 
@@ -121,7 +125,7 @@ def crm_check(req: func.HttpRequest, deps: Services, caller: Caller) -> func.Htt
     from shared.services.crm_check import PROBE_EMAIL, check_and_store, preflight_json
 
     email = req.params.get("email")
-    report = check_and_store(deps, mailbox_address(email) if email else PROBE_EMAIL)  # ValueError: 400
+    report = check_and_store(deps, mailbox_address(email) if email else PROBE_EMAIL)  # BadRequest: 400
     return json_response(preflight_json(report))
 
 
@@ -135,7 +139,7 @@ def explain(req: func.HttpRequest, deps: Services, caller: Caller) -> func.HttpR
     if (req.headers.get("content-type") or "").startswith("application/json"):
         body = read_json(req, max_bytes=HOST_MAX_BYTES)  # an .eml as JSON text: as large as the host lets in
         if not isinstance(body, dict) or not isinstance(body.get("eml"), str):
-            raise ValueError('expected {"eml": "<the message as text>", "options": {...}}')
+            raise BadRequest('expected {"eml": "<the message as text>", "options": {...}}')
         raw, options_doc = body["eml"].encode("utf-8", "surrogateescape"), body.get("options")
     return json_response(ops.explain(raw, deps, mailbox=req.params.get("mailbox"), folder=req.params.get("folder"),
                                      options_doc=options_doc))

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shared.domain.errors import BadRequest
 from shared.domain.model import Folder
 from shared.domain.options_limits import app_roles
 
@@ -20,7 +21,7 @@ _GRAPH_ID = re.compile(r"^[\x21-\x7e]{1,1024}$")
 def mailbox_address(value: str) -> str:
     value = value.strip().lower()
     if len(value) > 254 or not _ADDRESS.match(value):
-        raise ValueError("not an email address")
+        raise BadRequest("not an email address")
     return value
 
 

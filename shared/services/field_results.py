@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.domain.errors import BadRequest
 from shared.domain.filters import MailboxContext, direction
 from shared.domain.mailbox import Mailbox
 from shared.domain.mapping import EMAIL_TO_LIMIT, INTERACTION_SUBJECT_LIMIT, CrmRecord, render, token_values
@@ -24,14 +25,14 @@ SAMPLE_MAILBOX = "mailbox@organisation.invalid"
 
 def preview_mapping(body: Any, deps: Services) -> dict[str, Any]:
     if not isinstance(body, dict):
-        raise ValueError('expected {"options": {...}, "record_type": "activity", "eml": "..." or "email": {...}}')
+        raise BadRequest('expected {"options": {...}, "record_type": "activity", "eml": "..." or "email": {...}}')
     options = parse_options(body.get("options"))
     kind = body.get("record_type") or options.default_record_type
     if kind not in ("activity", "interaction"):
-        raise ValueError("record_type must be activity or interaction")
+        raise BadRequest("record_type must be activity or interaction")
     code = str(body.get("activity_type") or options.default_activity_type).upper()
     if kind == "activity" and code not in {t.code for t in options.activity_types}:
-        raise ValueError(f"activity_type {code} is not one of the activity types")
+        raise BadRequest(f"activity_type {code} is not one of the activity types")
     msg, address = _message(body, kind, options, deps)
     mailbox = Mailbox(address=address, record_types=(kind,), activity_type=code)
     context = MailboxContext(address)
@@ -50,7 +51,9 @@ def _message(body: dict[str, Any], kind: str, options: Options, deps: Services) 
         return deps.parse_mime(body["eml"].encode("utf-8", "surrogateescape"), Folder.INBOX), SAMPLE_MAILBOX
     email = body.get("email")
     if not isinstance(email, dict) or not email.get("mailbox") or not email.get("message_id"):
-        raise ValueError('give the email as "eml" (its text) or "email": {"mailbox", "message_id", "folder"}')
+        raise BadRequest('give the email as "eml" (its text) or "email": {"mailbox", "message_id", "folder"}')
+    if not isinstance(email.get("folder"), str | None):
+        raise BadRequest("email.folder must be a folder name such as inbox or sentitems")
     address = str(email["mailbox"]).lower()
     spec = FetchSpec(html_body=kind == "interaction" or options.save_body_as_html,
                      folder=Folder.parse(email.get("folder")))
