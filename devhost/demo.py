@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from devhost.crm_view import capture_key, contacts_per_key, differences, expected_per_key
+from devhost.demo_tour import print_tour, run_tour
 from devhost.driver import StackDriver
 from devhost.stack import Stack
 from emulators.sample import SAMPLE_DIR, load_expected, load_mailboxes, load_options
@@ -88,7 +89,7 @@ def main() -> int:
     shutil.rmtree(WORKDIR, ignore_errors=True)
     WORKDIR.mkdir(parents=True)
     started = time.monotonic()
-    with Stack(WORKDIR) as stack:
+    with Stack(WORKDIR, extra_env={"IMIS_ALLOW_DELETE": "true"}) as stack:  # the emulator serves DELETE
         driver = StackDriver(stack)
         driver.set_options(load_options())
         for mailbox in load_mailboxes():
@@ -100,7 +101,9 @@ def main() -> int:
         problems = crm_problems(driver)
         print("\nThe CRM holds each captured email once per expected contact." if not problems else
               "\nThe CRM does not match emulators/sample/expected.json:\n  " + "\n  ".join(problems))
-        ok = all(r["ok"] for r in rows) and not problems
+        tour = run_tour(driver)  # after the CRM check: the erasure step deletes records
+        print_tour(tour)
+        ok = all(r["ok"] for r in rows) and not problems and all(step_ok for _, step_ok, _ in tour)
         if os.environ.get("DEMO_ONCE"):
             return 0 if ok else 1
         print(f"\nServing. Admin page: {stack.host_url}/api/manage/ui  (function key: {stack.function_key})")
