@@ -1,6 +1,7 @@
 """The demo's capability tour, after the sample mail: each step uses the admin API as an admin would and is
 judged by what the CRM (the iMIS emulator's records) holds, not by the product's own answer alone.
 
+- attachments: the sample's files the attachments policy keeps are attached to their records in the CRM
 - interactions: the sample mailboxes that write Interactions hold some (CommunicationLogRecipient records)
 - preview: a proposed option change is previewed with the records it would write, and the CRM is unchanged
 - explain: an email is explained without any CRM write
@@ -42,6 +43,19 @@ def interactions(driver: StackDriver) -> tuple[bool, str]:
     return bool(found), f"{len(found)} Interaction(s) in the CRM for {first['file']} in {address}"
 
 
+def attachments(driver: StackDriver) -> tuple[bool, str]:
+    """The files the sample's captured mail carries that the policy keeps (non-inline, not empty) are in the
+    CRM, and no others (empty and inline parts are not)."""
+    wanted = {a["name"] for m in load_expected()["messages"] for a in m.get("attachments") or []
+              if a["size"] and not a["inline"] and any(d["outcome"] == "captured" for d in m["deliveries"])}
+    stored = driver.crm_records().get("attachments") or []
+    names = {str(a.get("FileName") or "") for a in stored}  # one copy per record (per contact)
+    # A name over the CRM's 50 characters is shortened (keeping its start and extension).
+    found = all(any(n == w or (len(w) > 50 and n[:20] == w[:20]) for n in names) for w in wanted)
+    what = f"{len(stored)} file(s) attached in the CRM, one per record: {', '.join(sorted(names))}"
+    return found and len(names) == len(wanted), what
+
+
 def preview(driver: StackDriver) -> tuple[bool, str]:
     before = driver.crm_records()
     doc = driver.admin("GET", "options").json()["options"] | {"create_contact_if_not_found": True}
@@ -80,7 +94,8 @@ def erasure(driver: StackDriver) -> tuple[bool, str]:
 
 
 STEPS: tuple[tuple[str, Callable[[StackDriver], tuple[bool, str]]], ...] = (
-    ("Interactions", interactions), ("preview", preview), ("explain", explain), ("erasure", erasure))
+    ("attachments", attachments), ("Interactions", interactions), ("preview", preview), ("explain", explain),
+    ("erasure", erasure))
 
 
 def run_tour(driver: StackDriver) -> list[tuple[str, bool, str]]:
