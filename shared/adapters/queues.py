@@ -43,13 +43,6 @@ class StorageMessageQueue:
         self._ensure()
         return int(self._client.get_queue_properties().approximate_message_count or 0)
 
-    def peek(self, limit: int = 32) -> list[dict[str, Any]]:
-        self._ensure()
-        out = []
-        for message in self._client.peek_messages(max_messages=min(limit, 32)):
-            out.append(_decode(message.content))
-        return out
-
     def drain(self, limit: int = 32) -> list[dict[str, Any]]:
         """Receive and delete up to ``limit`` messages (used by poison replay)."""
         self._ensure()

@@ -19,7 +19,6 @@ APP_SETTINGS = INFRA / "modules" / "appsettings.bicep"
 IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
 _ENTRY = re.compile(rf"^(?P<key>{IDENT}|'[^'$\\]*')\s*:\s*(?P<value>.+)$")
 _PARAM = re.compile(rf"^param\s+(?P<name>{IDENT})\s+(?P<type>{IDENT})(?:\s*=\s*(?P<default>.+))?$")
-_VAR = re.compile(rf"^var\s+(?P<name>{IDENT})\s*=\s*(?P<value>.+)$")
 _ESCAPES = {"'": "'", "\\": "\\", "$": "$", "n": "\n", "r": "\r", "t": "\t"}
 
 
@@ -133,18 +132,6 @@ def params(text: str) -> dict[str, Param]:
             pending = []
         elif line and not line.startswith("//"):
             pending = []
-    return found
-
-
-def string_vars(text: str) -> dict[str, str]:
-    """``var name = 'literal'`` lines (no interpolation)."""
-    found = {}
-    for line in text.splitlines():
-        match = _VAR.match(line.strip())
-        if match and match["value"].startswith("'"):
-            value = parse_value(match["value"])
-            if all(isinstance(p, str) for p in value):
-                found[match["name"]] = "".join(str(p) for p in value)
     return found
 
 
