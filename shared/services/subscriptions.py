@@ -122,13 +122,18 @@ def renew_one(record: SubscriptionRecord, deps: Services, *, gone: bool = False)
     now = deps.clock.now()
     if leased.expires_at > now and not gone and leased.immutable_ids:
         try:
-            renewed = deps.graph.renew_subscription(leased.id, now + MAX_LIFETIME)
-            deps.subscriptions.put(replace(leased, expires_at=renewed.expires_at, lease_until=None))
+            _extend(leased, deps)
             return "renewed"
         except SubscriptionNotFound:
             pass
     _recreate(leased, deps)
     return "recreated"
+
+
+def _extend(leased: SubscriptionRecord, deps: Services) -> None:
+    """Renew at Graph for the longest lifetime and store the new expiry, giving back the row's lease."""
+    renewed = deps.graph.renew_subscription(leased.id, deps.clock.now() + MAX_LIFETIME)
+    deps.subscriptions.put(replace(leased, expires_at=renewed.expires_at, lease_until=None))
 
 
 def _recreate(record: SubscriptionRecord, deps: Services) -> SubscriptionRecord:
@@ -148,7 +153,6 @@ def reauthorize(record: SubscriptionRecord, deps: Services) -> None:
     """The caller holds the row's lease."""
     try:
         deps.graph.reauthorize_subscription(record.id)
-        renewed = deps.graph.renew_subscription(record.id, deps.clock.now() + MAX_LIFETIME)
-        deps.subscriptions.put(replace(record, expires_at=renewed.expires_at, lease_until=None))
+        _extend(record, deps)
     except SubscriptionNotFound:
         _recreate(record, deps)
