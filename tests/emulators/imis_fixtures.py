@@ -19,6 +19,8 @@ from typing import Any
 import httpx
 import pytest
 
+from shared.adapters.imis import ImisCrmClient
+
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "emulators" / "sample" / "crm.json"
 START_TIMEOUT = 20.0
@@ -150,3 +152,11 @@ def imis_fixture(imis_clients: Imis) -> Imis:
     """The module's emulator, reset to the seed before each test."""
     imis_clients.reset()
     return imis_clients
+
+
+@pytest.fixture(name="crm")
+def imis_crm_fixture(imis: Imis) -> Iterator[ImisCrmClient]:
+    """The product's own iMIS adapter, signed in as the seed's service user, on the emulator."""
+    user = load_seed()["service_user"]
+    with httpx.Client(base_url=imis.url, timeout=10) as http:
+        yield ImisCrmClient(http, user["username"], user["password"])

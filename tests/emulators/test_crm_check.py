@@ -4,7 +4,6 @@ capture-key filter fails it; capture waits while it fails; ``python -m shared.cr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -20,6 +19,7 @@ from tests.emulators.imis_fixtures import (  # noqa: F401
     Imis,
     activity_body,
     imis_clients_fixture,
+    imis_crm_fixture,
     imis_fixture,
     imis_server_fixture,
     load_seed,
@@ -27,13 +27,6 @@ from tests.emulators.imis_fixtures import (  # noqa: F401
 
 pytestmark = pytest.mark.integration
 WITH_FILES = Options.model_validate({"save_as_eml": True})
-
-
-@pytest.fixture
-def crm(imis: Imis) -> Iterator[ImisCrmClient]:
-    user = load_seed()["service_user"]
-    with httpx.Client(base_url=imis.url, timeout=10) as http:
-        yield ImisCrmClient(http, user["username"], user["password"])
 
 
 def failing(report: crm_check.Report) -> set[tuple[str, str]]:

@@ -3,9 +3,6 @@ gone (404 → False), and a refused delete surfaces as CrmRejected with the stat
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import httpx
 import pytest
 
 from shared.adapters.imis import ImisCrmClient
@@ -14,19 +11,13 @@ from tests.emulators.imis_fixtures import (  # noqa: F401
     Imis,
     activity_body,
     imis_clients_fixture,
+    imis_crm_fixture,
     imis_fixture,
     imis_server_fixture,
     load_seed,
 )
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def crm(imis: Imis) -> Iterator[ImisCrmClient]:
-    user = load_seed()["service_user"]
-    with httpx.Client(base_url=imis.url, timeout=10) as http:
-        yield ImisCrmClient(http, user["username"], user["password"])
 
 
 def test_an_activity_is_deleted_once_then_reported_gone(imis: Imis, crm: ImisCrmClient) -> None:

@@ -4,9 +4,6 @@ those must never be taken for ours."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import httpx
 import pytest
 
 from shared.adapters.imis import ImisCrmClient
@@ -15,6 +12,7 @@ from tests.emulators.imis_fixtures import (  # noqa: F401
     Imis,
     activity_body,
     imis_clients_fixture,
+    imis_crm_fixture,
     imis_fixture,
     imis_server_fixture,
     load_seed,
@@ -22,13 +20,6 @@ from tests.emulators.imis_fixtures import (  # noqa: F401
 
 pytestmark = pytest.mark.integration
 OURS = CrmRecord("activity", "20001", "ourkey123", (("DESCRIPTION", "ours"),), "EMAIL")
-
-
-@pytest.fixture
-def crm(imis: Imis) -> Iterator[ImisCrmClient]:
-    user = load_seed()["service_user"]
-    with httpx.Client(base_url=imis.url, timeout=10) as http:
-        yield ImisCrmClient(http, user["username"], user["password"])
 
 
 def write(imis: Imis, key: str, party: str = "20001") -> str:
