@@ -23,6 +23,7 @@ from shared.adapters.imis_wire import (
     carries,
     contact_from_party,
     interaction_body,
+    listed,
     person_body,
     record_id,
     validation_message,
@@ -92,8 +93,8 @@ class ImisCrmClient(ImisProbe):
         out: list[dict[str, Any]] = []
         offset = 0
         while True:
-            page = self._send("GET", f"/api/Party?{query}&limit={PAGE}&offset={offset}").json()
-            out.extend(page.get("Items", {}).get("$values", []))
+            page = self._get(f"/api/Party?{query}&limit={PAGE}&offset={offset}")
+            out.extend(p for p in listed(page.get("Items")) if isinstance(p, dict))
             if not page.get("HasNext"):
                 return out
             offset = int(page.get("NextOffset") or offset + PAGE)
@@ -124,8 +125,9 @@ class ImisCrmClient(ImisProbe):
                 f"&{KEY_COLUMN[kind]}=eq:{quote(record.capture_key)}")
         for offset in range(0, SCAN_LIMIT, PAGE):
             page = self._get(f"{base}&limit={PAGE}&offset={offset}")
-            for entity in (page.get("Items") or {}).get("$values") or []:
-                if carries(entity, {KEY_COLUMN[kind]: record.capture_key, PARENT_COLUMN[kind]: record.contact_id}):
+            wanted = {KEY_COLUMN[kind]: record.capture_key, PARENT_COLUMN[kind]: record.contact_id}
+            for entity in listed(page.get("Items")):
+                if isinstance(entity, dict) and carries(entity, wanted):
                     return record_id(entity)
             if not page.get("HasNext"):
                 return None
