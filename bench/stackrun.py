@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 from azure.storage.queue import LinearRetry, QueueClient
 
 from bench.mailmix import OPTIONS
@@ -90,6 +91,13 @@ def cpu_by_child(stack: Stack) -> dict[str, float]:
 
 def cpu_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
     return {name: round(after[name] - before.get(name, 0.0), 2) for name in after}
+
+
+def run_timer(stack: Stack, name: str) -> None:
+    """Run a timer function now through the host's admin endpoint (as an operator would)."""
+    answer = httpx.post(f"{stack.host_url}/admin/functions/{name}", json={"input": ""},
+                        headers={"x-functions-key": stack.master_key}, timeout=30)
+    answer.raise_for_status()
 
 
 def percentiles(samples: list[float], points: tuple[int, ...] = (50, 90, 99)) -> dict[str, float]:
