@@ -11,7 +11,9 @@ Evidence, strongest first:
    when backed by a machine marker, so a person's "Re: Automatic reply: …" is kept.
 5. Mailing lists and newsletters: RFC 2369/2919/8058 ``List-*`` headers, ``Precedence: bulk|list|junk``,
    ESP campaign headers (``Feedback-ID``, ``X-Campaign``, ``X-CSA-Complaints``).
-6. A no-reply sender (``no-reply@``, ``donotreply@``…) and, last, other machine markers.
+6. Who sends it: a list manager's or notifier's address, a mailing program (CDOSYS), a body that is a data
+   document, a fax/scan gateway's report (``automated_sender``, ``automated_program``).
+7. A no-reply sender (``no-reply@``, ``donotreply@``…) and, last, other machine markers.
 ``X-Auto-Response-Suppress`` is only a request *not to be answered* (MS-OXCMAIL 2.1.3.2.20): never alone.
 
 One module per family: ``automated_bounce`` (2, 3), ``automated_reply`` (4), ``automated_bulk`` (5); the
@@ -25,6 +27,7 @@ import re
 from shared.domain.addresses import is_no_reply, is_system_account
 from shared.domain.automated_bounce import by_bounce_traits, by_report
 from shared.domain.automated_bulk import by_bulk
+from shared.domain.automated_program import by_program
 from shared.domain.automated_reply import by_auto_reply
 from shared.domain.automated_sender import by_sender_role
 from shared.domain.automated_signals import MachineVerdict, auto_submitted, body_sample, is_reply_or_forward
@@ -40,7 +43,7 @@ def classify(msg: MailMessage) -> tuple[MachineVerdict, ...]:
     The first one whose skip toggle is on is the reason; the no-reply verdict is independent of the others
     because it is about the address, not the content."""
     primary = _by_message_class(msg) or by_report(msg) or by_bounce_traits(msg) or _by_report_parts(msg)
-    primary = primary or by_auto_reply(msg) or by_bulk(msg) or by_sender_role(msg)
+    primary = primary or by_auto_reply(msg) or by_bulk(msg) or by_sender_role(msg) or by_program(msg)
     verdicts = [primary] if primary else []
     if msg.author is not None and is_no_reply(msg.author):
         verdicts.append(MachineVerdict(Reason.NO_REPLY_SENDER, f"The sender {msg.author.email} is a no-reply "
