@@ -175,6 +175,7 @@ class _LedgerRow:
     record_id: str = ""
     kind: str = ""
     pending: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
 
 
 class InMemoryCaptureLedger:
@@ -202,10 +203,11 @@ class InMemoryCaptureLedger:
         self.rows[(key, contact_id)] = _LedgerRow("written" if pending else "done", owner if pending else "", now,
                                                   record_id=record_id, kind=kind, pending=tuple(pending))
 
-    def step_done(self, key: str, contact_id: str, step: str) -> None:
+    def step_done(self, key: str, contact_id: str, step: str, file_id: str = "") -> None:
         row = self.rows.get((key, contact_id))
         if row is None:
             return
+        row.files += (file_id,) if file_id else ()
         row.pending = tuple(s for s in row.pending if s != step)
         if not row.pending:
             row.status, row.owner = "done", ""
@@ -223,7 +225,7 @@ class InMemoryCaptureLedger:
         return {c: r.record_id for (k, c), r in self.rows.items() if k == key and r.status in ("done", "written")}
 
     def written_for(self, contact_id: str) -> list[LedgerEntry]:
-        return [LedgerEntry(k, c, r.record_id, r.kind, r.status) for (k, c), r in self.rows.items()
+        return [LedgerEntry(k, c, r.record_id, r.kind, r.status, r.files) for (k, c), r in self.rows.items()
                 if c == contact_id and r.status in ("done", "written", "erased") and r.record_id]
 
     def mark_erased(self, key: str, contact_id: str, who: str, now: datetime) -> None:
@@ -550,6 +552,7 @@ class FakeCrm:
         self.contacts: dict[str, list[ContactRef]] = {}
         self.organisations: dict[str, list[ContactRef]] = {}
         self.records: dict[str, tuple[CrmRecord, list[CrmFile]]] = {}
+        self.files: dict[str, tuple[str, CrmFile]] = {}  # attachment id -> (parent record id, file)
         self.failures: list[Exception] = []
         self.attach_failures: list[Exception] = []
         self.delete_failures: list[Exception] = []
@@ -588,10 +591,14 @@ class FakeCrm:
             raise crash
         return record_id
 
-    def attach_file(self, record: CrmRecord, record_id: str, file: CrmFile) -> None:
+    def attach_file(self, record: CrmRecord, record_id: str, file: CrmFile) -> str:
+        """Files are separate CRM records (as iMIS Attachments are): ``files`` by id, deleted on their own."""
         if self.attach_failures:
             raise self.attach_failures.pop(0)
         self.records[record_id][1].append(file)
+        file_id = f"file-{next(self._ids)}"
+        self.files[file_id] = (record_id, file)
+        return file_id
 
     def profile_url(self, contact_id: str, template: str) -> str:
         return template.replace("{id}", contact_id) if template else ""
@@ -607,6 +614,8 @@ class FakeCrm:
     def delete_record(self, kind: str, record_id: str) -> bool:
         if self.delete_failures:
             raise self.delete_failures.pop(0)
+        if kind == "attachment":  # like iMIS: deleting a record leaves its attachments (no cascade documented)
+            return self.files.pop(record_id, None) is not None
         return self.records.pop(record_id, None) is not None
 
 

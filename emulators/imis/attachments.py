@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from emulators.imis.entities import Column, columns_by_name, get_handler, read_properties
+from emulators.imis.entities import Column, columns_by_name, delete_handler, get_handler, read_properties
 from emulators.imis.replies import invalid, read_json, store_of
 from emulators.imis.schema import live_columns
 from emulators.imis.store import ACTIVITY, ATTACHMENT, INTERACTION
@@ -86,4 +86,5 @@ async def create(request: Request) -> Response:
 ROUTES = [
     Route("/api/Attachment", create, methods=["POST"]),
     Route("/api/Attachment/{key}", get_handler(ATTACHMENT, "Attachment", render), methods=["GET"]),
+    Route("/api/Attachment/{key}", delete_handler(ATTACHMENT, "Attachment"), methods=["DELETE"]),  # I14: erasure
 ]

@@ -134,9 +134,10 @@ def get_handler(kind: str, label: str, render: Callable[[dict[str, Any]], dict[s
 
 def delete_handler(kind: str, label: str) -> Callable[[Request], Any]:
     """``DELETE /api/{entity}/{key}``. developer.imis.com/reference lists DELETE operations on the REST resources
-    ("DELETE operations are not currently interactive"); the exact answer for Activity and
-    CommunicationLogRecipient is UNCONFIRMED (docs/wire-fidelity.md I14): 404 like GET when absent, else 200
-    with no body. Child Attachment entities are not removed (no cascade is documented)."""
+    ("DELETE operations are not currently interactive"); the exact answer for Activity,
+    CommunicationLogRecipient and Attachment is UNCONFIRMED (docs/wire-fidelity.md I14): 404 like GET when absent,
+    else 200 with no body. Child Attachment entities are not removed (no cascade is documented): erasure deletes
+    them by their own ids."""
     async def handler(request: Request) -> Response:
         key = request.path_params["key"]
         if not store_of(request).delete(kind, key):

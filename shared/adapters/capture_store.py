@@ -52,14 +52,14 @@ class TableCaptureLedger:
                             "Status": "written" if pending else "done", "RecordId": record_id, "Kind": kind,
                             "Pending": " ".join(pending), "Owner": owner if pending else "", "ClaimedAt": now})
 
-    def step_done(self, key: str, contact_id: str, step: str) -> None:
-        """One later step succeeded (only the row's owner calls this, so read-then-write is safe)."""
-        row = self._table.get(key, safe_key(contact_id))
-        if row is None:
+    def step_done(self, key: str, contact_id: str, step: str, file_id: str = "") -> None:
+        """One later step succeeded (only its owner calls this: read-then-write is safe); keeps a file's CRM id."""
+        if (row := self._table.get(key, safe_key(contact_id))) is None:
             return
         left = tuple(s for s in _steps(row.get("Pending", "")) if s != step)
+        files = json.dumps([*json.loads(row.get("Files") or "[]"), *([file_id] if file_id else [])])
         self._table.merge({"PartitionKey": key, "RowKey": safe_key(contact_id), "Pending": " ".join(left),
-                           **({"Status": "done", "Owner": ""} if not left else {})})
+                           "Files": files, **({"Status": "done", "Owner": ""} if not left else {})})
 
     def abandon(self, key: str, contact_id: str) -> None:
         """The CRM write failed in an unknown state (timeout, 5xx): leave the row pending but unowned, so
@@ -74,10 +74,10 @@ class TableCaptureLedger:
         return {row["RowKey"]: row.get("RecordId", "") for row in self._table.partition(key)
                 if row["Status"] in ("done", "written")}
 
-
     def written_for(self, contact_id: str) -> list[LedgerEntry]:  # a scan across partitions: erasure only
         rows = self._table.query("RowKey eq @c and RecordId ne '' and Status ne 'pending'", c=safe_key(contact_id))
-        return [LedgerEntry(r["PartitionKey"], contact_id, r["RecordId"], r.get("Kind", ""), r["Status"]) for r in rows]
+        return [LedgerEntry(r["PartitionKey"], contact_id, r["RecordId"], r.get("Kind", ""), r["Status"],
+                            tuple(json.loads(r.get("Files") or "[]"))) for r in rows]
 
     def mark_erased(self, key: str, contact_id: str, who: str, now: datetime) -> None:  # the row stays: not rewritten
         self._table.merge({"PartitionKey": key, "RowKey": safe_key(contact_id), "Status": "erased",

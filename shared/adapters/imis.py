@@ -28,6 +28,7 @@ from shared.adapters.imis_wire import (
     record_id,
     validation_message,
 )
+from shared.adapters.imis_wire import record_id as record_id_of
 from shared.adapters.shared_limits import SharedSemaphore
 from shared.domain.errors import CrmRejected, CrmUnavailable
 from shared.domain.mapping import CrmRecord
@@ -143,9 +144,11 @@ class ImisCrmClient(ImisProbe):
             self.attach_file(record, new_id, file)
         return new_id
 
-    def attach_file(self, record: CrmRecord, record_id: str, file: CrmFile) -> None:
-        # UNCONFIRMED endpoint on a live iMIS (crm-apis.md §3.5): the preflight checks the site declares it.
-        self._send("POST", "/api/Attachment", json=attachment_body(ENTITIES[record.kind], record_id, file))
+    def attach_file(self, record: CrmRecord, record_id: str, file: CrmFile) -> str:
+        """The Attachment's id (kept in the ledger so erasure can delete it: no cascade is documented), "" when
+        the answer names none. UNCONFIRMED endpoint (crm-apis.md §3.5): the preflight checks the site declares it."""
+        body = attachment_body(ENTITIES[record.kind], record_id, file)
+        return record_id_of(self._send("POST", "/api/Attachment", json=body).json())
 
     def delete_record(self, kind: str, record_id: str) -> bool:
         """UNCONFIRMED on a live iMIS (docs/wire-fidelity.md I14): DELETE on the resource a GET reads; used only

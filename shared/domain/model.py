@@ -158,3 +158,4 @@ class LedgerEntry:
     record_id: str
     kind: str
     status: str  # done, written (files pending) or erased
+    files: tuple[str, ...] = ()  # the CRM ids of the files attached to the record (separate CRM records)

@@ -4,8 +4,10 @@ a domain (a data-protection request, or mail captured before the address was blo
 The capture ledger is the authority on what this service wrote: the contacts the CRM holds for the address
 (or domain) are looked up through its read API, and only records the ledger holds for those contacts are
 listed. Deletion needs the listing's confirmation token (the list must not have changed since the admin read
-it) and IMIS_ALLOW_DELETE (iMIS DELETE is UNCONFIRMED). Each record is deleted once: a refusal is reported and
-its ledger row kept; an outage stops the run (nothing is retried in a loop). Every deletion is logged.
+it) and IMIS_ALLOW_DELETE (iMIS DELETE is UNCONFIRMED). A record's attached files are separate CRM records (no
+cascade is documented): the ledger keeps their ids and they are deleted first, then the record. Each record is
+deleted once: a refusal is reported and its ledger row kept; an outage stops the run (nothing is retried in a
+loop). Every deletion is logged.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ def _contacts(kind: str, value: str, deps: Services) -> tuple[ContactRef, ...]:
 def erasure_list(kind: str, value: str, deps: Services) -> dict[str, Any]:
     contacts = _contacts(kind, value, deps)
     records = [{"record_id": e.record_id, "kind": e.kind, "contact_id": c.id, "contact_name": c.name,
-                "ledger_key": e.key, "status": e.status}
+                "ledger_key": e.key, "status": e.status, "attachments": list(e.files)}
                for c in contacts for e in deps.ledger.written_for(c.id)]
     live = [r for r in records if r["status"] != "erased"]
     return {kind: value, "contacts": [{"id": c.id, "name": c.name} for c in contacts],
@@ -56,7 +58,7 @@ def erasure_list(kind: str, value: str, deps: Services) -> dict[str, Any]:
 
 
 def _token(kind: str, value: str, records: list[dict[str, Any]]) -> str:
-    ids = sorted(f"{r['kind']}:{r['record_id']}:{r['contact_id']}" for r in records)
+    ids = sorted(f"{r['kind']}:{r['record_id']}:{r['contact_id']}:{','.join(r['attachments'])}" for r in records)
     return hashlib.sha256("|".join([kind, value, *ids]).encode()).hexdigest()[:24]
 
 
@@ -72,6 +74,7 @@ def erase(kind: str, value: str, confirm: str, who: str, deps: Services) -> dict
                                                "not_attempted": []}
     for i, record in enumerate(listing["records"]):
         try:
+            files_gone = [deps.crm.delete_record("attachment", a) for a in record["attachments"]]
             gone = deps.crm.delete_record(record["kind"], record["record_id"])
         except CrmRejected as exc:  # kept in the ledger: listed again next time
             report["refused"].append(record | {"reason": str(exc)})
@@ -79,22 +82,25 @@ def erase(kind: str, value: str, confirm: str, who: str, deps: Services) -> dict
         except TransientError as exc:  # stop here; the admin lists and confirms again later
             report["not_attempted"] = [r | {"reason": str(exc)} for r in listing["records"][i:]]
             break
-        report["deleted" if gone else "already_gone"].append(record)
+        report["deleted" if gone else "already_gone"].append(record | {"attachments_deleted": sum(files_gone)})
         deps.ledger.mark_erased(record["ledger_key"], record["contact_id"], who, deps.clock.now())
         _log_deletion(record, gone, who, deps)
+    files = sum(r["attachments_deleted"] for r in report["deleted"] + report["already_gone"])
     return {kind: value, "by": who, "at": deps.clock.now().isoformat(),
-            **{name: len(rows) for name, rows in report.items()}, "records": report}
+            **{name: len(rows) for name, rows in report.items()}, "attachments_deleted": files, "records": report}
 
 
 def _log_deletion(record: dict[str, Any], gone: bool, who: str, deps: Services) -> None:
     now = deps.clock.now()
-    detail = f"{record['kind']} {record['record_id']} {'deleted' if gone else 'was already gone'}; erased by {who}"
+    files = f" with {len(record['attachments'])} attached file(s)" if record["attachments"] else ""
+    done = "deleted" if gone else "was already gone"
+    detail = f"{record['kind']} {record['record_id']}{files} {done}; erased by {who}"
     logger.warning("erasure: %s (contact %s)", detail, record["contact_id"])
     deps.decisions.write([{
         "at": now, "expires_at": now + timedelta(days=deps.current_options().options.retention_days),
         "mailbox": LOG_PARTITION, "key": record["ledger_key"], "message_id": "", "outcome": "erased",
         "reason": "erasure", "detail": detail, "contact_id": record["contact_id"], "record_kind": record["kind"],
-        "record_ids": [record["record_id"]], "erased_by": who}])
+        "record_ids": [record["record_id"], *record["attachments"]], "erased_by": who}])
 
 
 def erasure_hint(before: Any, after: Any) -> list[dict[str, str]]:

@@ -115,13 +115,14 @@ class FileSteps:
         refused = []
         for step in pending:
             file = self._file(step)
+            file_id = ""
             try:
                 if file is not None:
-                    self._deps.crm.attach_file(record, record_id, file)
+                    file_id = self._deps.crm.attach_file(record, record_id, file)
             except TransientError:
                 self._deps.ledger.abandon(ledger_key, contact_id)  # the next attempt, anyone's, resumes here
                 raise
             except CrmRejected as exc:
                 refused.append(f"{file.name if file else step} not attached: {exc}")
-            self._deps.ledger.step_done(ledger_key, contact_id, step)
+            self._deps.ledger.step_done(ledger_key, contact_id, step, file_id)
         return "; ".join(refused)

@@ -53,6 +53,6 @@ PARTS = (
     Part("POST", r"/api/Attachment", ("$type", "EntityTypeName", "PrimaryParentEntityTypeName",
                                       "PrimaryParentIdentity", "Properties", "FileName", "ContentType", "Data"),
          "", OFF + " - attachments / save as .eml"),
-    Part("DELETE", r"/api/(Activity|CommunicationLogRecipient)/[^/]+", (), "",
+    Part("DELETE", r"/api/(Activity|CommunicationLogRecipient|Attachment)/[^/]+", (), "",
          "off by default (IMIS_ALLOW_DELETE); erasure deletes only ledger records after confirmation"),
 )

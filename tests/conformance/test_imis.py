@@ -60,6 +60,7 @@ def exercise(crm: ImisCrmClient) -> None:
     crm.find_parties_by_domain("example.org")
     for record in (activity, interaction):
         crm.delete_record(record.kind, crm.write_record(record, []))
+    crm.delete_record("attachment", crm.attach_file(activity, crm.write_record(activity, []), file))
 
 
 def names_of(request: httpx.Request) -> set[str]:

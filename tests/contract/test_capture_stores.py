@@ -63,6 +63,15 @@ class TestCaptureLedger:
         assert stores.ledger.claim("k1-a", "c1", "w2", T0 + timedelta(minutes=10)).state == ClaimState.DONE
 
 
+    def test_the_ids_of_attached_files_are_kept_for_erasure(self, stores: Stores) -> None:
+        stores.ledger.claim("k5-a", "c1", "w1", T0)
+        stores.ledger.complete("k5-a", "c1", "r5", "activity", T0, ("file:0", "file:1", "eml"), "w1")
+        stores.ledger.step_done("k5-a", "c1", "file:0", "att 1")  # any id the CRM gives, spaces included
+        stores.ledger.step_done("k5-a", "c1", "file:1")  # refused by the CRM: no id
+        stores.ledger.step_done("k5-a", "c1", "eml", "att-2")
+        [entry] = stores.ledger.written_for("c1")
+        assert (entry.status, entry.files) == ("done", ("att 1", "att-2"))
+
 def entry(minutes: int, **extra: Any) -> dict[str, Any]:
     at = T0 + timedelta(minutes=minutes)
     return {"at": at, "expires_at": at + timedelta(days=30), "mailbox": "m@association.example",

@@ -1,5 +1,6 @@
 """Erasure's delete through the iMIS adapter against the emulator: the record goes, a second delete finds it
-gone (404 → False), and a refused delete surfaces as CrmRejected with the status (never retried)."""
+gone (404 → False), an attached file outlives its record until deleted by its own id, and a refused delete
+surfaces as CrmRejected with the status (never retried)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import pytest
 
 from shared.adapters.imis import ImisCrmClient
 from shared.domain.errors import CrmRejected
+from shared.domain.mapping import CrmRecord
+from shared.ports import CrmFile
 from tests.emulators.imis_fixtures import (  # noqa: F401
     Imis,
     activity_body,
@@ -37,3 +40,16 @@ def test_a_refused_delete_names_the_status(imis: Imis, crm: ImisCrmClient) -> No
     with pytest.raises(CrmRejected) as refused:
         crm.delete_record("activity", "1")
     assert refused.value.status == 403
+
+
+def test_an_attachment_outlives_its_deleted_activity_until_deleted_by_its_own_id(imis: Imis,
+                                                                                crm: ImisCrmClient) -> None:
+    record = CrmRecord("activity", "20001", "k3", (("DESCRIPTION", "z"),), "EMAIL")
+    seqn = crm.write_record(record, [])
+    file_id = crm.attach_file(record, seqn, CrmFile("a.pdf", "application/pdf", b"%PDF-1.7"))
+    assert file_id and imis.api.get(f"/api/Attachment/{file_id}").status_code == 200
+    assert crm.delete_record("activity", seqn) is True
+    assert imis.api.get(f"/api/Attachment/{file_id}").status_code == 200  # no cascade is documented
+    assert crm.delete_record("attachment", file_id) is True
+    assert imis.api.get(f"/api/Attachment/{file_id}").status_code == 404
+    assert crm.delete_record("attachment", file_id) is False

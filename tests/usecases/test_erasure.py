@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from shared.domain.errors import BadRequest, CrmRejected, CrmUnavailable, Refused
+from shared.domain.model import AttachmentContent
 from shared.domain.options import parse_options
 from shared.services.erasure import erase, erasure_hint, erasure_list, erasure_target
 from tests.usecases.world import ALICE, World
@@ -54,6 +55,42 @@ def test_deletion_with_the_token_deletes_logs_and_never_writes_again(captured: W
         captured.notify(entry["message_id"])
     captured.run()
     assert captured.crm.records_for("20001") == []
+
+
+def test_attached_files_are_erased_with_their_record(world: World) -> None:
+    """Attachments are separate CRM records the record's deletion leaves behind: the ledger keeps their ids and
+    erasure deletes them too, and only this email's."""
+    world.deps.settings = replace(world.deps.settings, imis_allow_delete="true")
+    world.set_options(internal_domains=["association.example"], attachments="all")
+    world.deps.forget_options()
+    world.crm.add_contact("bob@example.org", "Bob", "20002")
+    files = (AttachmentContent("a.pdf", "application/pdf", b"%PDF-1.7"), AttachmentContent("b.txt", "text/plain", b"b"))
+    world.receive(world.mail(has_attachments=True), files=files)
+    world.receive(world.mail(sender="bob@example.org", has_attachments=True), files=files[:1])
+    assert len(world.crm.files) == 3  # Alice: a.pdf and b.txt; Bob: a.pdf
+    listing = erasure_list("address", ALICE, world.deps)
+    [record] = listing["records"]
+    assert set(record["attachments"]) == {f for f, (parent, _) in world.crm.files.items()
+                                          if parent == record["record_id"]} and len(record["attachments"]) == 2
+    report = erase("address", ALICE, listing["confirm"], "dpo", world.deps)
+    assert (report["deleted"], report["attachments_deleted"]) == (1, 2)
+    assert [parent for parent, _ in world.crm.files.values()] == list(world.crm.records)  # Bob's stays
+    [logged] = [e for e in world.log.entries if e["outcome"] == "erased"]
+    assert set(logged["record_ids"]) == {record["record_id"], *record["attachments"]}
+
+
+def test_a_refused_attachment_keeps_its_record_and_ledger_row(captured: World) -> None:
+    files = (AttachmentContent("a.pdf", "application/pdf", b"%PDF-1.7"),)
+    captured.set_options(internal_domains=["association.example"], attachments="all")
+    captured.deps.forget_options()
+    captured.crm.add_contact("dave@example.net", "Dave", "20004")
+    captured.receive(captured.mail(sender="dave@example.net", has_attachments=True), files=files)
+    captured.crm.delete_failures = [CrmRejected("iMIS refused DELETE /api/Attachment: 403", 403)]
+    listing = erasure_list("address", "dave@example.net", captured.deps)
+    report = erase("address", "dave@example.net", listing["confirm"], "dpo", captured.deps)
+    assert (report["deleted"], report["refused"]) == (0, 1)
+    assert len(captured.crm.records_for("20004")) == 1 and len(captured.crm.files) == 1
+    assert erasure_list("address", "dave@example.net", captured.deps)["count"] == 1  # listed again
 
 
 def test_a_wrong_or_stale_token_deletes_nothing(captured: World) -> None:
