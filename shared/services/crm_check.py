@@ -130,7 +130,7 @@ def _entity_checks(crm: CrmPreflight, kind: str, options: Options) -> list[Check
 
 
 def preflight_json(report: Report) -> dict[str, Any]:
-    """The admin API's form (schema CrmPreflight in shared/web/openapi_schemas.py)."""
+    """The admin API's form (CrmPreflight in shared/web/api_documents.py)."""
     at = datetime.fromtimestamp(report.at, UTC).isoformat()
     return {"ok": report.ok, "at": at, "why": report.why(),
             "checks": [{"step": c.step, "field": c.field, "ok": c.ok, "detail": c.detail} for c in report.checks]}

@@ -8,8 +8,9 @@ import copy
 import functools
 from typing import Any
 
-from shared.web.openapi_schemas import STR, TIME, Schema, component_schemas, ref
+from shared.web.openapi_schemas import Schema, component_schemas, ref
 
+STR, TIME = {"type": "string"}, {"type": "string", "description": "ISO 8601 date and time with its UTC offset"}
 JSON, PROBLEM, EML = "application/json", "application/problem+json", "message/rfc822"
 _ERRORS = {
     400: "Invalid request; `errors` lists each problem with its field path",
@@ -144,24 +145,14 @@ def _ops_paths() -> dict[str, Any]:
 def _erasure_paths() -> dict[str, Any]:
     target = (_query("address", STR, "An e-mail address (give this or domain)"),
               _query("domain", STR, "A domain, e.g. example.org (give this or address)"))
-    record = {"type": "object", "properties": {n: STR for n in (
-        "record_id", "kind", "contact_id", "contact_name", "ledger_key", "status")}}
-    listing = {"type": "object", "required": ["records", "count", "confirm", "delete_enabled"], "properties": {
-        "address": STR, "domain": STR, "records": {"type": "array", "items": record}, "count": {"type": "integer"},
-        "already_erased": {"type": "integer"}, "confirm": STR, "delete_enabled": {"type": "boolean"},
-        "contacts": {"type": "array", "items": {"type": "object"}}}}
-    request = {"type": "object", "required": ["confirm"], "properties": {
-        "address": STR, "domain": STR, "confirm": {**STR, "description": "The listing's confirm token"}}}
-    report = {"type": "object", "properties": {
-        "deleted": {"type": "integer"}, "already_gone": {"type": "integer"}, "refused": {"type": "integer"},
-        "not_attempted": {"type": "integer"}, "by": STR, "at": TIME, "records": {"type": "object"}}}
     return {
         "get": _op("AdminErasure", "The CRM records this service wrote for an address or domain (from the "
                    "capture ledger), with the token that confirms their deletion", "Operations",
-                   (200, "The records and the confirm token; nothing is deleted", listing), params=target),
+                   (200, "The records and the confirm token; nothing is deleted", ref("ErasureListing")),
+                   params=target),
         "post": _op("AdminErasureDelete", "Delete the listed records (confirm token required; IMIS_ALLOW_DELETE); each "
                     "deletion is logged", "Operations", (200, "The report: deleted, already gone, refused, not "
-                    "attempted", report), errors=(*_COMMON, 409), body=_body(request)),
+                    "attempted", ref("ErasureReport")), errors=(*_COMMON, 409), body=_body(ref("ErasureRequest"))),
     }
 
 
