@@ -64,9 +64,19 @@ class ImportStep:
     deferrals: int = 0
 
 
-Work = WorkItem | LifecycleEvent | CatchUp | ImportStep
+@dataclass(frozen=True, slots=True)
+class Renewal:
+    """Renew one subscription (queued by the renewal timer when many are due at once), under the row's lease;
+    one no longer due (a twin of this message or a later timer run renewed it) is left alone. A worker that
+    predates this kind refuses it (BadWork); the subscription is still due, so the next timer run queues it again."""
+
+    subscription_id: str
+    deferrals: int = 0
+
+
+Work = WorkItem | LifecycleEvent | CatchUp | ImportStep | Renewal
 _KINDS: dict[type, str] = {WorkItem: "message", LifecycleEvent: "lifecycle", CatchUp: "catch_up",
-                           ImportStep: "import"}
+                           ImportStep: "import", Renewal: "renewal"}
 
 
 def deferred(work: Work) -> Work:
@@ -90,6 +100,8 @@ def to_payload(work: Work) -> dict[str, Any]:
                 out["queued_at"] = work.queued_at.isoformat()
         case ImportStep():
             out["mailbox"] = work.mailbox
+        case Renewal():
+            out["subscription_id"] = work.subscription_id
     if work.deferrals:
         out["deferrals"] = work.deferrals
     return out
@@ -115,6 +127,8 @@ def parse_work(payload: Any) -> Work:
                        _when(payload.get("since"), "since"), deferrals, _when(payload.get("queued_at"), "queued_at"))
     if kind == "import":
         return ImportStep(_text(payload, "mailbox").lower(), deferrals)
+    if kind == "renewal":
+        return Renewal(_text(payload, "subscription_id"), deferrals)
     raise BadWork(f"unknown work kind {kind!r}")
 
 

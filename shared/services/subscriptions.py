@@ -10,6 +10,7 @@ from datetime import timedelta
 from shared.domain.errors import PermanentError, SubscriptionNotFound, TransientError
 from shared.domain.mailbox import Mailbox
 from shared.domain.model import Folder
+from shared.domain.work import Renewal, to_payload
 from shared.ports import SubscriptionRecord
 from shared.services.deps import Services
 
@@ -18,6 +19,9 @@ logger = logging.getLogger(__name__)
 MAX_LIFETIME = timedelta(minutes=10_080) - timedelta(minutes=15)
 RENEW_BEFORE = timedelta(days=2)
 LEASE = timedelta(minutes=2)
+# Renewed in the timer itself up to this many (seconds even at Graph's latency); more are queued, one renewal per
+# subscription for MailWorker, so mailboxes onboarded together never push the timer past its functionTimeout.
+RENEW_INLINE = 20
 
 
 def folders_for(mailbox: Mailbox, deps: Services) -> tuple[Folder, ...]:
@@ -103,13 +107,31 @@ def on_lifecycle_event(event: str, subscription_id: str, deps: Services) -> str:
 
 
 def renew_subscriptions(deps: Services, *, force: bool = False) -> dict[str, int]:
-    """Renew what expires soon; recreate what Graph no longer knows (404) or what expired while stopped."""
+    """Renew what expires soon; recreate what Graph no longer knows (404) or what expired while stopped.
+    More than RENEW_INLINE due: queue one Renewal each instead ("queued"), renewed by MailWorker."""
     counts = {"renewed": 0, "recreated": 0, "skipped": 0}
     now = deps.clock.now()
-    for record in deps.subscriptions.all():
-        if force or record.expires_at - now <= RENEW_BEFORE:
-            counts[renew_one(record, deps)] += 1
+    due = [r for r in deps.subscriptions.all() if force or r.expires_at - now <= RENEW_BEFORE]
+    if len(due) > RENEW_INLINE and not force:
+        deps.queue.send(to_payload(Renewal(record.id)) for record in due)
+        return counts | {"queued": len(due)}
+    for record in due:
+        counts[renew_one(record, deps)] += 1
     return counts
+
+
+def renew_queued(work: Renewal, deps: Services) -> str:
+    """MailWorker's side of a queued renewal: under the row's lease, and only while it is still due, so a
+    subscription queued twice is renewed once. A lease held elsewhere defers it (Retry-After), nothing lost."""
+    leased, wait = _lease(work.subscription_id, deps)
+    if leased is None:
+        if wait:
+            raise SubscriptionBusy(f"subscription {work.subscription_id} is being changed elsewhere", min(wait, 10))
+        return "unknown subscription"
+    if leased.expires_at - deps.clock.now() > RENEW_BEFORE and leased.immutable_ids:
+        deps.subscriptions.put(replace(leased, lease_until=None))  # renewed since it was queued: give it back
+        return "renewed already"
+    return _renew_leased(leased, deps)
 
 
 def renew_one(record: SubscriptionRecord, deps: Services, *, gone: bool = False) -> str:
@@ -117,8 +139,10 @@ def renew_one(record: SubscriptionRecord, deps: Services, *, gone: bool = False)
     it predates immutable ids (notifications would keep carrying ids that change on every move).
     "renewed", "recreated", or "skipped" when another run holds the lease."""
     leased = _leased(record, deps)
-    if leased is None:
-        return "skipped"
+    return "skipped" if leased is None else _renew_leased(leased, deps, gone=gone)
+
+
+def _renew_leased(leased: SubscriptionRecord, deps: Services, *, gone: bool = False) -> str:
     now = deps.clock.now()
     if leased.expires_at > now and not gone and leased.immutable_ids:
         try:

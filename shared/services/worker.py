@@ -14,6 +14,7 @@ from shared.domain.work import (
     CatchUp,
     ImportStep,
     LifecycleEvent,
+    Renewal,
     Work,
     WorkItem,
     deferred,
@@ -25,7 +26,7 @@ from shared.services.delta import run_delta, run_queued
 from shared.services.deps import Services
 from shared.services.history import import_step
 from shared.services.poison import record_poison
-from shared.services.subscriptions import on_lifecycle_event
+from shared.services.subscriptions import on_lifecycle_event, renew_queued
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,8 @@ def _dispatch(work: Work, deps: Services, *, owner: str, dequeue_count: int) -> 
             return run_queued(work, deps)
         case ImportStep():
             return str(import_step(work.mailbox, deps).get("state"))
+        case Renewal():
+            return renew_queued(work, deps)
 
 
 def handle_lifecycle(event: str, subscription_id: str, deps: Services) -> str:

@@ -13,6 +13,7 @@ from shared.domain.work import (
     CatchUp,
     ImportStep,
     LifecycleEvent,
+    Renewal,
     Work,
     WorkItem,
     deferred,
@@ -28,6 +29,8 @@ EVERY_KIND: list[Work] = [
     CatchUp("m@association.example", "inbox"),
     CatchUp("m@association.example", "sentitems", "backstop", queued_at=datetime(2026, 11, 30, 20, tzinfo=UTC)),
     ImportStep("m@association.example", deferrals=1),
+    Renewal("sub-1"),
+    Renewal("sub-2", deferrals=3),
 ]
 
 
@@ -61,6 +64,7 @@ class TestEnvelope:
         ({"mailbox": "m@x.example"}, "message_id"),
         ({"mailbox": "m@x.example", "message_id": 7}, "message_id"),
         ({"kind": "lifecycle", "event": "missed"}, "subscription_id"),
+        ({"kind": "renewal"}, "subscription_id"),
         ({"kind": "catch_up", "mailbox": "m", "folder": "inbox", "since": "yesterday"}, "since"),
         ({"kind": "catch_up", "mailbox": "m", "folder": "inbox", "queued_at": "soon"}, "queued_at"),
         ({"kind": "import", "mailbox": "m", "deferrals": -1}, "deferrals"),
