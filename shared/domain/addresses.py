@@ -53,7 +53,10 @@ def is_postmaster(address: Address | None) -> bool:
     return address is not None and address.local_part.lower() in ("postmaster", "post_master", "post-master")
 
 
-_SYSTEM_LOCAL = frozenset({"www-data", "apache", "nobody", "daemon", "cron", "httpd", "nginx", "wwwrun", "www"})
+# Unix service accounts, and "wordpress", the sender WordPress's wp_mail() uses when a site sets none
+# (wp-includes/pluggable.php: 'wordpress@' . $sitename), so contact-form and plugin mail.
+_SYSTEM_LOCAL = frozenset({"www-data", "apache", "nobody", "daemon", "cron", "httpd", "nginx", "wwwrun", "www",
+                           "wordpress"})
 
 
 def is_system_account(address: Address | None) -> bool:

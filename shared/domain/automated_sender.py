@@ -4,9 +4,11 @@
   subscription confirmations and list notices, whatever the subject says (often "Re: subscribe").
 - Role words in the sender's local part or display name, in several languages: a newsletter sender
   (``newsletter@``, "Nieuwsbrief") is bulk; a notifier (``notify@``, ``alerts@``, "Notification Bot"), a feed
-  gateway (``rss@``) or a fax/scan-to-mail gateway (``fax@``, "Scanner") is automated. Strong words decide
-  alone; weak ones (``news@``, ``updates@``, "Team"…) only with a second, independent sign of mass mailing
-  (a newsletter footer, a bulk-mailing program, an envelope sender made for bounce handling).
+  gateway (``rss@``), a fax/scan-to-mail gateway (``fax@``, "Scanner") or a mail filter's quarantine notice is
+  automated. Strong words decide alone; weak ones (``news@``, ``updates@``, "Team"…, and the transactional
+  ``receipts@``, ``billing@``, ``orders@``, ``bookings@``… that people also answer from) only with a second,
+  independent sign of mass mailing (a newsletter footer, a bulk-mailing program, an envelope sender made for
+  bounce handling or minted per recipient).
 - No From address at all: RFC 5322 3.6 requires one, and only programs leave it out.
 Shared mailboxes people write from (``info@``, ``support@``, ``sales@``, ``office@``) are never evidence.
 """
@@ -40,12 +42,13 @@ _NOTIFY_LOCAL = re.compile(
     rf"notificaci[oó]n(?:es)?|notifiche|powiadomienia|meldingen|varsler|ilmoitukset|uvedomleni[ey]|"
     rf"rss|rssfeeds?|feeds?|robot|automailer|automated|monitoring|monitor|nagios|zabbix|jenkins|cron|"
     rf"fax|efax|faxmail|fax2mail|scan|scans|scanner|scantoemail|scan2mail|copier|mfp|voicemail|dmarc|"
-    rf"dmarc-?reports?){_END}", re.I)
+    rf"dmarc-?reports?|quarantine|receipts?|invoices?|invoicing|billing|statements?|orders?|bookings?|"
+    rf"reservations?|confirmations?){_END}", re.I)
 _STRONG_LOCAL = re.compile(
     rf"{_SEP}(?:e?newsletters?|nieuwsbrief|infolettre|rundbrief|nyhetsbrev|uutiskirje|digest|mailinglist|"
     rf"listmanager|notify|notifier|notifications?|alerts?|reminders?|benachrichtigung(?:en)?|"
     rf"notificaci[oó]n(?:es)?|notifiche|powiadomienia|rss|rssfeeds?|automailer|fax|efax|faxmail|fax2mail|"
-    rf"scan|scans|scanner|scantoemail|scan2mail|copier|mfp|voicemail|dmarc|dmarc-?reports?){_END}", re.I)
+    rf"scan|scans|scanner|scantoemail|scan2mail|copier|mfp|voicemail|dmarc|dmarc-?reports?|quarantine){_END}", re.I)
 _NEWSLETTER_NAME = re.compile(
     r"\b(?:e?-?newsletter|nieuwsbrief|infolettre|rundbrief|bolet[ií]n|nyhetsbrev|digest|mailing list|"
     r"announcements?|e-?news|news|updates?|weekly|daily|tips)\b|ニュースレター|新闻|뉴스레터", re.I)

@@ -52,3 +52,33 @@ class TestWeakEvidenceCombined:
             "return-path-word", "admin-address", "report-words"])
     def test_person(self, msg: MailMessage) -> None:
         assert classify(msg) == ()
+
+
+SIGNATURE = ("Could we meet on Tuesday?\nBest, Chloe\n\nChloe Martin | Partner Org\n"
+             "To unsubscribe from our marketing emails, manage your preferences at partner.example/p")
+
+
+class TestSendersAndSignatures:
+    @pytest.mark.parametrize(("msg", "expected"), [
+        (a_message("receipts+acct_9Zx8Yw7V@payments.example", "Your receipt #2231",
+                   headers={"Return-Path": "<bounces+pay_9Zx8Yw7V@mail.payments.example>"}), Reason.AUTOMATED),
+        (a_message("billing@saas.example", "Invoice for November", body_text="Amount due: 12.00\nUnsubscribe"),
+         Reason.AUTOMATED),
+        (a_message("quarantine@messaging.filter.example", "You have 2 messages in quarantine"), Reason.AUTOMATED),
+        (a_message("wordpress@site.example", "[Site] New contact form submission"), Reason.AUTOMATED),
+        (a_message("chloe@partner.example", "Co-hosting", body_text=SIGNATURE), Reason.BULK),
+    ], ids=["receipts-with-bounce-envelope", "billing-with-footer", "quarantine", "wordpress-default-sender",
+            "footer-without-a-mail-client"])
+    def test_machine(self, msg: MailMessage, expected: Reason) -> None:
+        assert reasons(msg)[0] == expected
+
+    @pytest.mark.parametrize("msg", [
+        a_message("billing@customer.example", "Invoice 2026-0388", body_text="We paid it today. Regards, Tom"),
+        a_message("orders@customer.example", "Order change", body_text="Please add 3 boxes to order 55."),
+        a_message("chloe@partner.example", "Co-hosting", body_text=SIGNATURE,
+                  headers={"Thread-Index": "AdtVa1b2c3d4e5f6a7b8c9d0"}),
+        a_message("chloe@partner.example", "Co-hosting", body_text=SIGNATURE,
+                  headers={"User-Agent": "Mozilla Thunderbird"}),
+    ], ids=["billing-person", "orders-person", "footer-in-outlook-signature", "footer-in-thunderbird-signature"])
+    def test_person(self, msg: MailMessage) -> None:
+        assert classify(msg) == ()
