@@ -5,7 +5,8 @@ the sample mailboxes (real subscriptions, with Graph's validation handshake agai
 every sample email in order; waits for the pipeline; prints what happened to each one. Keeps serving until
 Ctrl-C, or with DEMO_ONCE=1 exits: 0 only if every email ended as emulators/sample/expected.json says. The CRM is
 the judge of what was captured: the iMIS emulator's records, per capture key and contact (devhost/crm_view.py);
-the decision log only supplies the reason of each skip.
+the decision log only supplies the reason of each skip. Then the capability tour (devhost/demo_tour.py), each
+step judged by real state, with a ✓/✗ summary.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def print_summary(rows: list[dict[str, Any]]) -> None:
         got = row["got"]
         what = (f"records {', '.join(got['record_ids'])} for contact(s) {', '.join(got['contacts'])}"
                 if got["outcome"] == "captured" else f"{got['reason']}: {got['detail']}")
-        mark = "ok" if row["ok"] else "!!"
+        mark = "✓" if row["ok"] else "✗"
         print(f"{mark:<2}{row['file'][:47]:<48} {row['mailbox'][:33]:<34} {got['outcome']:<10} {what[:110]}")
         if not row["ok"]:
             print(f"{'':4}expected {row['want']}")
@@ -103,7 +104,7 @@ def main() -> int:
               "\nThe CRM does not match emulators/sample/expected.json:\n  " + "\n  ".join(problems))
         tour = run_tour(driver)  # after the CRM check: the erasure step deletes records
         print_tour(tour)
-        ok = all(r["ok"] for r in rows) and not problems and all(step_ok for _, step_ok, _ in tour)
+        ok = all(r["ok"] for r in rows) and not problems and all(row[1] for row in tour)
         if os.environ.get("DEMO_ONCE"):
             return 0 if ok else 1
         print(f"\nServing. Admin page: {stack.host_url}/api/manage/ui  (function key: {stack.function_key})")

@@ -1,13 +1,17 @@
-"""The demo's capability tour, after the sample mail: each step uses the admin API as an admin would and is
-judged by what the CRM (the iMIS emulator's records) holds, not by the product's own answer alone.
+"""The demo's capability tour, after the sample mail: each step uses the admin API (and the Graph emulator as
+the outside world) as an admin would and is judged by real state: the iMIS emulator's records, Azurite's blobs,
+the Graph emulator's subscriptions and delivery log, the decision log's reasons; never by the product's own answer
+alone. Steps on single emails: devhost/demo_tour_mail.py; on the machinery: devhost/demo_tour_ops.py.
 
 - attachments: the sample's files the attachments policy keeps are attached to their records in the CRM
 - interactions: the sample mailboxes that write Interactions hold some (CommunicationLogRecipient records)
 - preview: a proposed option change is previewed with the records it would write, and the CRM is unchanged
 - contact creation: with the option on, an unknown sender becomes a contact holding the email's record
 - explain: an email is explained without any CRM write
+- private mail, the never-capture category, .eml copies, organisation linking (demo_tour_mail)
+- lifecycle recovery (removed, missed), a historical import, the daily cap (demo_tour_ops)
 - erasure: everything captured for one sample contact is listed, deleted with the listing's confirmation,
-  and the CRM then holds none of that contact's records while everyone else's stay
+  and the CRM then holds none of that contact's records nor their attached files while everyone else's stay
 """
 
 from __future__ import annotations
@@ -16,6 +20,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from devhost import demo_tour_mail as by_mail
+from devhost import demo_tour_ops as ops
+from devhost.demo_mail import files_of
 from devhost.driver import StackDriver
 from emulators.sample import SAMPLE_DIR, load_expected
 
@@ -103,34 +110,54 @@ def erasure(driver: StackDriver) -> tuple[bool, str]:
     others = _count(records) - sum(1 for a in records.get("activities") or [] if str(a.get("PartyId")) == party) \
         - sum(1 for i in records.get("interactions") or [] if str(i.get("RecipientId")) == party)
     listing = driver.admin("GET", "erasure", params={"address": address}).json()
+    files = files_of(driver, {str(r["record_id"]) for r in listing["records"]})  # separate CRM records
     report = driver.admin("POST", "erasure", json={"address": address, "confirm": listing["confirm"]}).json()
     after = driver.crm_records()
     left = [a for a in after.get("activities") or [] if str(a.get("PartyId")) == party] + \
         [i for i in after.get("interactions") or [] if str(i.get("RecipientId")) == party]
+    files_left = files_of(driver, {str(r["record_id"]) for r in listing["records"]})
     ok = listing["count"] > 0 and report.get("deleted") == listing["count"] and not left \
-        and _count(after) == others
-    return ok, f"{address}: {listing['count']} record(s) listed, {report.get('deleted')} deleted; " \
-               f"{len(left)} left in the CRM, {_count(after)} other record(s) kept"
+        and _count(after) == others and not files_left
+    return ok, f"{address}: {listing['count']} record(s) with {len(files)} attached file(s) listed, " \
+               f"{report.get('deleted')} deleted; {len(left)} record(s) and {len(files_left)} file(s) left in the " \
+               f"CRM, {_count(after)} other record(s) kept"
 
 
-STEPS: tuple[tuple[str, Callable[[StackDriver], tuple[bool, str]]], ...] = (
-    ("attachments", attachments), ("Interactions", interactions), ("preview", preview),
-    ("contact creation", contact_creation), ("explain", explain),
-    ("erasure", erasure))
+Step = Callable[[StackDriver], tuple[bool, str]]
+# (capability, step, what judges it). In this order: erasure last (it deletes), the daily cap after every other
+# capture (it lowers the cap for every mailbox while it runs).
+STEPS: tuple[tuple[str, Step, str], ...] = (
+    ("attachments", attachments, "CRM Attachment records of the sample's files"),
+    ("Interactions", interactions, "CRM CommunicationLogRecipient records"),
+    ("options preview", preview, "the preview's answer; CRM records unchanged"),
+    ("contact creation", contact_creation, "CRM Party records and the record on the new one"),
+    ("explain", explain, "the verdict; CRM records unchanged"),
+    ("private mail", by_mail.private_mail, "decision log reason; no CRM record"),
+    ("never-capture category", by_mail.never_capture, "decision log reason; no CRM record"),
+    (".eml copies", by_mail.eml_copies, "Azurite blob; CRM Attachment on the record"),
+    ("organisation linking", by_mail.organisation_linking, "CRM record's party; no Party created"),
+    ("lifecycle: removed", ops.lifecycle_removed, "Graph emulator's subscriptions; CRM records once; log source"),
+    ("lifecycle: missed", ops.lifecycle_missed, "Graph emulator's delivery log; CRM records once; log source"),
+    ("historical import", ops.historical_import, "import progress; CRM records once; log source"),
+    ("daily cap", ops.daily_cap, "decision log reason; no CRM record"),
+    ("erasure", erasure, "CRM records and their Attachment records"),
+)
 
 
-def run_tour(driver: StackDriver) -> list[tuple[str, bool, str]]:
+def run_tour(driver: StackDriver) -> list[tuple[str, bool, str, str]]:
     rows = []
-    for name, step in STEPS:
+    for name, step, judge in STEPS:
         try:
             ok, what = step(driver)
         except Exception as exc:  # a step that breaks is a failed step, shown, not a crashed demo
             ok, what = False, f"{type(exc).__name__}: {exc}"
-        rows.append((name, ok, what))
+        rows.append((name, ok, judge, what))
     return rows
 
 
-def print_tour(rows: list[tuple[str, bool, str]]) -> None:
-    print("\nCapabilities (judged by the CRM):")
-    for name, ok, what in rows:
-        print(f"{'ok' if ok else '!!':<3}{name:<17} {what[:140]}")
+def print_tour(rows: list[tuple[str, bool, str, str]]) -> None:
+    print("\nCapabilities, each judged by real state (checked: what was looked at; then what it showed):")
+    for name, ok, judge, what in rows:
+        print(f"{'✓' if ok else '✗'} {name:<23} checked: {judge}\n{'':25} {what[:160]}")
+    failed = [name for name, ok, _, _ in rows if not ok]
+    print(f"\n{len(rows) - len(failed)}/{len(rows)} capabilities ✓" + (f"; ✗ {', '.join(failed)}" if failed else ""))
