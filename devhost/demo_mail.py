@@ -52,7 +52,7 @@ def decided(driver: StackDriver, mailbox: str, message_id: str, timeout: float =
 def deliver(driver: StackDriver, mailbox: str, raw: bytes | dict[str, Any], folder: str = "inbox",
             days_ago: int = 0) -> str:
     """Into the Graph emulator's mailbox (which notifies subscribers); ``days_ago``: received that long ago."""
-    if days_ago:
+    if days_ago and isinstance(raw, bytes):
         received = (datetime.now(UTC) - timedelta(days=days_ago)).isoformat().replace("+00:00", "Z")
         answer = driver.graph.post(f"/mailboxes/{mailbox}/messages", content=raw, params={
             "folder": folder, "receivedDateTime": received}, headers={"Content-Type": "message/rfc822"})
