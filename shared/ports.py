@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -11,62 +11,14 @@ from typing import Any, Protocol
 from shared.domain.mailbox import Mailbox
 from shared.domain.mapping import CrmRecord
 from shared.domain.matching import ContactRef
-from shared.domain.model import FetchedMessage, Folder, LedgerEntry, MailMessage
+from shared.domain.model import LedgerEntry
 from shared.domain.options import Options
 from shared.domain.outcome_counts import Counted, Tally
-
-
-@dataclass(frozen=True, slots=True)
-class DeltaPage:
-    message_ids: tuple[str, ...]
-    removed_ids: tuple[str, ...]
-    next_link: str | None  # more pages follow
-    delta_link: str | None  # last page: store this for the next round
-    received: tuple[datetime | None, ...] = ()  # receivedDateTime of each message id, when Graph gave it
-
-    def received_since(self, since: datetime) -> tuple[str, ...]:
-        """Ids received at or after ``since`` (an id without a date is kept: better twice than never)."""
-        dates = self.received or (None,) * len(self.message_ids)
-        return tuple(i for i, at in zip(self.message_ids, dates, strict=True) if at is None or at >= since)
-
-
-@dataclass(frozen=True, slots=True)
-class GraphSubscription:
-    id: str
-    resource: str
-    expires_at: datetime
-    client_state: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class FetchSpec:
-    """What one message fetch must return: the body form and optional extras."""
-
-    html_body: bool = False
-    with_attachments: bool = False
-    unique_body: bool = False  # also Graph's uniqueBody (returned only when $select names it)
-    folder: Folder = Folder.INBOX  # where the message was announced (Graph's JSON names no well-known folder)
-
-
-# Parses a MIME message (.eml) as found in ``folder``; raises UnparseableMessage saying what is wrong.
-MimeParser = Callable[[bytes, Folder], MailMessage]
-
-
-class GraphClient(Protocol):
-    def get_message(self, mailbox: str, message_id: str, spec: FetchSpec) -> FetchedMessage: ...
-    def get_mime(self, mailbox: str, message_id: str) -> bytes: ...
-    def check_mailbox(self, mailbox: str) -> str: ...
-    def set_categories(self, mailbox: str, message_id: str, categories: tuple[str, ...]) -> None: ...
-    def create_subscription(self, resource: str, notification_url: str, lifecycle_url: str, client_state: str,
-                            expires_at: datetime) -> GraphSubscription: ...
-    def renew_subscription(self, subscription_id: str, expires_at: datetime) -> GraphSubscription: ...
-    def list_subscriptions(self) -> list[GraphSubscription]: ...
-    def reauthorize_subscription(self, subscription_id: str) -> None: ...
-    def delete_subscription(self, subscription_id: str) -> None: ...
-    def delta_page(self, mailbox: str, folder: str, link: str | None, page_size: int) -> DeltaPage: ...
-    def count_messages_since(self, mailbox: str, folder: str, since: datetime) -> int: ...
-    def list_messages_since(self, mailbox: str, folder: str, since: datetime, link: str | None,
-                            page_size: int) -> tuple[tuple[str, ...], str | None]: ...
+from shared.ports_graph import DeltaPage as DeltaPage  # the Graph port lives beside; re-exported for callers
+from shared.ports_graph import FetchSpec as FetchSpec
+from shared.ports_graph import GraphClient as GraphClient
+from shared.ports_graph import GraphSubscription as GraphSubscription
+from shared.ports_graph import MimeParser as MimeParser
 
 
 @dataclass(frozen=True, slots=True)

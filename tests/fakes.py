@@ -21,13 +21,14 @@ from shared.domain.errors import (
     CrmRejected,
     MessageNotFound,
     OptionsConflict,
+    ResourceNotFound,
     SubscriptionNotFound,
     SyncStateExpired,
 )
 from shared.domain.mailbox import Mailbox
 from shared.domain.mapping import CrmRecord
 from shared.domain.matching import ContactRef
-from shared.domain.model import FetchedMessage, LedgerEntry
+from shared.domain.model import FetchedMessage, Folder, LedgerEntry, MailFolderInfo
 from shared.domain.options import DEFAULT_OPTIONS, Options
 from shared.ports import (
     Claim,
@@ -440,9 +441,41 @@ class FakeGraph:
         self.failures: dict[str, list[Exception]] = {}
         self.calls: list[str] = []
         self.expired_links: set[str] = set()
+        self.tree: dict[tuple[str, str | None], list[MailFolderInfo]] = {}  # (mailbox, parent) -> one level
+        self.missing_well_known: set[str] = set()  # well-known folders the mailboxes lack
         self._clock, self._ids = clock, itertools.count(1)
 
+    @staticmethod
+    def folder_ref_id(folder: str) -> str:
+        """The parentFolderId a message in ``folder`` carries: well-known names have fixed fake ids."""
+        return f"id-{folder}" if folder in {f.value for f in Folder} else folder
+
+    def add_folder(self, mailbox: str, name: str, parent: str | None = None) -> str:
+        """A user folder (under ``parent``'s id, or at the top level); returns its id."""
+        folder_id = f"folder-{next(self._ids)}"
+        self.tree.setdefault((mailbox, parent), []).append(MailFolderInfo(folder_id, name))
+        for level in self.tree.values():
+            level[:] = [replace(f, child_count=f.child_count + 1) if f.id == parent else f for f in level]
+        return folder_id
+
+    def list_folders(self, mailbox: str, parent: str | None) -> list[MailFolderInfo]:
+        self._call("list_folders")
+        return list(self.tree.get((mailbox, parent), []))
+
+    def folder_id(self, mailbox: str, well_known: str) -> str:
+        self._call("folder_id")
+        if well_known in self.missing_well_known:
+            raise ResourceNotFound("Graph answered 404 ErrorItemNotFound")
+        return self.folder_ref_id(well_known)
+
+    def move(self, mailbox: str, message_id: str, folder: str) -> None:
+        """The message is now in ``folder`` (what a rule or its owner did after it was announced)."""
+        fetched = self.messages[(mailbox, message_id)]
+        self.messages[(mailbox, message_id)] = replace(
+            fetched, message=replace(fetched.message, folder_id=self.folder_ref_id(folder)))
+
     def deliver(self, mailbox: str, folder: str, fetched: FetchedMessage) -> str:
+        fetched = replace(fetched, message=replace(fetched.message, folder_id=self.folder_ref_id(folder)))
         self.messages[(mailbox, fetched.message.id)] = fetched
         received = fetched.message.received_at or self._clock.now()
         self.folders.setdefault((mailbox, folder), []).append((fetched.message.id, received))
@@ -538,7 +571,9 @@ class FakeGraph:
     def list_messages_since(self, mailbox: str, folder: str, since: datetime, link: str | None,
                             page_size: int) -> tuple[tuple[str, ...], str | None]:
         self._call("list_messages_since")
-        ids = [i for i, at in reversed(self.folders.get((mailbox, folder), [])) if at >= since]
+        listed = self.folders.get((mailbox, folder), []) if folder else [  # "": the whole mailbox
+            item for (box, _), items in self.folders.items() if box == mailbox for item in items]
+        ids = [i for i, at in reversed(listed) if at >= since]
         start = int(link) if link else 0
         end = start + page_size
         return tuple(ids[start:end]), (str(end) if end < len(ids) else None)

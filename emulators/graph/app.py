@@ -17,6 +17,7 @@ from emulators.graph.control_ops import control_ops_routes
 from emulators.graph.errors import GraphError, error_response, request_id_of
 from emulators.graph.gate import GraphGate
 from emulators.graph.routes_delta import delta_routes
+from emulators.graph.routes_folders import folder_routes
 from emulators.graph.routes_mail import mail_routes
 from emulators.graph.routes_subscriptions import subscription_routes
 from emulators.graph.state import GraphState
@@ -52,7 +53,7 @@ def create_app(state: GraphState | None = None) -> Starlette:
         yield
         await graph_state.notifier.aclose()
 
-    routes = [*delta_routes(), *mail_routes(), *subscription_routes(), *batch_routes(),
+    routes = [*delta_routes(), *folder_routes(), *mail_routes(), *subscription_routes(), *batch_routes(),
               *control_mail_routes(), *control_ops_routes()]
     app = Starlette(
         routes=routes,

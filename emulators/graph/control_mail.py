@@ -58,12 +58,18 @@ async def get_mailbox(request: Request) -> Response:
 
 
 async def create_folder(request: Request) -> Response:
-    mailbox = _mailbox(request)
-    name = str(pick(await read_json(request), "displayName", default="")).strip()
+    """``{"displayName", "parent": folder id, well-known or display name (default: the root), "isHidden"}``;
+    a folder of that name under that parent is answered as it is (sibling names are unique in Exchange)."""
+    mailbox, body = _mailbox(request), await read_json(request)
+    name = str(pick(body, "displayName", default="")).strip()
     if not name:
         raise bad_request("displayName is required.")
-    folder = mailbox.folder(name) or mailbox.add_folder(name)
-    return JSONResponse({"id": folder.id, "displayName": folder.display_name}, status_code=201)
+    parent_ref = str(pick(body, "parent", "parentFolderId", default="") or "")
+    parent = state_of(request).store.folder(mailbox, parent_ref).id if parent_ref else mailbox.root_id
+    folder = next((f for f in mailbox.children(parent, hidden=True) if f.display_name.lower() == name.lower()), None)
+    folder = folder or mailbox.add_folder(name, parent_id=parent, hidden=bool(pick(body, "isHidden", default=False)))
+    return JSONResponse({"id": folder.id, "displayName": folder.display_name, "parentFolderId": folder.parent_id},
+                        status_code=201)
 
 
 async def deliver(request: Request) -> Response:

@@ -61,7 +61,17 @@ class MailStore:
 
     @staticmethod
     def folder(mailbox: Mailbox, ref: str) -> Folder:
+        """Control API lookup (display names too)."""
         folder = mailbox.folder(ref)
+        if folder is None:
+            raise not_found()
+        return folder
+
+    @staticmethod
+    def graph_folder(mailbox: Mailbox, ref: str) -> Folder:
+        """A folder named in a Graph path or body: an id or a well-known name. Anything else is Exchange's
+        ErrorItemNotFound 404 (concepts/errors.md; the same answer as for a message that is not there)."""
+        folder = mailbox.graph_folder(ref)
         if folder is None:
             raise not_found()
         return folder
@@ -70,7 +80,7 @@ class MailStore:
     def message(mailbox: Mailbox, message_id: str, folder_ref: str | None = None) -> Message:
         message = mailbox.lookup(message_id)
         wrong_folder = folder_ref is not None and message is not None and (
-            MailStore.folder(mailbox, folder_ref).id != message.folder_id)
+            MailStore.graph_folder(mailbox, folder_ref).id != message.folder_id)
         if message is None or wrong_folder:
             raise not_found()
         return message

@@ -19,6 +19,8 @@ WELL_KNOWN_FOLDERS: dict[str, str] = {
     "deleteditems": "Deleted Items",
     "junkemail": "Junk Email",
     "archive": "Archive",
+    "outbox": "Outbox",
+    "conversationhistory": "Conversation History",
 }
 
 
@@ -94,6 +96,7 @@ class Folder:
     display_name: str
     parent_id: str
     well_known: str | None = None
+    is_hidden: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,20 +127,30 @@ class Mailbox:
         for name, display in WELL_KNOWN_FOLDERS.items():
             self.add_folder(display, well_known=name)
 
-    def add_folder(self, display_name: str, well_known: str | None = None) -> Folder:
-        folder = Folder(ids.folder_id(), display_name, self.root_id, well_known)
+    def add_folder(self, display_name: str, well_known: str | None = None, parent_id: str | None = None,
+                   hidden: bool = False) -> Folder:
+        folder = Folder(ids.folder_id(), display_name, parent_id or self.root_id, well_known, hidden)
         self.folders[folder.id] = folder
         return folder
 
     def folder(self, ref: str) -> Folder | None:
-        """A folder by id, well-known name or display name (names case-insensitive)."""
+        """Control API: a folder by id, well-known name or display name (names case-insensitive)."""
+        found = self.graph_folder(ref)
+        if found is not None:
+            return found
+        return next((f for f in self.folders.values() if f.display_name.lower() == ref.lower()), None)
+
+    def graph_folder(self, ref: str) -> Folder | None:
+        """What Graph accepts in a path: a folder id or a well-known folder name, never a display name
+        (api-reference/v1.0/api/mailfolder-get.md: "{id}" is the folder id or a well-known folder name,
+        resources/mailfolder.md lists the names; docs spell them Inbox and inbox alike)."""
         if ref in self.folders:
             return self.folders[ref]
         wanted = ref.lower()
-        for folder in self.folders.values():
-            if folder.well_known == wanted or folder.display_name.lower() == wanted:
-                return folder
-        return None
+        return next((f for f in self.folders.values() if f.well_known is not None and f.well_known == wanted), None)
+
+    def children(self, parent_id: str, hidden: bool = False) -> list[Folder]:
+        return [f for f in self.folders.values() if f.parent_id == parent_id and (hidden or not f.is_hidden)]
 
     def lookup(self, message_id: str) -> Message | None:
         """A message by either of its current ids (ids are case-sensitive: outlook-immutable-id.md). A default

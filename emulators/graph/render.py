@@ -172,10 +172,10 @@ def render_folder(f: Folder, mailbox: Mailbox) -> dict[str, Any]:
         "id": f.id,
         "displayName": f.display_name,
         "parentFolderId": f.parent_id,
-        "childFolderCount": 0,
+        "childFolderCount": len(mailbox.children(f.id, hidden=True)),
         "unreadItemCount": sum(1 for m in items if not m.is_read),
         "totalItemCount": len(items),
-        "isHidden": False,
+        "isHidden": f.is_hidden,
     }
 
 

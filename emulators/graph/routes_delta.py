@@ -58,7 +58,7 @@ def _start(request: Request, mailbox: Mailbox, folder_id: str, location: str) ->
 async def messages_delta(request: Request) -> Response:
     st = state_of(request)
     mailbox = st.store.resolve(request.path_params["user"])
-    folder = st.store.folder(mailbox, request.path_params["folder"])
+    folder = st.store.graph_folder(mailbox, request.path_params["folder"])
     location = f"{graph_base(request)}/users/{mailbox.id}/mailFolders('{folder.id}')/messages/delta"
     rnd, start = _start(request, mailbox, folder.id, location)
     prefer = parse_prefer(request.headers)

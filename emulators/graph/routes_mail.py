@@ -26,7 +26,7 @@ from emulators.graph.odata import (
     parse_prefer,
     split_top,
 )
-from emulators.graph.render import render_attachment, render_folder, render_message, render_user
+from emulators.graph.render import render_attachment, render_message, render_user
 from emulators.graph.web import graph_base, graph_json, query, read_json, state_of
 
 
@@ -47,20 +47,6 @@ def _pref_headers(applied: str | None) -> dict[str, str]:
 async def get_user(request: Request) -> Response:
     mailbox = _mailbox(request)
     return graph_json({"@odata.context": f"{graph_base(request)}/$metadata#users/$entity", **render_user(mailbox)})
-
-
-async def list_folders(request: Request) -> Response:
-    mailbox = _mailbox(request)
-    values = [render_folder(f, mailbox) for f in mailbox.folders.values()]
-    return graph_json({"@odata.context": f"{graph_base(request)}/$metadata#users('{mailbox.id}')/mailFolders",
-                       "value": values})
-
-
-async def get_folder(request: Request) -> Response:
-    mailbox = _mailbox(request)
-    folder = state_of(request).store.folder(mailbox, request.path_params["folder"])
-    context = f"{graph_base(request)}/$metadata#users('{mailbox.id}')/mailFolders/$entity"
-    return graph_json({"@odata.context": context, **render_folder(folder, mailbox)})
 
 
 def _check_expand(request: Request, value: str | None) -> None:
@@ -100,7 +86,8 @@ async def move_message(request: Request) -> Response:
     destination = {k.lower(): v for k, v in body.items()}.get("destinationid") if isinstance(body, dict) else None
     if not destination:
         raise bad_request("destinationId is required.", code="ErrorInvalidIdMalformed")
-    state_of(request).store.move(mailbox, message, str(destination))
+    store = state_of(request).store  # destinationId: "The destination folder ID, or a well-known folder name"
+    store.move(mailbox, message, store.graph_folder(mailbox, str(destination)).id)  # (message-move.md)
     rendered, applied = render_for(request, message)
     return graph_json(rendered, status=201, headers=_pref_headers(applied))
 
@@ -117,7 +104,7 @@ async def list_messages(request: Request) -> Response:
     folder_ref = request.path_params.get("folder")
     items = list(mailbox.messages.values())
     if folder_ref:
-        items = mailbox.in_folder(st.store.folder(mailbox, folder_ref).id)
+        items = mailbox.in_folder(st.store.graph_folder(mailbox, folder_ref).id)
     matches = parse_filter(q.get("$filter"))
     items = [m for m in items if matches is None or matches(m)]
     key, descending = parse_orderby(q.get("$orderby"))
@@ -169,8 +156,6 @@ def _both(path: str) -> list[str]:
 def mail_routes() -> list[Route]:
     routes = [
         Route("/v1.0/users/{user}", get_user),
-        Route("/v1.0/users/{user}/mailFolders", list_folders),
-        Route("/v1.0/users/{user}/mailFolders/{folder}", get_folder),
         Route("/v1.0/users/{user}/messages", list_messages),
         Route("/v1.0/users/{user}/mailFolders/{folder}/messages", list_messages),
     ]

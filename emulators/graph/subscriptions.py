@@ -114,7 +114,7 @@ def build_subscription(body: dict[str, Any], store: MailStore, app_token: str, m
         raise _invalid(f"Unsupported resource '{resource}'; use users/{{id}}/messages or "
                        "users/{id}/mailFolders('{folder}')/messages.")
     mailbox = store.resolve(parsed[0])
-    folder_id = store.folder(mailbox, parsed[1]).id if parsed[1] else None
+    folder_id = store.graph_folder(mailbox, parsed[1]).id if parsed[1] else None
     assert notification_url is not None
     return Subscription(
         id=ids.new_guid(), resource=resource, change_type=",".join(ordered),

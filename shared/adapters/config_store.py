@@ -158,19 +158,19 @@ class TableDeltaTokenRepository:
         self._table = table
 
     def get(self, mailbox: str, folder: str) -> tuple[str | None, str]:
-        row = self._table.get(safe_key(mailbox), folder)
+        row = self._table.get(safe_key(mailbox), safe_key(folder))  # a folder id may hold "/" (a key forbids it)
         return (row.get("DeltaLink") or None, row["etag"]) if row else (None, "")
 
     def put(self, mailbox: str, folder: str, delta_link: str, etag: str, note: str = "") -> str | None:
         """Store the link if the row is unchanged since ``etag`` ("" = new row); the new ETag, or None."""
-        entity = {"PartitionKey": safe_key(mailbox), "RowKey": folder, "DeltaLink": delta_link, "Note": note,
+        entity = {"PartitionKey": safe_key(mailbox), "RowKey": safe_key(folder), "DeltaLink": delta_link, "Note": note,
                   "UpdatedAt": datetime.now(UTC)}
         if not etag:
             return self._table.create(entity)
         return self._table.replace_if(entity, etag)
 
     def get_row(self, mailbox: str, folder: str) -> dict[str, Any] | None:
-        return self._table.get(safe_key(mailbox), folder)
+        return self._table.get(safe_key(mailbox), safe_key(folder))
 
     def delete_mailbox(self, mailbox: str) -> None:
         for row in list(self._table.partition(safe_key(mailbox))):

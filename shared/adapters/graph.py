@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from shared.adapters import graph_folders
 from shared.adapters.graph_calls import GraphCalls
 from shared.adapters.graph_message import fetched_from_graph
 from shared.adapters.pacing import MailboxPacer
@@ -27,7 +28,7 @@ from shared.domain.errors import (
     SubscriptionNotFound,
     SyncStateExpired,
 )
-from shared.domain.model import FetchedMessage
+from shared.domain.model import FetchedMessage, MailFolderInfo
 from shared.ports import DeltaPage, FetchSpec, GraphSubscription
 
 T = TypeVar("T")
@@ -153,6 +154,12 @@ class SdkGraphClient:
                             page_size: int) -> tuple[tuple[str, ...], str | None]:
         return self._run(mailbox,
                          lambda: self._calls.list_since(mailbox, folder, since, link, page_size))
+
+    def list_folders(self, mailbox: str, parent: str | None) -> list[MailFolderInfo]:
+        return list(self._run(mailbox, lambda: graph_folders.list_folders(self._calls.client, mailbox, parent)))
+
+    def folder_id(self, mailbox: str, well_known: str) -> str:
+        return str(self._run(mailbox, lambda: graph_folders.folder_id(self._calls.client, mailbox, well_known)))
 
 
 async def _aclose(http: Any, inner: Any) -> None:

@@ -51,6 +51,11 @@ class GraphCalls:
         value = json.loads(raw or b"{}")
         return value if isinstance(value, dict) else {}
 
+    def _listing(self, mailbox: str, folder: str) -> Any:
+        """A folder's messages, or ("") the whole mailbox's (api-reference/v1.0/api/user-list-messages.md)."""
+        user = self._c.users.by_user_id(mailbox)
+        return user.mail_folders.by_mail_folder_id(folder).messages if folder else user.messages
+
     def _message(self, mailbox: str, message_id: str) -> Any:
         return self._c.users.by_user_id(mailbox).messages.by_message_id(message_id)
 
@@ -200,7 +205,7 @@ class GraphCalls:
             MessagesRequestBuilder,
         )
 
-        builder = self._c.users.by_user_id(mailbox).mail_folders.by_mail_folder_id(folder).messages
+        builder = self._listing(mailbox, folder)
         params = MessagesRequestBuilder.MessagesRequestBuilderGetQueryParameters(
             select=["id"], filter=f"receivedDateTime ge {since.strftime('%Y-%m-%dT%H:%M:%SZ')}", top=1, count=True)
         page = await self._json(builder.to_get_request_information(_config(params, ['IdType="ImmutableId"'])))
@@ -215,7 +220,7 @@ class GraphCalls:
             MessagesRequestBuilder,
         )
 
-        builder = self._c.users.by_user_id(mailbox).mail_folders.by_mail_folder_id(folder).messages
+        builder = self._listing(mailbox, folder)
         prefer = [IMMUTABLE_ID]
         if link:
             request = builder.with_url(link).to_get_request_information(_config(prefer=prefer))

@@ -32,7 +32,7 @@ MESSAGE_CLASS_PROPERTY = "String 0x001A"
 SENSITIVITY_PROPERTY = "Integer 0x0036"
 GRAPH_SELECT = ("id,internetMessageId,conversationId,subject,sender,from,toRecipients,ccRecipients,bccRecipients,"
                 "replyTo,sentDateTime,receivedDateTime,isDraft,isReadReceiptRequested,body,hasAttachments,"
-                "internetMessageHeaders,categories")
+                "internetMessageHeaders,categories,parentFolderId")
 GRAPH_EXPAND = (f"singleValueExtendedProperties($filter=id eq '{MESSAGE_CLASS_PROPERTY}'"
                 f" or id eq '{SENSITIVITY_PROPERTY}'),"
                 "attachments($select=id,name,contentType,size,isInline)")
@@ -88,6 +88,7 @@ def message_from_graph(data: dict[str, Any], folder: Folder) -> MailMessage:
         is_draft=bool(data.get("isDraft")),
         is_read_receipt_requested=bool(data.get("isReadReceiptRequested")),
         folder=folder,
+        folder_id=str(data.get("parentFolderId") or ""),
         headers=headers,
         message_class=str(_extended(data.get("singleValueExtendedProperties"), "string", 0x001A) or ""),
         categories=tuple(str(c) for c in data.get("categories") or () if isinstance(c, str)),

@@ -17,7 +17,7 @@ from shared.domain.addresses import domain_matches, is_blocked
 from shared.domain.automated import classify
 from shared.domain.mailbox import Mailbox
 from shared.domain.marks import has_category, is_private, sensitivity
-from shared.domain.model import Address, Direction, Folder, MailMessage
+from shared.domain.model import EXCLUDED_FOLDERS, Address, Direction, Folder, MailMessage
 from shared.domain.options import Options
 from shared.domain.reasons import Reason
 
@@ -29,6 +29,7 @@ class MailboxContext:
     address: str  # lower-case
     folders: tuple[Folder, ...] | None = None  # per-mailbox folder scope; None -> options.folder_scope
     skip_private: bool | None = None  # per-mailbox; None -> options.skip_private_mail
+    whole_mailbox: bool | None = None  # per-mailbox; None -> options.capture_whole_mailbox
 
     @property
     def domain(self) -> str:
@@ -39,13 +40,13 @@ class MailboxContext:
         """The context with the mailbox's own settings (None: a mailbox no longer watched, the options decide)."""
         if mailbox is None:
             return cls(address)
-        return cls(address, mailbox.folders, mailbox.skip_private_mail)
+        return cls(address, mailbox.folders, mailbox.skip_private_mail, mailbox.capture_whole_mailbox)
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
     capture: bool
-    reason: Reason | None  # None when capture
+    reason: Reason | None  # None when captured by the rules; CAPTURE_FOLDER when captured because of the folder
     detail: str  # one readable sentence (no body text; addresses ok)
 
 
@@ -69,10 +70,11 @@ def decide(msg: MailMessage, options: Options, mailbox: MailboxContext, *, now: 
         return scope_skip
     if has_category(msg, options.never_capture_category):
         return _skip(Reason.EXCLUDED_BY_USER, f"The message has the category {options.never_capture_category!r}.")
+    chosen = msg.folder == Folder.CAPTURE  # the owner put it there: the mailbox's own rules step aside
     skip_private = options.skip_private_mail if mailbox.skip_private is None else mailbox.skip_private
-    if skip_private and is_private(msg):
+    if skip_private and is_private(msg) and not chosen:
         return _skip(Reason.PRIVATE, f"The message is marked {sensitivity(msg).capitalize()} in Outlook.")
-    for verdict in classify(msg):
+    for verdict in () if chosen else classify(msg):
         if getattr(options.automated, _TOGGLES[verdict.reason]):
             return _skip(verdict.reason, verdict.detail)
     author = msg.author
@@ -91,8 +93,11 @@ def decide(msg: MailMessage, options: Options, mailbox: MailboxContext, *, now: 
     cap = options.max_total_emails
     if captured_today is not None and cap > 0 and captured_today >= cap:
         return _skip(Reason.DAILY_CAP, f"The mailbox already captured {captured_today} emails today (cap {cap}).")
-    return Decision(capture=True, reason=None, detail=f"{direction(msg, mailbox).value} email; would look up "
-                                                      f"{_count(len(wanted))} in the CRM.")
+    detail = f"{direction(msg, mailbox).value} email; would look up {_count(len(wanted))} in the CRM."
+    if chosen:
+        return Decision(True, Reason.CAPTURE_FOLDER, "In the mailbox's capture folder, so captured whatever the "
+                                                     f"capture rules say. {detail}")
+    return Decision(capture=True, reason=None, detail=detail)
 
 
 def _scope_check(msg: MailMessage, options: Options, mailbox: MailboxContext, now: datetime | None) -> Decision | None:
@@ -100,8 +105,11 @@ def _scope_check(msg: MailMessage, options: Options, mailbox: MailboxContext, no
         return _skip(Reason.DRAFT, "The message is a draft that was never sent.")
     if msg.folder in (Folder.DELETED_ITEMS, Folder.JUNK_EMAIL):
         return _skip(Reason.DELETED_OR_JUNK, f"The message is in the {msg.folder.value} folder.")
+    if msg.folder == Folder.CAPTURE:  # chosen by its owner: neither the folder scope nor the look-back applies
+        return None
     scope = mailbox.folders if mailbox.folders is not None else options.folder_scope
-    if msg.folder not in scope:
+    whole = options.capture_whole_mailbox if mailbox.whole_mailbox is None else mailbox.whole_mailbox
+    if msg.folder in EXCLUDED_FOLDERS or not whole and msg.folder not in scope:
         return _skip(Reason.FOLDER_OUT_OF_SCOPE, f"The {msg.folder.value} folder is not captured for this "
                                                  f"mailbox (captured: {', '.join(f.value for f in scope)}).")
     when = msg.received_at or msg.sent_at

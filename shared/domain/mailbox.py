@@ -8,7 +8,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.domain.errors import BadRequest
-from shared.domain.model import Folder
+from shared.domain.folders import folder_path
+from shared.domain.model import EXCLUDED_FOLDERS, Folder
+from shared.domain.options import Options
 from shared.domain.options_limits import app_roles
 
 RecordType = Literal["activity", "interaction"]
@@ -34,16 +36,41 @@ class Mailbox(BaseModel):
     activity_type: str | None = Field(default=None, max_length=10)
     create_contacts: bool | None = Field(default=None, description="None: the options' default")
     folders: tuple[Folder, ...] | None = Field(default=None, description="None: the options' folder scope")
+    capture_folder: str | None = Field(default=None, max_length=255, description="None: the options' value")
+    capture_whole_mailbox: bool | None = Field(default=None, description="None: the options' value")
+    # Kept by the service, not the admin: the capture folder's Graph id (resolved when saved), and what went
+    # wrong with it since (the folder was deleted or renamed): shown in status, capture from it stops.
+    capture_folder_id: str = Field(default="", max_length=1024)
+    folder_problem: str = Field(default="", max_length=500)
     skip_private_mail: bool | None = Field(default=None, description="None: the options' skip_private_mail")
     import_days: int | None = Field(default=None, ge=0, le=3650, description="Historical import look-back")
     roles: tuple[str, ...] = Field(default=(), description="Entra app roles of the mailbox's owner (seed roles)")
     enabled: bool = True
 
-    def watched_folders(self, scope: tuple[Folder, ...]) -> tuple[Folder, ...]:
-        """The folders captured: the mailbox's own list, else the options' folder scope."""
-        return self.folders or scope
+    def watched_folders(self, options: Options) -> tuple[Folder, ...]:
+        """The folders subscribed and walked: the whole mailbox, or the mailbox's own list (else the options'
+        folder scope); plus the capture folder once its id is known."""
+        if self.whole_mailbox(options):
+            return (Folder.MAILBOX,)
+        scope = self.folders or options.folder_scope
+        return scope + ((Folder.CAPTURE,) if self.capture_folder_id else ())
+
+    def capture_folder_name(self, options: Options) -> str:
+        return options.capture_folder if self.capture_folder is None else self.capture_folder
+
+    def whole_mailbox(self, options: Options) -> bool:
+        return options.capture_whole_mailbox if self.capture_whole_mailbox is None else self.capture_whole_mailbox
 
     _address = field_validator("address")(mailbox_address)
+    _capture_folder = field_validator("capture_folder")(lambda v: v if v is None else folder_path(v))
+
+    @field_validator("folders")
+    @classmethod
+    def _folders(cls, value: tuple[Folder, ...] | None) -> tuple[Folder, ...] | None:
+        bad = set(value or ()) & (EXCLUDED_FOLDERS | {Folder.CAPTURE, Folder.MAILBOX})
+        if bad:
+            raise ValueError(f"{', '.join(sorted(bad))} cannot be listed (see capture_folder, capture_whole_mailbox)")
+        return value
     _roles = field_validator("roles")(app_roles)
 
     @field_validator("record_types")

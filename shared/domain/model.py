@@ -12,7 +12,10 @@ from enum import StrEnum
 
 
 class Folder(StrEnum):
-    """Graph well-known folder names; OTHER for any user folder."""
+    """Graph well-known folder names; OTHER for any user folder. Two stand for a mailbox's own choice:
+    CAPTURE is the mailbox's capture folder (its Graph id is on the mailbox row, never in a queue message) and
+    MAILBOX the whole mailbox (one subscription on /users/{id}/messages; each message's real folder comes from
+    its parentFolderId)."""
 
     INBOX = "inbox"
     SENT_ITEMS = "sentitems"
@@ -20,7 +23,11 @@ class Folder(StrEnum):
     DELETED_ITEMS = "deleteditems"
     JUNK_EMAIL = "junkemail"
     ARCHIVE = "archive"
+    OUTBOX = "outbox"
+    CONVERSATION_HISTORY = "conversationhistory"
     OTHER = "other"
+    CAPTURE = "capture"
+    MAILBOX = "mailbox"
 
     @classmethod
     def parse(cls, value: str | None) -> Folder:
@@ -92,6 +99,7 @@ class MailMessage:
     is_draft: bool = False
     is_read_receipt_requested: bool = False
     folder: Folder = Folder.INBOX
+    folder_id: str = ""  # Graph's parentFolderId (opaque); "" from MIME
     headers: tuple[tuple[str, str], ...] = ()
     message_class: str = ""  # MAPI PidTagMessageClass, e.g. IPM.Note, REPORT.IPM.Note.NDR; "" if unknown
     categories: tuple[str, ...] = ()  # Outlook categories (Graph outlookItem.categories); () from MIME
@@ -139,6 +147,20 @@ class MailMessage:
                 seen.add(addr.email)
                 out.append(addr)
         return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class MailFolderInfo:
+    """One Graph mailFolder as listed: enough to find a folder by name and walk the tree."""
+
+    id: str
+    display_name: str
+    child_count: int = 0
+
+
+# Never captured wherever they sit (whole-mailbox capture excludes them by parentFolderId).
+EXCLUDED_FOLDERS = frozenset({Folder.DRAFTS, Folder.DELETED_ITEMS, Folder.JUNK_EMAIL, Folder.OUTBOX,
+                              Folder.CONVERSATION_HISTORY})
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from shared.domain.errors import InvalidOptions
+from shared.domain.folders import folder_path
 from shared.domain.freemail import DEFAULT_AUTO_LINK_EXCLUDED
-from shared.domain.model import Folder
+from shared.domain.model import EXCLUDED_FOLDERS, Folder
 from shared.domain.options_limits import app_roles, size_problems
 
 TOKENS = (
@@ -115,6 +116,10 @@ class Options(_Model):
     blocked_addresses: tuple[str, ...] = ()
     automated: AutomatedMailRules = AutomatedMailRules()
     folder_scope: tuple[Folder, ...] = (Folder.INBOX, Folder.SENT_ITEMS)
+    capture_folder: str = Field(default="", max_length=255, description="Mail folder (display name, or a path "
+                                "such as Inbox/CRM) captured whatever the rules say; empty: none")
+    capture_whole_mailbox: bool = Field(default=False, description="Watch every folder (mail filed by rules) "
+                                        "instead of folder_scope; Deleted Items, Junk, Drafts, Outbox never")
     never_capture_category: str = Field(default="Not for CRM", max_length=255,
                                         description="Outlook category that keeps a message out; empty: none")
     tag_captured_category: str = Field(default="", max_length=255,
@@ -154,6 +159,7 @@ class Options(_Model):
     activity_roles: tuple[str, ...] = ()
     add_new_contact_roles: tuple[str, ...] = ()
 
+    _capture_folder = field_validator("capture_folder")(folder_path)
     _internal = field_validator("internal_domains", "blocked_domains", "auto_link_excluded_domains")(_domains)
     _role_values = field_validator("change_options_roles", "read_roles", "interaction_roles", "activity_roles",
                                    "add_new_contact_roles")(app_roles)
@@ -211,7 +217,7 @@ def _cross_field_problems(o: Options) -> list[tuple[str, str]]:
         problems.append(("change_options_roles", "at least one role must be allowed to change the options"))
     if not o.folder_scope:
         problems.append(("folder_scope", "at least one folder is needed"))
-    bad_folders = {Folder.DRAFTS, Folder.DELETED_ITEMS, Folder.JUNK_EMAIL} & set(o.folder_scope)
+    bad_folders = (EXCLUDED_FOLDERS | {Folder.CAPTURE, Folder.MAILBOX}) & set(o.folder_scope)
     if bad_folders:
         problems.append(("folder_scope", f"{', '.join(sorted(bad_folders))} cannot be captured"))
     return problems

@@ -38,6 +38,8 @@ class Reason(StrEnum):
     MESSAGE_NOT_FOUND = "message_not_found"
     CRM_REJECTED = "crm_rejected"
     RETRIES_EXHAUSTED = "retries_exhausted"
+    # Captured although a rule would have skipped it
+    CAPTURE_FOLDER = "capture_folder"  # the mailbox owner put it in the mailbox's capture folder
 
 
 # One readable line per reason, shown in the README, explain and the admin page.
@@ -65,6 +67,7 @@ DESCRIPTIONS: dict[Reason, str] = {
     Reason.MESSAGE_NOT_FOUND: "The message no longer exists in the mailbox.",
     Reason.CRM_REJECTED: "The CRM refused the record (validation error).",
     Reason.RETRIES_EXHAUSTED: "Processing kept failing; the message is in the poison queue.",
+    Reason.CAPTURE_FOLDER: "Captured because its owner put it in the capture folder, whatever the rules say.",
 }
 
 MACHINE_REASONS = frozenset(

@@ -18,6 +18,7 @@ from shared.services.contacts import match_contacts
 from shared.services.decision_log import DecisionRecorder
 from shared.services.deps import Services
 from shared.services.files import attachment_files
+from shared.services.folders import placed
 from shared.services.outlook_tags import tag_captured
 from shared.services.records import write_records
 
@@ -51,7 +52,7 @@ def _process(item: WorkItem, deps: Services, owner: str, recorder: DecisionRecor
     except MessageNotFound:
         return recorder.skip(Reason.MESSAGE_NOT_FOUND, "The message was deleted or moved before it was processed.")
     recorder.timing("graph_ms", started)
-    msg = fetched.message
+    msg = placed(fetched.message, mailbox, deps)
     recorder.describe(msg)
     context = MailboxContext.of(item.mailbox, mailbox)
     now = deps.clock.now()
@@ -60,6 +61,7 @@ def _process(item: WorkItem, deps: Services, owner: str, recorder: DecisionRecor
     if not decision.capture:
         assert decision.reason is not None
         return recorder.skip(decision.reason, decision.detail)
+    recorder.captured_reason = decision.reason  # capture_folder: captured although a rule would skip it
     key = dedupe_key(msg, mailbox=item.mailbox if options.allow_duplicate_emails else None)
     recorder.key = key
     started = time.perf_counter()

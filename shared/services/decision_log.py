@@ -26,6 +26,7 @@ class DecisionRecorder:
         self._timings: dict[str, int] = {}
         self._about: dict[str, Any] = {}
         self.options_version = 0
+        self.captured_reason: Reason | None = None  # why captured when a rule alone would not have
         self.key = hashlib.sha256(f"{item.mailbox}|{item.message_id}".encode()).hexdigest()[:40]
 
     def describe(self, msg: MailMessage) -> None:
@@ -71,7 +72,8 @@ class DecisionRecorder:
         outcomes = [e["outcome"] for e in self._entries if e.get("record_kind")]
         record_ids = [i for e in self._entries for i in e.get("record_ids", [])]
         if Outcome.CAPTURED.value in outcomes:
-            overall, reason, detail = Outcome.CAPTURED, None, f"Captured as {len(record_ids)} CRM record(s)."
+            overall, reason, detail = Outcome.CAPTURED, self.captured_reason, \
+                f"Captured as {len(record_ids)} CRM record(s)."
         elif outcomes and all(o == Outcome.DUPLICATE.value for o in outcomes):
             overall, reason, detail = Outcome.DUPLICATE, Reason.ALREADY_CAPTURED, "Already captured for every contact."
         else:

@@ -11,10 +11,12 @@ import logging
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from shared.domain.errors import SyncStateExpired
+from shared.domain.errors import ResourceNotFound, SyncStateExpired
+from shared.domain.model import EXCLUDED_FOLDERS, Folder
 from shared.domain.options import BACKSTOP_TICK_MINUTES
 from shared.domain.work import CatchUp, WorkItem, to_payload
 from shared.services.deps import Services
+from shared.services.folders import folder_tree, graph_folder, known_folders, note_folder_problem
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 100
@@ -26,39 +28,45 @@ def request_catch_up(mailbox: str, folder: str, deps: Services, *, why: str) -> 
     deps.queue.send([to_payload(CatchUp(mailbox, folder, why, deps.clock.now() - CLOCK_SKEW))])
 
 
-def initialise(mailbox: str, folder: str, deps: Services, since: datetime | None = None) -> str:
+def initialise(mailbox: str, folder: str, deps: Services, since: datetime | None = None, ref: str = "") -> str:
     """Walk the folder once to get a delta link. What is already there is not queued, except mail received
-    since ``since`` (the moment onboarding asked for this walk): a webhook miss in between is not lost."""
+    since ``since`` (the moment onboarding asked for this walk): a webhook miss in between is not lost.
+    ``ref``: the folder as Graph names it (the capture folder's id), also the delta row's key."""
+    ref = ref or folder
     link: str | None = None
     while True:
-        page = deps.graph.delta_page(mailbox, folder, link, PAGE_SIZE)
+        page = deps.graph.delta_page(mailbox, ref, link, PAGE_SIZE)
         if since is not None:
             deps.queue.send(to_payload(WorkItem(mailbox, i, folder, "delta")) for i in page.received_since(since))
         if page.delta_link:
-            _, etag = deps.delta_tokens.get(mailbox, folder)
-            deps.delta_tokens.put(mailbox, folder, page.delta_link, etag, note="initialised")
+            _, etag = deps.delta_tokens.get(mailbox, ref)
+            deps.delta_tokens.put(mailbox, ref, page.delta_link, etag, note="initialised")
             return page.delta_link
         link = page.next_link
 
 
 def run_delta(mailbox: str, folder: str, deps: Services, since: datetime | None = None) -> int:
-    """Queue what changed since the stored link; returns how many message ids were queued."""
-    link, etag = deps.delta_tokens.get(mailbox, folder)
+    """Queue what changed since the stored link; returns how many message ids were queued. The whole mailbox
+    has no delta of its own (per folder only): its folders are listed and each walk queued instead."""
+    if folder == Folder.MAILBOX:
+        return walk_mailbox(mailbox, deps, since)
+    ref = row_key(mailbox, folder, deps)
+    link, etag = deps.delta_tokens.get(mailbox, ref)
     if link is None:
-        initialise(mailbox, folder, deps, since or deps.clock.now() - RESYNC_WINDOW)
+        initialise(mailbox, folder, deps, since or deps.clock.now() - RESYNC_WINDOW, ref)
         return 0
     queued = 0
     while True:
         try:
-            page = deps.graph.delta_page(mailbox, folder, link, PAGE_SIZE)
+            page = deps.graph.delta_page(mailbox, ref, link, PAGE_SIZE)
         except SyncStateExpired:
-            return queued + resync(mailbox, folder, deps)
+            return queued + resync(mailbox, folder, deps, ref)
         deps.queue.send(to_payload(WorkItem(mailbox, i, folder, "delta")) for i in page.message_ids)
         queued += len(page.message_ids)
         link = page.next_link or page.delta_link
         if link is None:
             return queued
-        stored = deps.delta_tokens.put(mailbox, folder, link, etag, note="" if page.delta_link else "paging")
+        stored = deps.delta_tokens.put(mailbox, ref, link, etag, note="" if page.delta_link else "paging")
         if stored is None:
             logger.info("delta for %s/%s is being run elsewhere; stopping this run", mailbox, folder)
             return queued
@@ -67,17 +75,17 @@ def run_delta(mailbox: str, folder: str, deps: Services, since: datetime | None 
             return queued
 
 
-def resync(mailbox: str, folder: str, deps: Services) -> int:
+def resync(mailbox: str, folder: str, deps: Services, ref: str = "") -> int:
     """The delta token expired: queue the recent window (dedupe absorbs overlap), then start afresh."""
     since = deps.clock.now() - RESYNC_WINDOW
     queued, link = 0, None
     while True:
-        ids, link = deps.graph.list_messages_since(mailbox, folder, since, link, PAGE_SIZE)
+        ids, link = deps.graph.list_messages_since(mailbox, ref or folder, since, link, PAGE_SIZE)
         deps.queue.send(to_payload(WorkItem(mailbox, i, folder, "resync")) for i in ids)
         queued += len(ids)
         if not link:
             break
-    initialise(mailbox, folder, deps)
+    initialise(mailbox, folder, deps, ref=ref)
     deps.counters.incr("delta-resync", f"{mailbox}|{folder}", last_window_start=since.isoformat())
     logger.warning("delta token for %s/%s expired: re-queued %s message(s) since %s", mailbox, folder, queued, since)
     return queued
@@ -91,8 +99,8 @@ def run_due(deps: Services) -> list[str]:
     due_age = timedelta(minutes=options.backstop_interval_minutes - BACKSTOP_TICK_MINUTES / 2)
     now = deps.clock.now()
     due = []
-    for mailbox, folder in _watched(deps):
-        updated = (deps.delta_tokens.get_row(mailbox, folder) or {}).get("UpdatedAt")
+    for mailbox, folder, key in _watched(deps):
+        updated = (deps.delta_tokens.get_row(mailbox, key) or {}).get("UpdatedAt")
         if not (isinstance(updated, datetime) and now - updated < due_age):
             due.append((mailbox, folder))
     return _queue_walks(due, deps)
@@ -100,7 +108,7 @@ def run_due(deps: Services) -> list[str]:
 
 def run_all(deps: Services) -> list[str]:
     """Every folder now, whatever the interval (the daily sweep, an operator's on-demand run)."""
-    return _queue_walks(list(_watched(deps)), deps)
+    return _queue_walks([(m, f) for m, f, _ in _watched(deps)], deps)
 
 
 def run_queued(work: CatchUp, deps: Services) -> str:
@@ -108,19 +116,44 @@ def run_queued(work: CatchUp, deps: Services) -> str:
     already (a later tick, a lifecycle event, or a twin of this message that ran first): skip it for one Table
     read. A retried walk that crashed part-way carries on from the stored page. Two walks that do start
     together are cut short by the link's ETag after one page."""
-    if work.queued_at is not None:
-        row = deps.delta_tokens.get_row(work.mailbox, work.folder) or {}
-        updated = row.get("UpdatedAt")  # a walk that stopped while "paging" (a crash, say) is not done
-        if isinstance(updated, datetime) and updated >= work.queued_at and row.get("Note") != "paging":
-            return "walked already"
-    return f"queued {run_delta(work.mailbox, work.folder, deps, work.since)}"
+    try:
+        if work.queued_at is not None:
+            row = deps.delta_tokens.get_row(work.mailbox, row_key(work.mailbox, work.folder, deps)) or {}
+            updated = row.get("UpdatedAt")  # a walk that stopped while "paging" (a crash, say) is not done
+            if isinstance(updated, datetime) and updated >= work.queued_at and row.get("Note") != "paging":
+                return "walked already"
+        return f"queued {run_delta(work.mailbox, work.folder, deps, work.since)}"
+    except ResourceNotFound as exc:  # a folder named by id went away: the capture folder, or one of the tree's
+        if work.folder == Folder.CAPTURE:
+            note_folder_problem(work.mailbox, f"the capture folder is gone ({exc}); save the mailbox again", deps)
+        return "folder gone"
 
 
-def _watched(deps: Services) -> Iterator[tuple[str, str]]:
-    scope = deps.current_options().options.folder_scope
+def row_key(mailbox: str, folder: str, deps: Services) -> str:
+    """The delta row of a queued folder: the capture folder's by its id, so a new capture folder starts afresh."""
+    return graph_folder(deps.mailboxes.get(mailbox), folder) if folder == Folder.CAPTURE else folder
+
+
+def _watched(deps: Services) -> Iterator[tuple[str, str, str]]:
+    options = deps.current_options().options
     for mailbox in deps.mailboxes.all():
         if mailbox.enabled:
-            yield from ((mailbox.address, folder.value) for folder in mailbox.watched_folders(scope))
+            for folder in mailbox.watched_folders(options):
+                key = mailbox.capture_folder_id if folder == Folder.CAPTURE else folder.value
+                yield mailbox.address, folder.value, key
+
+
+def walk_mailbox(mailbox: str, deps: Services, since: datetime | None = None) -> int:
+    """Whole-mailbox capture's backstop: list the folder tree (one request per level and page,
+    shared/services/folders.py) and queue a walk of each folder mail can be captured from; Deleted Items, Junk
+    Email, Drafts, Outbox and Conversation History are not walked. Returns how many walks were queued."""
+    known = known_folders(mailbox, deps)
+    left_out = {i for i, f in known.items() if f in EXCLUDED_FOLDERS}
+    ids = [f.id for f in folder_tree(mailbox, deps) if f.id not in left_out]
+    deps.queue.send(to_payload(CatchUp(mailbox, i, "mailbox walk", since)) for i in ids)
+    _, etag = deps.delta_tokens.get(mailbox, Folder.MAILBOX.value)  # the tick's "when was this walked" mark
+    deps.delta_tokens.put(mailbox, Folder.MAILBOX.value, "folder tree", etag, note=f"{len(ids)} folders")
+    return len(ids)
 
 
 def _queue_walks(folders: list[tuple[str, str]], deps: Services) -> list[str]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from shared.config import Settings
 from shared.domain.mailbox import Mailbox
 from shared.domain.matching import ContactRef
+from shared.domain.model import Folder
 from shared.ports import (
     BlobStore,
     CaptureLedger,
@@ -50,6 +51,7 @@ class WorkerCaches:
     subscriptions: SubscriptionSnapshot = field(default_factory=SubscriptionSnapshot)  # the webhook's view
     last_seen: dict[str, float] = field(default_factory=dict)  # subscription id -> last "last notification" write
     renewal_started: bool = False  # the first renewal after a start renews everything
+    folder_ids: dict[str, dict[str, Folder]] = field(default_factory=dict)  # mailbox -> well-known id -> name
     crm_preflight: tuple[float, Report] | None = None  # (monotonic read time, verdict): the capture gate's
 
 

@@ -11,9 +11,10 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared.domain.errors import PermanentError
+from shared.domain.errors import PermanentError, ResourceNotFound
 from shared.domain.work import ImportStep, WorkItem, to_payload
 from shared.services.deps import Services
+from shared.services.folders import graph_folder
 
 PAGE_SIZE = 200
 logger = logging.getLogger(__name__)
@@ -39,7 +40,12 @@ def import_step(address: str, deps: Services) -> dict[str, Any]:
     since = datetime.fromisoformat(state["since"])
     if not state.get("counted"):  # once, before the first page: every folder still pending
         state["total"], state["counted"] = _count(address, state["pending"], since, deps), True
-    ids, next_link = deps.graph.list_messages_since(address, folder, since, state.get("cursor"), PAGE_SIZE)
+    try:  # the capture folder by its id; "" (the whole mailbox) lists /users/{id}/messages
+        ref = graph_folder(deps.mailboxes.get(address), folder)
+    except ResourceNotFound:  # the capture folder was cleared or lost since the import began: nothing to list
+        ref = None
+    ids, next_link = deps.graph.list_messages_since(address, ref, since, state.get("cursor"), PAGE_SIZE) \
+        if ref is not None else ((), None)
     deps.queue.send(to_payload(WorkItem(address, i, folder, "import")) for i in ids)
     state["queued"] += len(ids)
     if next_link:
@@ -60,7 +66,8 @@ def _count(address: str, folders: list[str], since: datetime, deps: Services) ->
     """The import's size from Graph's $count, for progress and ETA; unknown (None) if Graph refuses to say.
     A transient failure raises: the step is retried from the queue before anything is listed."""
     try:
-        return sum(deps.graph.count_messages_since(address, folder, since) for folder in folders)
+        box = deps.mailboxes.get(address)
+        return sum(deps.graph.count_messages_since(address, graph_folder(box, folder), since) for folder in folders)
     except (PermanentError, ValueError) as exc:
         logger.warning("import of %s: no message count from Graph (%s); progress shows no total", address, exc)
         return None

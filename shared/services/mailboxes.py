@@ -7,8 +7,9 @@ from typing import Any
 from shared.domain.errors import BadRequest
 from shared.domain.mailbox import Mailbox
 from shared.domain.seed_roles import role_problems
-from shared.services.delta import request_catch_up
+from shared.services.delta import request_catch_up, row_key
 from shared.services.deps import Services
+from shared.services.folders import with_capture_folder
 from shared.services.history import start_import
 from shared.services.subscriptions import ensure_subscriptions, folders_for, unsubscribe
 
@@ -20,11 +21,12 @@ def onboard_mailbox(mailbox: Mailbox, deps: Services) -> dict[str, Any]:
     if problems:  # what the owner's roles do not allow is refused, not silently dropped
         raise BadRequest("; ".join(f"{field}: {text}" for field, text in problems))
     deps.graph.check_mailbox(mailbox.address)  # fails clearly if the app cannot read this mailbox
+    mailbox = with_capture_folder(mailbox, deps)  # a capture folder that is not there: 400 naming it
     deps.mailboxes.put(mailbox)
     created = ensure_subscriptions(mailbox, deps)
     folders = [f.value for f in folders_for(mailbox, deps)]
     for folder in folders:
-        if deps.delta_tokens.get(mailbox.address, folder)[0] is None:
+        if deps.delta_tokens.get(mailbox.address, row_key(mailbox.address, folder, deps))[0] is None:
             request_catch_up(mailbox.address, folder, deps, why="onboarding: take the first delta link")
     days = mailbox.import_days if mailbox.import_days is not None else deps.current_options().options.look_back_days
     progress = start_import(mailbox.address, days, folders, deps)

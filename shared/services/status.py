@@ -11,6 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
+from shared.domain.mailbox import Mailbox
+from shared.domain.model import Folder
 from shared.services import outcome_stats
 from shared.services.deps import Services
 from shared.services.history import progress_with_counts
@@ -23,6 +25,7 @@ def status(deps: Services) -> dict[str, Any]:
     now = deps.clock.now()
     watched = deps.mailboxes.all()
     addresses = [m.address for m in watched]
+    by_address = {m.address: m for m in watched}
     wanted = [(m.address, f.value) for m in watched for f in folders_for(m, deps)]
     reads: dict[str, Callable[[], Any]] = {
         "subscriptions": deps.subscriptions.all, "notes": lambda: deps.counters.scope("last-notification"),
@@ -35,8 +38,9 @@ def status(deps: Services) -> dict[str, Any]:
     }
     pending = {name: _POOL.submit(read) for name, read in reads.items()}
     got: dict[str, Any] = {name: future.result() for name, future in pending.items()}
-    deltas = dict(zip(wanted, _POOL.map(lambda k: deps.delta_tokens.get_row(*k) or {}, wanted), strict=True))
-    mailboxes = [{"address": m.address, "enabled": m.enabled,
+    rows = [(a, _row_key(by_address[a], f)) for a, f in wanted]
+    deltas = dict(zip(wanted, _POOL.map(lambda k: deps.delta_tokens.get_row(*k) or {}, rows), strict=True))
+    mailboxes = [{"address": m.address, "enabled": m.enabled, "folder_problem": m.folder_problem,
                   "folders": [_folder(m.address, f.value, got, deltas, now) for f in folders_for(m, deps)],
                   "import": progress_with_counts(got["progress"][m.address], got["processed"][m.address], now)}
                  for m in watched]
@@ -44,6 +48,11 @@ def status(deps: Services) -> dict[str, Any]:
             "queue": {"depth": got["depth"], "poison_depth": got["poison_depth"],
                       "last_poison_reasons": got["poison"]},
             "last_24h": got["last_24h"], "webhook_rejected": got["rejected"], "crm_preflight": got["preflight"]}
+
+
+def _row_key(mailbox: Mailbox, folder: str) -> str:
+    """The capture folder's delta row is keyed by its id (shared/services/delta.py row_key)."""
+    return mailbox.capture_folder_id if folder == Folder.CAPTURE else folder
 
 
 def _preflight(deps: Services) -> dict[str, Any]:

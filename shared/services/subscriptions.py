@@ -7,12 +7,13 @@ import logging
 from dataclasses import replace
 from datetime import timedelta
 
-from shared.domain.errors import PermanentError, SubscriptionNotFound, TransientError
+from shared.domain.errors import PermanentError, ResourceNotFound, SubscriptionNotFound, TransientError
 from shared.domain.mailbox import Mailbox
 from shared.domain.model import Folder
 from shared.domain.work import Renewal, to_payload
 from shared.ports import SubscriptionRecord
 from shared.services.deps import Services
+from shared.services.folders import graph_folder, note_folder_problem
 
 logger = logging.getLogger(__name__)
 # Graph's documented maximum for Outlook message subscriptions is 10,080 minutes (under 7 days).
@@ -25,19 +26,25 @@ RENEW_INLINE = 20
 
 
 def folders_for(mailbox: Mailbox, deps: Services) -> tuple[Folder, ...]:
-    return mailbox.watched_folders(deps.current_options().options.folder_scope)
+    return mailbox.watched_folders(deps.current_options().options)
 
 
-def resource_for(mailbox: str, folder: Folder) -> str:
-    return f"users/{mailbox}/mailFolders('{folder.value}')/messages"
+def resource_for(mailbox: str, folder: Folder, folder_id: str = "") -> str:
+    """Mail resource paths (learn.microsoft.com/graph/outlook-change-notifications-overview): the whole mailbox
+    ``users/{id}/messages``, or one folder by well-known name or (the capture folder) by id."""
+    if folder == Folder.MAILBOX:
+        return f"users/{mailbox}/messages"
+    return f"users/{mailbox}/mailFolders('{folder_id or folder.value}')/messages"
 
 
 def subscribe(mailbox: str, folder: Folder, deps: Services) -> SubscriptionRecord:
     base = deps.settings.webhook_base_url
     expires = deps.clock.now() + MAX_LIFETIME
-    created = deps.graph.create_subscription(resource_for(mailbox, folder), f"{base}/graph/notifications",
+    resource = resource_for(mailbox, folder, graph_folder(deps.mailboxes.get(mailbox), folder)
+                            if folder == Folder.CAPTURE else "")
+    created = deps.graph.create_subscription(resource, f"{base}/graph/notifications",
                                              f"{base}/graph/lifecycle", deps.settings.client_state, expires)
-    record = SubscriptionRecord(created.id, mailbox, folder.value, created.resource or resource_for(mailbox, folder),
+    record = SubscriptionRecord(created.id, mailbox, folder.value, created.resource or resource,
                                 deps.settings.client_state, created.expires_at)
     deps.subscriptions.put(record)
     logger.info("subscribed %s/%s as %s until %s", mailbox, folder.value, created.id, created.expires_at)
@@ -59,10 +66,18 @@ def _forget(record: SubscriptionRecord, deps: Services) -> None:
 
 
 def ensure_subscriptions(mailbox: Mailbox, deps: Services) -> list[SubscriptionRecord]:
-    """One live subscription per watched folder; creates the missing ones."""
-    have = {r.folder for r in deps.subscriptions.for_mailbox(mailbox.address)}
-    return [subscribe(mailbox.address, folder, deps) for folder in folders_for(mailbox, deps)
-            if folder.value not in have]
+    """One live subscription per watched folder: creates the missing ones, removes those no longer wanted (the
+    folders changed, whole-mailbox capture switched, the capture folder moved to another id)."""
+    wanted = set(folders_for(mailbox, deps))
+    have = set()
+    for record in deps.subscriptions.for_mailbox(mailbox.address):
+        folder = Folder.parse(record.folder)
+        moved = folder == Folder.CAPTURE and mailbox.capture_folder_id not in record.resource
+        if folder not in wanted or moved:
+            _forget(record, deps)
+        else:
+            have.add(folder)
+    return [subscribe(mailbox.address, folder, deps) for folder in folders_for(mailbox, deps) if folder not in have]
 
 
 class SubscriptionBusy(TransientError):
@@ -167,7 +182,12 @@ def _recreate(record: SubscriptionRecord, deps: Services) -> SubscriptionRecord:
 
     with contextlib.suppress(PermanentError):  # already gone at Graph (404 and kin)
         deps.graph.delete_subscription(record.id)
-    fresh = subscribe(record.mailbox, Folder(record.folder), deps)
+    try:
+        fresh = subscribe(record.mailbox, Folder(record.folder), deps)
+    except ResourceNotFound as exc:  # only a folder named by id can vanish: the capture folder
+        note_folder_problem(record.mailbox, f"the capture folder is gone ({exc}); save the mailbox again", deps)
+        deps.subscriptions.delete(record.id)
+        return record
     deps.subscriptions.delete(record.id)  # after the new row exists: a crash in between leaves a retryable lease
     request_catch_up(record.mailbox, record.folder, deps, why="subscription recreated")
     return fresh

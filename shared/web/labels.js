@@ -27,6 +27,8 @@ export const OPTION_LABELS = {
   "automated.skip_no_reply_senders": L("step-limits", "Skip no-reply senders", "Mail from no-reply addresses."),
   "automated.skip_other_automated": L("step-limits", "Skip other machine mail", "Read receipts, system notifications, feedback reports."),
   folder_scope: L("step-limits", "Folders captured", "Which mail folders are saved (Drafts, Deleted Items and Junk Email never are)."),
+  capture_folder: L("step-limits", "Capture folder", "A mail folder, e.g. CRM or Inbox/CRM: what is put there is saved even when the rules above would skip it (blocked senders and the never-capture category still win); empty for none."),
+  capture_whole_mailbox: L("step-limits", "Whole mailbox", "Watch every folder, so mail filed into folders by Outlook rules is saved; Deleted Items, Junk Email, Drafts and Outbox never are."),
   look_back_days: L("step-limits", "Look-back days", "Older emails are not saved; also the default import window for a new mailbox."),
   max_total_emails: L("step-limits", "Max Total Emails", "Per mailbox per day; 0 means no cap."),
   allow_duplicate_emails: L("step-limits", "Allow duplicate emails", "Save an email again when another watched mailbox has the same one."),
@@ -52,7 +54,8 @@ export const OPTION_LABELS = {
 // Folders by display name (Graph's well-known folder names are the values).
 export const CHOICE_LABELS = {
   inbox: "Inbox", sentitems: "Sent Items", drafts: "Drafts", deleteditems: "Deleted Items", junkemail: "Junk Email",
-  archive: "Archive", other: "Other folders", none: "None", all: "All", non_inline: "All but inline images",
+  archive: "Archive", outbox: "Outbox", conversationhistory: "Conversation History", other: "Other folders",
+  capture: "Capture folder", mailbox: "Whole mailbox", none: "None", all: "All", non_inline: "All but inline images",
   activity: "Activity", interaction: "Interaction",
 };
 

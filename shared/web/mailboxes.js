@@ -21,14 +21,20 @@ function removeButton(address) {
   return button;
 }
 
+function folders(m) {
+  if (m.capture_whole_mailbox) return "whole mailbox";
+  const listed = (m.folders || ["(options)"]).join(", ");
+  return m.capture_folder ? `${listed} + capture folder ${m.capture_folder}` : listed;
+}
+
 export async function loadMailboxes() {
   try {
     const { data } = await call("GET", "mailboxes");
     const rows = data.mailboxes.map((m) => el("tr", {},
       el("td", { text: m.address }), el("td", { text: m.display_name }), el("td", { text: m.enabled ? "yes" : "no" }),
-      el("td", { text: (m.folders || ["(options)"]).join(", ") }), el("td", {}, removeButton(m.address))));
+      el("td", { text: folders(m) }), el("td", { text: m.folder_problem || "" }), el("td", {}, removeButton(m.address))));
     byId("mailboxes-list").replaceChildren(rows.length
-      ? table(["Address", "Name", "Enabled", "Folders", ""], rows) : el("p", { text: "No mailbox is watched yet." }));
+      ? table(["Address", "Name", "Enabled", "Folders", "Problem", ""], rows) : el("p", { text: "No mailbox is watched yet." }));
     if (byId("mailboxes-message").classList.contains("error")) say("mailboxes-message", "");
   } catch (error) {
     say("mailboxes-message", describe(error), "error");
@@ -40,6 +46,8 @@ async function add(event) {
   const values = Object.fromEntries(new FormData(event.target));
   const mailbox = { address: values.address, display_name: values.display_name };
   if (values.import_days !== "") mailbox.import_days = Number(values.import_days);
+  if (values.capture_folder) mailbox.capture_folder = values.capture_folder;
+  if (values.capture_whole_mailbox) mailbox.capture_whole_mailbox = values.capture_whole_mailbox === "true";
   say("mailboxes-message", `Adding ${values.address}…`);
   try {
     const { data } = await call("POST", "mailboxes", { json: mailbox });

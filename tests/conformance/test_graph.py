@@ -71,6 +71,7 @@ def exchanges() -> Iterator[list[Exchange]]:
     with ServerThread(recorder) as graph, ServerThread(sink.app) as hooks:
         control = httpx.Client(base_url=graph.url, timeout=10)
         control.post("/_emulator/mailboxes", json={"address": BOX}).raise_for_status()
+        control.post(f"/_emulator/mailboxes/{BOX}/folders", json={"displayName": "CRM", "parent": "inbox"})
         for n in range(2):
             control.post(f"/_emulator/mailboxes/{BOX}/messages", json={
                 "subject": f"s{n}", "from": {"emailAddress": {"address": "c@example.org"}},
@@ -96,6 +97,9 @@ def exercise(client: SdkGraphClient, hook: str) -> None:
     client.get_message(BOX, ids[0], FetchSpec(html_body=True, with_attachments=False))
     client.get_mime(BOX, ids[0])
     client.check_mailbox(BOX)
+    ids, _ = client.list_messages_since(BOX, "", datetime.now(UTC) - timedelta(days=1), None, 1)  # whole mailbox
+    assert [f.display_name for f in client.list_folders(BOX, client.folder_id(BOX, "inbox"))] == ["CRM"]
+    assert "Inbox" in {f.display_name for f in client.list_folders(BOX, None)}
     sub = client.create_subscription(f"users/{BOX}/mailFolders('inbox')/messages", hook + "/n", hook + "/l",
                                      "state-0123456789abcdef", datetime.now(UTC) + timedelta(hours=1))
     client.renew_subscription(sub.id, datetime.now(UTC) + timedelta(hours=2))

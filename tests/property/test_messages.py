@@ -20,6 +20,7 @@ from shared.domain.mapping import ATTACHMENT_NAME_LIMIT, EMAIL_TO_LIMIT, INTERAC
 from shared.domain.matching import ContactRef
 from shared.domain.model import Folder, MailMessage
 from shared.domain.options import DEFAULT_OPTIONS, Options, parse_options
+from shared.domain.reasons import Reason
 from shared.services.records import build_records
 from tests.property.fakes import function, is_problem, request, services
 from tests.property.hostile_mail import graph_message, raw_email
@@ -36,7 +37,9 @@ INTERACTION_LIMITS = {"Subject": INTERACTION_SUBJECT_LIMIT, "EmailTo": EMAIL_TO_
 
 def decided(msg: MailMessage, options: Options) -> None:
     decision = decide(msg, options, CONTEXT, now=NOW, captured_today=0)
-    assert decision.capture == (decision.reason is None) and isinstance(decision.detail, str)
+    # a capture names no reason, except mail captured because its owner filed it in the capture folder
+    assert decision.capture == (decision.reason in (None, Reason.CAPTURE_FOLDER)) and isinstance(decision.detail, str)
+    assert decision.reason != Reason.CAPTURE_FOLDER or msg.folder == Folder.CAPTURE
     assert all("@" in a.email for a in lookup_participants(msg, options, CONTEXT))
 
 

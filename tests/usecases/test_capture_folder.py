@@ -1,0 +1,128 @@
+"""The capture folder (issue 16 item 1): what its owner files there is captured whatever the rules say, still
+matched to contacts and de-duplicated; the admin's blocks and the owner's own "never" mark still win."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from shared.domain.errors import BadRequest, ResourceNotFound
+from shared.domain.mailbox import Mailbox
+from shared.services.delta import run_all
+from shared.services.mailboxes import onboard_mailbox
+from shared.services.subscriptions import renew_subscriptions
+from tests.usecases.world import MAILBOX, World
+
+
+@pytest.fixture
+def world() -> World:
+    w = World()
+    w.crm_folder = w.graph.add_folder(MAILBOX, "CRM")  # type: ignore[attr-defined]
+    w.watch(capture_folder="crm")  # display names compare without case
+    return w
+
+
+def filed(world: World, **mail: object) -> str:
+    """A message the owner put in the capture folder, announced by its subscription."""
+    mid = world.arrive(world.mail(**mail), folder=world.crm_folder)  # type: ignore[attr-defined]
+    world.notify(mid, folder="capture")
+    world.run()
+    return mid
+
+
+def test_the_folder_is_resolved_by_name_and_subscribed_by_id(world: World) -> None:
+    stored = world.deps.mailboxes.get(MAILBOX)
+    assert stored is not None and stored.capture_folder_id == world.crm_folder  # type: ignore[attr-defined]
+    resources = {s.folder: s.resource for s in world.deps.subscriptions.for_mailbox(MAILBOX)}
+    assert resources["capture"] == f"users/{MAILBOX}/mailFolders('{world.crm_folder}')/messages"  # type: ignore[attr-defined]
+    assert set(resources) == {"inbox", "sentitems", "capture"}
+
+
+def test_mail_a_rule_would_skip_is_captured_with_the_reason(world: World) -> None:
+    mid = filed(world, headers=(("List-Id", "<news.example.org>"), ("Precedence", "bulk")))
+    entry = world.outcome(mid)
+    assert (entry["outcome"], entry["reason"]) == ("captured", "capture_folder")
+    assert [r.contact_id for r, _ in world.crm.records.values()] == ["20001"]  # still matched to the contact
+
+
+def test_private_mail_filed_there_is_captured(world: World) -> None:
+    assert world.outcome(filed(world, sensitivity="private"))["outcome"] == "captured"
+
+
+def test_the_same_mail_in_inbox_and_capture_folder_is_written_once(world: World) -> None:
+    msg = world.mail()
+    first = world.receive(msg)
+    second = world.arrive(replace(msg, id=msg.id + "-copy"), folder=world.crm_folder)  # type: ignore[attr-defined]
+    world.notify(second, folder="capture")
+    world.run()
+    assert world.outcome(first)["outcome"] == "captured"
+    assert world.outcome(second)["outcome"] == "duplicate"
+    assert len(world.crm.records) == 1
+
+
+@pytest.mark.parametrize(("mail", "reason"), [
+    ({"sender": "spam@blocked.example"}, "blocked_sender"),
+    ({"categories": ("Not for CRM",)}, "excluded_by_user"),
+])
+def test_the_admins_blocks_and_the_owners_never_mark_still_win(world: World, mail: dict, reason: str) -> None:
+    world.set_options(internal_domains=["association.example"], blocked_domains=["blocked.example"])
+    world.deps.forget_options()
+    entry = world.outcome(filed(world, **mail))
+    assert (entry["outcome"], entry["reason"]) == ("skipped", reason)
+    assert world.crm.records == {}
+
+
+def test_mail_moved_into_the_folder_after_it_was_announced_counts_as_filed(world: World) -> None:
+    mid = world.arrive(world.mail(headers=(("Precedence", "bulk"),)))
+    world.graph.move(MAILBOX, mid, world.crm_folder)  # type: ignore[attr-defined]
+    world.notify(mid)  # the Inbox notification, processed after the owner moved it
+    world.run()
+    assert world.outcome(mid)["reason"] == "capture_folder"
+
+
+def test_the_backstop_walks_the_folder(world: World) -> None:
+    mid = world.arrive(world.mail(), folder=world.crm_folder)  # type: ignore[attr-defined]  (webhook missed)
+    assert f"{MAILBOX}/capture" in run_all(world.deps)
+    world.run()
+    assert world.outcome(mid)["reason"] == "capture_folder"
+
+
+def test_a_folder_that_is_not_there_is_refused_when_saved() -> None:
+    world = World()
+    with pytest.raises(BadRequest, match="no folder named 'Customers'"):
+        onboard_mailbox(Mailbox(address=MAILBOX, capture_folder="Customers"), world.deps)
+    assert world.deps.mailboxes.get(MAILBOX) is None  # nothing saved, nothing subscribed
+    assert world.deps.subscriptions.for_mailbox(MAILBOX) == []
+
+
+def test_a_path_names_a_folder_inside_another() -> None:
+    world = World()
+    inbox = world.graph.add_folder(MAILBOX, "Inbox")
+    nested = world.graph.add_folder(MAILBOX, "CRM", parent=inbox)
+    world.watch(capture_folder="Inbox/CRM")
+    stored = world.deps.mailboxes.get(MAILBOX)
+    assert stored is not None and stored.capture_folder_id == nested
+
+
+def test_the_org_default_applies_and_a_mailbox_can_turn_it_off() -> None:
+    world = World()
+    world.graph.add_folder(MAILBOX, "CRM")
+    world.set_options(internal_domains=["association.example"], capture_folder="CRM")
+    world.deps.forget_options()
+    assert world.watch().capture_folder is None
+    assert {s.folder for s in world.deps.subscriptions.for_mailbox(MAILBOX)} == {"inbox", "sentitems", "capture"}
+    world.watch(capture_folder="")  # saved again without it: its subscription goes
+    assert {s.folder for s in world.deps.subscriptions.for_mailbox(MAILBOX)} == {"inbox", "sentitems"}
+
+
+def test_a_folder_deleted_later_is_a_mailbox_problem_not_a_crash_loop(world: World) -> None:
+    world.graph.tree.clear()
+    world.graph.failures["create_subscription"] = [ResourceNotFound("Graph answered 404 ErrorItemNotFound")]
+    for sub in world.deps.subscriptions.for_mailbox(MAILBOX):
+        if sub.folder == "capture":
+            world.graph.subscriptions.pop(sub.id, None)
+    renew_subscriptions(world.deps, force=True)
+    stored = world.deps.mailboxes.get(MAILBOX)
+    assert stored is not None and "capture folder is gone" in stored.folder_problem
+    assert "capture" not in {s.folder for s in world.deps.subscriptions.for_mailbox(MAILBOX)}
