@@ -153,6 +153,7 @@ class ImportProgress(TypedDict, total=False):
 class MailboxStatus(TypedDict):
     address: str
     enabled: bool
+    folder_problem: Annotated[str, Field(description="What went wrong with the capture folder (gone); empty: none")]
     folders: list[FolderStatus]
     import_: NotRequired[Annotated[ImportProgress, Field(alias="import")]]
 
