@@ -16,6 +16,7 @@ from shared.domain.automated_signals import (
     plain_subject,
     return_path,
     shown_body,
+    unquoted_text,
 )
 from shared.domain.model import MailMessage
 from shared.domain.reasons import Reason
@@ -57,6 +58,9 @@ def by_bounce_traits(msg: MailMessage) -> MachineVerdict | None:
     if subject and _MTA_BODY.search(body_sample(msg)):  # no sender evidence: the text must be an MTA's own
         return MachineVerdict(Reason.BOUNCE, "It is a delivery failure notice (bounce subject and mail-system "
                                              "text).")
+    if _reply_shaped_notice(msg):
+        return MachineVerdict(Reason.BOUNCE, "It is a delivery failure notice written like a reply (\"RE:\" and a "
+                                             "bounce subject, no reference to a message, opening with MTA text).")
     ses = _SES_NOTIFICATION.search(shown_body(msg)[:2000])
     if ses:
         reason = Reason.AUTOMATED if ses.group(1) == "Complaint" else Reason.BOUNCE
@@ -64,6 +68,19 @@ def by_bounce_traits(msg: MailMessage) -> MachineVerdict | None:
     return None
 
 
+def _reply_shaped_notice(msg: MailMessage) -> bool:
+    """Some gateways answer with "RE: <subject> : non remis (delivery failed)". A person's reply carries
+    In-Reply-To/References (RFC 5322 3.6.4) and opens with their own words, so only a "RE:" without either,
+    opening with a failure sentence, counts; forwards ("Fwd:") never do."""
+    plain = plain_subject(msg.subject)
+    prefix, _, rest = plain.partition(":")
+    if f"{prefix}:" not in _ANSWER_PREFIXES or msg.in_reply_to or msg.references:
+        return False
+    opening = " ".join(unquoted_text(msg)[:400].split()).strip("*-=_ ")
+    return subject_is_bounce(rest.strip()) and bool(_BOUNCE_BODY.search(opening[:300]))
+
+
+_ANSWER_PREFIXES = frozenset({"re:", "aw:", "sv:", "vs:", "antw:", "rif:", "réf:"})
 _BOUNCE_SUBJECT = re.compile(
     r"undeliver|undelivered|delivery (status )?notification|delivery (failure|failed|problem|report|error)"
     r"|mail delivery|failure notice|returned mail|return(ed)? to sender|non[- ]?deliver|nondeliverable"

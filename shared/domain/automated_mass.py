@@ -80,10 +80,13 @@ def _links_name_recipient(msg: MailMessage) -> bool:
 
 
 def _envelope_sign(msg: MailMessage) -> str:
-    for value in msg.header_all("Return-Path"):
-        local = value.strip().strip("<>").partition("@")[0]
-        if _BOUNCE_ENVELOPE.search(local):
-            return f"a bounce-processing return path ({value.strip()[:60]})"
+    # Errors-To (RFC 2076: non-standard, set by list and bulk software to collect bounces) counts like the path.
+    for field in ("Return-Path", "Errors-To"):
+        for value in msg.header_all(field):
+            local = value.strip().strip("<>").partition("@")[0]
+            if _BOUNCE_ENVELOPE.search(local):
+                what = "return path" if field == "Return-Path" else field
+                return f"a bounce-processing {what} ({value.strip()[:60]})"
     author = msg.author.local_part if msg.author else ""
     for local in [author, *(v.strip().strip("<>").partition("@")[0] for v in msg.header_all("Return-Path"))]:
         # a local part is at most 64 octets (RFC 5321 4.5.3.1.1); longer input would make the pattern's nested

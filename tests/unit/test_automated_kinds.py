@@ -177,3 +177,40 @@ class TestPeopleWhoLookLikeMachines:
                         body_text="Of course, I will add you to the guest list. Please click the link to verify "
                                   "your dietary needs.")
         assert classify(msg) == ()
+
+
+class TestBounceWrittenLikeAReply:
+    NOTICE = "*****\nYour message could not be delivered to j.doe@customer.example\n*****\n"
+
+    def test_gateway_notice_with_re_subject_is_a_bounce(self) -> None:
+        msg = a_message("gateway.notices@customer.example", "RE: Agenda : non remis (delivery failed)",
+                        body_text=self.NOTICE)
+        assert reason(msg) == Reason.BOUNCE
+
+    @pytest.mark.parametrize(("subject", "fields"), [
+        ("RE: Agenda : non remis (delivery failed)", {"in_reply_to": "<agenda@org.example>"}),
+        ("Fwd: Undeliverable: Agenda", {}),
+        ("RE: Agenda", {}),
+    ], ids=["real-reply", "forward", "no-bounce-subject"])
+    def test_people_are_kept(self, subject: str, fields: dict[str, object]) -> None:
+        assert reason(a_message(subject=subject, body_text=self.NOTICE, **fields)) is None
+
+    def test_person_opening_with_own_words_is_kept(self) -> None:
+        text = "Sorry, I think our server lost it - please resend.\n\n" + "x " * 200 + self.NOTICE
+        assert reason(a_message(subject="RE: Agenda : non remis (delivery failed)", body_text=text)) is None
+
+
+class TestErrorsTo:
+    def test_bounce_collecting_errors_to_supports_a_weak_role_word(self) -> None:
+        msg = a_message("net-admin@network.example", "Security update available", name="Network Alert",
+                        headers={"Errors-To": "net-bounce+1358455-1917980@network.example"})
+        assert reason(msg) == Reason.AUTOMATED
+        assert "Errors-To" in classify(msg)[0].detail
+
+    def test_weak_role_word_alone_is_kept(self) -> None:
+        assert reason(a_message("net-admin@network.example", "Security update available", name="Network Alert")) is None
+
+    def test_person_errors_to_is_not_a_mark(self) -> None:
+        msg = a_message("net-admin@network.example", "Security update available", name="Network Alert",
+                        headers={"Errors-To": "ann@network.example"})
+        assert reason(msg) is None
