@@ -25,6 +25,7 @@ from shared.domain.errors import (
     SubscriptionNotFound,
     SyncStateExpired,
 )
+from shared.domain.folders import PLACED
 from shared.domain.mailbox import Mailbox
 from shared.domain.mapping import CrmRecord
 from shared.domain.matching import ContactRef
@@ -450,17 +451,25 @@ class FakeGraph:
         """The parentFolderId a message in ``folder`` carries: well-known names have fixed fake ids."""
         return f"id-{folder}" if folder in {f.value for f in Folder} else folder
 
+    def _level(self, mailbox: str, parent: str | None) -> list[MailFolderInfo]:
+        """One level of the tree; the top level starts with the well-known folders a mailbox has."""
+        if (mailbox, parent) not in self.tree and parent is None:
+            self.tree[(mailbox, None)] = [MailFolderInfo(self.folder_ref_id(f.value), f.value.title())
+                                          for f in PLACED if f.value not in self.missing_well_known]
+        return self.tree.setdefault((mailbox, parent), [])
+
     def add_folder(self, mailbox: str, name: str, parent: str | None = None) -> str:
         """A user folder (under ``parent``'s id, or at the top level); returns its id."""
         folder_id = f"folder-{next(self._ids)}"
-        self.tree.setdefault((mailbox, parent), []).append(MailFolderInfo(folder_id, name))
+        self._level(mailbox, None)
+        self._level(mailbox, parent).append(MailFolderInfo(folder_id, name))
         for level in self.tree.values():
             level[:] = [replace(f, child_count=f.child_count + 1) if f.id == parent else f for f in level]
         return folder_id
 
     def list_folders(self, mailbox: str, parent: str | None) -> list[MailFolderInfo]:
         self._call("list_folders")
-        return list(self.tree.get((mailbox, parent), []))
+        return list(self._level(mailbox, parent))
 
     def folder_id(self, mailbox: str, well_known: str) -> str:
         self._call("folder_id")

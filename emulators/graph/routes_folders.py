@@ -62,7 +62,7 @@ async def list_folders(request: Request) -> Response:
         if option in q:
             raise bad_request(f"{option} on mail folders is not emulated.", code="ErrorInvalidUrlQuery")
     parent = _parent_id(mailbox, request.path_params.get("folder", ROOT))
-    hidden = q.get("includeHiddenFolders", "").lower() == "true"
+    hidden = q.get("includehiddenfolders", "").lower() == "true"
     folders = sorted(mailbox.children(parent, hidden), key=lambda f: f.display_name.lower())
     prefer = parse_prefer(request.headers)
     size = page_size(q.get("$top"), prefer.max_page_size, st.settings.default_page_size, st.settings.max_page_size)

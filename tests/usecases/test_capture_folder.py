@@ -98,8 +98,8 @@ def test_a_folder_that_is_not_there_is_refused_when_saved() -> None:
 
 def test_a_path_names_a_folder_inside_another() -> None:
     world = World()
-    inbox = world.graph.add_folder(MAILBOX, "Inbox")
-    nested = world.graph.add_folder(MAILBOX, "CRM", parent=inbox)
+    world.graph.add_folder(MAILBOX, "CRM")  # a top-level CRM is not the one the path names
+    nested = world.graph.add_folder(MAILBOX, "CRM", parent=world.graph.folder_ref_id("inbox"))
     world.watch(capture_folder="Inbox/CRM")
     stored = world.deps.mailboxes.get(MAILBOX)
     assert stored is not None and stored.capture_folder_id == nested

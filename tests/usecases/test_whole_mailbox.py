@@ -1,0 +1,96 @@
+"""Whole-mailbox capture (issue 16 item 2): one subscription on the mailbox's messages; each message's folder is
+its parentFolderId, so mail an Outlook rule files into any folder is captured, and Deleted Items, Junk Email,
+Drafts, Outbox and Conversation History never are. The backstop walks the folder tree (delta is per folder)."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.services.delta import run_all
+from tests.usecases.world import MAILBOX, World
+
+
+@pytest.fixture
+def world() -> World:
+    w = World()
+    w.alpha = w.graph.add_folder(MAILBOX, "Alpha", parent=w.graph.add_folder(  # type: ignore[attr-defined]
+        MAILBOX, "Projects", parent=w.graph.folder_ref_id("inbox")))
+    w.watch(capture_whole_mailbox=True)
+    return w
+
+
+def arrives_in(world: World, folder: str, **mail: object) -> str:
+    """Delivered straight into ``folder`` (a rule on arrival) and announced by the mailbox's subscription."""
+    mid = world.arrive(world.mail(**mail), folder=folder)
+    world.notify(mid, folder="mailbox")
+    world.run()
+    return mid
+
+
+def test_one_subscription_on_the_mailbox_replaces_the_folders(world: World) -> None:
+    subs = world.deps.subscriptions.for_mailbox(MAILBOX)
+    assert [(s.folder, s.resource) for s in subs] == [("mailbox", f"users/{MAILBOX}/messages")]
+
+
+def test_mail_filed_into_a_subfolder_is_captured_once(world: World) -> None:
+    mid = arrives_in(world, world.alpha)  # type: ignore[attr-defined]
+    assert world.outcome(mid)["outcome"] == "captured"
+    assert len(world.crm.records_for(world.alice.id)) == 1
+
+
+@pytest.mark.parametrize(("folder", "reason"), [
+    ("junkemail", "deleted_or_junk"), ("deleteditems", "deleted_or_junk"), ("drafts", "draft"),
+    ("outbox", "folder_out_of_scope"), ("conversationhistory", "folder_out_of_scope"),
+])
+def test_excluded_folders_are_recognised_by_their_parent_folder(world: World, folder: str, reason: str) -> None:
+    assert world.outcome(arrives_in(world, folder))["reason"] == reason
+    assert world.crm.records == {}
+
+
+def test_sent_items_are_outbound(world: World) -> None:
+    mid = arrives_in(world, "sentitems", sender=MAILBOX, to="alice.moreau@example.org")
+    assert world.outcome(mid)["outcome"] == "captured"
+    [(record, _)] = world.crm.records.values()
+    assert "Outbound" in str(record.fields)
+
+
+def test_the_well_known_folder_ids_are_asked_once_per_mailbox(world: World) -> None:
+    for _ in range(3):
+        arrives_in(world, world.alpha)  # type: ignore[attr-defined]
+    assert world.graph.calls.count("folder_id") == 8  # the eight placed folders, once (then the worker's cache)
+
+
+def test_a_mailbox_without_conversation_history_still_works() -> None:
+    world = World()
+    world.graph.missing_well_known.add("conversationhistory")
+    world.watch(capture_whole_mailbox=True)
+    assert world.outcome(arrives_in(world, "inbox"))["outcome"] == "captured"
+
+
+def test_the_backstop_walks_every_included_folder_of_the_tree(world: World) -> None:
+    missed = world.arrive(world.mail(), folder=world.alpha)  # type: ignore[attr-defined]  # no notification
+    junk = world.arrive(world.mail(), folder="junkemail")
+    assert run_all(world.deps) == [f"{MAILBOX}/mailbox"]  # one walk per mailbox: no Graph call in the timer
+    world.run()
+    assert world.outcome(missed)["outcome"] == "captured"
+    assert all(e["message_id"] != junk for e in world.log.search(mailbox=MAILBOX, limit=1000))  # never queued
+    walked = {folder for (box, folder) in world.deps.delta_tokens.rows if box == MAILBOX}  # type: ignore[attr-defined]
+    assert world.alpha in walked and "id-inbox" in walked  # type: ignore[attr-defined]
+    assert not walked & {"id-junkemail", "id-deleteditems", "id-drafts", "id-outbox", "id-conversationhistory"}
+
+
+def test_the_capture_folder_still_wins_inside_the_whole_mailbox() -> None:
+    world = World()
+    crm = world.graph.add_folder(MAILBOX, "CRM")
+    world.watch(capture_whole_mailbox=True, capture_folder="CRM")
+    mid = arrives_in(world, crm, headers=(("Precedence", "bulk"),))
+    assert world.outcome(mid)["reason"] == "capture_folder"
+
+
+def test_switching_it_on_later_replaces_the_folder_subscriptions() -> None:
+    world = World()
+    world.watch()
+    assert {s.folder for s in world.deps.subscriptions.for_mailbox(MAILBOX)} == {"inbox", "sentitems"}
+    world.watch(capture_whole_mailbox=True)
+    assert {s.folder for s in world.deps.subscriptions.for_mailbox(MAILBOX)} == {"mailbox"}
+    assert len(world.graph.subscriptions) == 1  # the old ones deleted at Graph too
