@@ -74,9 +74,19 @@ class Renewal:
     deferrals: int = 0
 
 
-Work = WorkItem | LifecycleEvent | CatchUp | ImportStep | Renewal
+@dataclass(frozen=True, slots=True)
+class FolderRefresh:
+    """Apply the options' folder settings to one mailbox again (queued when an admin changes the capture folder,
+    whole-mailbox capture or the folder scope): resolve its capture folder, then subscribe and unsubscribe. A
+    worker that predates this kind refuses it (BadWork, then the poison queue): saving the mailbox does the same."""
+
+    mailbox: str
+    deferrals: int = 0
+
+
+Work = WorkItem | LifecycleEvent | CatchUp | ImportStep | Renewal | FolderRefresh
 _KINDS: dict[type, str] = {WorkItem: "message", LifecycleEvent: "lifecycle", CatchUp: "catch_up",
-                           ImportStep: "import", Renewal: "renewal"}
+                           ImportStep: "import", Renewal: "renewal", FolderRefresh: "folders"}
 
 
 def deferred(work: Work) -> Work:
@@ -98,7 +108,7 @@ def to_payload(work: Work) -> dict[str, Any]:
                     "since": work.since.isoformat() if work.since else None}
             if work.queued_at:  # optional: a worker that predates it just walks (harmless, the ETag guards)
                 out["queued_at"] = work.queued_at.isoformat()
-        case ImportStep():
+        case ImportStep() | FolderRefresh():
             out["mailbox"] = work.mailbox
         case Renewal():
             out["subscription_id"] = work.subscription_id
@@ -127,6 +137,8 @@ def parse_work(payload: Any) -> Work:
                        _when(payload.get("since"), "since"), deferrals, _when(payload.get("queued_at"), "queued_at"))
     if kind == "import":
         return ImportStep(_text(payload, "mailbox").lower(), deferrals)
+    if kind == "folders":
+        return FolderRefresh(_text(payload, "mailbox").lower(), deferrals)
     if kind == "renewal":
         return Renewal(_text(payload, "subscription_id"), deferrals)
     raise BadWork(f"unknown work kind {kind!r}")

@@ -17,6 +17,7 @@ from shared.domain.options import Options, options_to_doc, parse_options
 from shared.ports import StoredOptions
 from shared.services.deps import Services
 from shared.services.full_preview import Fetches, field_changes, full_decision
+from shared.services.mailboxes import queue_folder_refreshes
 
 
 def get_options(deps: Services) -> StoredOptions:
@@ -99,6 +100,7 @@ def _write(build: Callable[[StoredOptions], Any], if_match: str | None, who: str
                 raise
             continue
         deps.forget_options()
+        queue_folder_refreshes(changes, deps)  # a new capture folder or folder scope reaches every mailbox
         return saved
     raise AssertionError("unreachable")
 

@@ -7,9 +7,10 @@ from typing import Any
 from shared.domain.errors import BadRequest
 from shared.domain.mailbox import Mailbox
 from shared.domain.seed_roles import role_problems
+from shared.domain.work import FolderRefresh, to_payload
 from shared.services.delta import request_catch_up, row_key
 from shared.services.deps import Services
-from shared.services.folders import with_capture_folder
+from shared.services.folders import FolderNotFound, with_capture_folder
 from shared.services.history import start_import
 from shared.services.subscriptions import ensure_subscriptions, folders_for, unsubscribe
 
@@ -32,6 +33,38 @@ def onboard_mailbox(mailbox: Mailbox, deps: Services) -> dict[str, Any]:
     progress = start_import(mailbox.address, days, folders, deps)
     return {"mailbox": mailbox.model_dump(mode="json"), "subscriptions": [s.id for s in created],
             "import": progress}
+
+
+FOLDER_OPTIONS = frozenset({"capture_folder", "capture_whole_mailbox", "folder_scope"})
+
+
+def queue_folder_refreshes(changes: list[dict[str, Any]], deps: Services) -> int:
+    """After an options change: when it touched the folder settings, one refresh per enabled mailbox (queued,
+    so the admin call does not wait for Graph); how many were queued."""
+    if not any(c.get("path", "").split(".")[0] in FOLDER_OPTIONS for c in changes):
+        return 0
+    addresses = [m.address for m in deps.mailboxes.all() if m.enabled]
+    deps.queue.send(to_payload(FolderRefresh(a)) for a in addresses)
+    return len(addresses)
+
+
+def refresh_folders(address: str, deps: Services) -> str:
+    """The worker's side: the mailbox's capture folder resolved again (one that is not there becomes its
+    folder_problem, as no admin is waiting for a 400), its subscriptions matched to its folders, and a first
+    delta walk queued for each new folder."""
+    mailbox = deps.mailboxes.get(address)
+    if mailbox is None or not mailbox.enabled:
+        return "not watched"
+    try:
+        mailbox = with_capture_folder(mailbox, deps)
+    except FolderNotFound as exc:
+        mailbox = mailbox.model_copy(update={"capture_folder_id": "", "folder_problem": str(exc)})
+    deps.mailboxes.put(mailbox)
+    created = ensure_subscriptions(mailbox, deps)
+    for folder in folders_for(mailbox, deps):
+        if deps.delta_tokens.get(address, row_key(address, folder.value, deps))[0] is None:
+            request_catch_up(address, folder.value, deps, why="folder settings changed")
+    return f"{len(created)} subscription(s) created"
 
 
 def remove_mailbox(address: str, deps: Services) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from shared.domain.model import Folder
 from shared.domain.work import (
     BadWork,
     CatchUp,
+    FolderRefresh,
     ImportStep,
     LifecycleEvent,
     Renewal,
@@ -25,6 +26,7 @@ from shared.services.capture import process_message
 from shared.services.delta import run_delta, run_queued
 from shared.services.deps import Services
 from shared.services.history import import_step
+from shared.services.mailboxes import refresh_folders
 from shared.services.poison import record_poison
 from shared.services.subscriptions import on_lifecycle_event, renew_queued
 
@@ -89,6 +91,8 @@ def _dispatch(work: Work, deps: Services, *, owner: str, dequeue_count: int) -> 
             return str(import_step(work.mailbox, deps).get("state"))
         case Renewal():
             return renew_queued(work, deps)
+        case FolderRefresh():
+            return refresh_folders(work.mailbox, deps)
 
 
 def handle_lifecycle(event: str, subscription_id: str, deps: Services) -> str:

@@ -11,6 +11,7 @@ from shared.domain.work import (
     VERSION,
     BadWork,
     CatchUp,
+    FolderRefresh,
     ImportStep,
     LifecycleEvent,
     Renewal,
@@ -31,6 +32,8 @@ EVERY_KIND: list[Work] = [
     ImportStep("m@association.example", deferrals=1),
     Renewal("sub-1"),
     Renewal("sub-2", deferrals=3),
+    FolderRefresh("m@association.example"),
+    CatchUp("m@association.example", "capture"),  # the mailbox's capture folder: its id stays on the mailbox row
 ]
 
 
@@ -65,6 +68,7 @@ class TestEnvelope:
         ({"mailbox": "m@x.example", "message_id": 7}, "message_id"),
         ({"kind": "lifecycle", "event": "missed"}, "subscription_id"),
         ({"kind": "renewal"}, "subscription_id"),
+        ({"kind": "folders"}, "mailbox"),
         ({"kind": "catch_up", "mailbox": "m", "folder": "inbox", "since": "yesterday"}, "since"),
         ({"kind": "catch_up", "mailbox": "m", "folder": "inbox", "queued_at": "soon"}, "queued_at"),
         ({"kind": "import", "mailbox": "m", "deferrals": -1}, "deferrals"),

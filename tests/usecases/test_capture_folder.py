@@ -105,6 +105,29 @@ def test_a_path_names_a_folder_inside_another() -> None:
     assert stored is not None and stored.capture_folder_id == nested
 
 
+def test_changing_the_org_default_reaches_every_watched_mailbox() -> None:
+    world = World()
+    office = "office@association.example"
+    world.watch()
+    world.watch(office)
+    crm = world.graph.add_folder(MAILBOX, "CRM")  # only the first mailbox has one
+    world.set_options(internal_domains=["association.example"], capture_folder="CRM")
+    world.run()  # one queued refresh per mailbox: the admin call does not wait for Graph
+    assert {s.folder for s in world.deps.subscriptions.for_mailbox(MAILBOX)} == {"inbox", "sentitems", "capture"}
+    stored, other = world.deps.mailboxes.get(MAILBOX), world.deps.mailboxes.get(office)
+    assert stored is not None and stored.capture_folder_id == crm
+    assert other is not None and "no folder named 'CRM'" in other.folder_problem  # a problem, not a failure
+    assert {s.folder for s in world.deps.subscriptions.for_mailbox(office)} == {"inbox", "sentitems"}
+    world.set_options(internal_domains=["association.example"], capture_folder="")
+    world.run()
+    assert {s.folder for s in world.deps.subscriptions.for_mailbox(MAILBOX)} == {"inbox", "sentitems"}
+
+
+def test_other_option_changes_queue_no_refresh(world: World) -> None:
+    world.set_options(internal_domains=["association.example"], look_back_days=7)
+    assert world.queue.depth() == 0
+
+
 def test_the_org_default_applies_and_a_mailbox_can_turn_it_off() -> None:
     world = World()
     world.graph.add_folder(MAILBOX, "CRM")
