@@ -2,6 +2,7 @@
 import { getKey, setKey } from "./api.js";
 import { byId } from "./dom.js";
 import { initDecisions } from "./decisions.js";
+import { initErasure } from "./erasure.js";
 import { initExplain } from "./explain.js";
 import { loadCharts } from "./charts.js";
 import { initMailboxes, loadMailboxes } from "./mailboxes.js";
@@ -49,6 +50,7 @@ function main() {
   initDecisions(schemaLoaded);
   initMailboxes();
   initExplain();
+  initErasure();
   document.body.dataset.ready = "yes";
   loadAll();
 }

@@ -22,7 +22,8 @@ from tests.browser.pages import use_key  # noqa: E402  (needs playwright)
 expect = sync_api.expect
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-SECTIONS = ("step-roles", "step-types", "step-mapping", "step-limits", "mailboxes", "status", "log", "explain")
+SECTIONS = ("step-roles", "step-types", "step-mapping", "step-limits", "mailboxes", "status", "log", "explain",
+            "erasure")
 SUBJECT = "Renewal for 2026 – can I pay by bank transfer?"  # the sample email 01
 
 
