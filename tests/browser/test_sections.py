@@ -67,7 +67,8 @@ def test_limits_show_the_new_options_with_their_defaults(page: Any, stack: Stack
     shot(page, screenshot, "step-limits")
 
 
-def test_advanced_json_holds_the_options_without_a_control_of_their_own(page: Any, stack: Stack, screenshot: Any) -> None:
+def test_advanced_json_holds_the_options_without_a_control_of_their_own(
+        page: Any, stack: Stack, screenshot: Any) -> None:
     use_key(page, stack)
     page.locator("summary", has_text="Advanced (JSON)").click()
     doc = json.loads(page.locator("#opt-advanced").input_value())  # only what has no control of its own
