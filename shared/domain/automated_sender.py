@@ -10,7 +10,8 @@
   independent sign of mass mailing (a newsletter footer, a bulk-mailing program, an envelope sender made for
   bounce handling or minted per recipient).
 - No From address at all: RFC 5322 3.6 requires one, and only programs leave it out.
-Shared mailboxes people write from (``info@``, ``support@``, ``sales@``, ``office@``) are never evidence.
+Shared mailboxes people write from (``info@``, ``support@``, ``sales@``, ``office@``) are never evidence, and
+a newsletter word is none on an answer to a message (In-Reply-To/References): an editor replies from there.
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ def by_sender_role(msg: MailMessage) -> MachineVerdict | None:
             return MachineVerdict(Reason.BULK, f"It has the marks of a mass mailing: {signs[0]} and {signs[1]}.")
         return None
     reason, strong, word = role
+    if reason is Reason.BULK and (msg.in_reply_to or msg.references):
+        return None  # newsletters do not answer our mail; a person answering from the newsletter mailbox does
     support = "" if strong else next(iter(mass_mailing_signs(msg)), "")
     if not strong and not support:
         return None

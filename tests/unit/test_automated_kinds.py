@@ -214,3 +214,17 @@ class TestErrorsTo:
         msg = a_message("net-admin@network.example", "Security update available", name="Network Alert",
                         headers={"Errors-To": "ann@network.example"})
         assert reason(msg) is None
+
+
+class TestAnswersFromRoleMailboxes:
+    def test_editor_answering_from_the_newsletter_mailbox_is_kept(self) -> None:
+        msg = a_message("newsletter@partner.example", "Re: Article for December", in_reply_to="<a@org.example>",
+                        body_text="Thanks, we will run it. Chloe")
+        assert reason(msg) is None
+
+    def test_newsletter_mailbox_without_a_reference_is_bulk(self) -> None:
+        assert reason(a_message("newsletter@partner.example", "December issue")) == Reason.BULK
+
+    def test_threaded_notification_is_still_automated(self) -> None:
+        msg = a_message("notifications@tasks.example", "Re: [Board] Budget task", references=("<t-1@tasks.example>",))
+        assert reason(msg) == Reason.AUTOMATED
