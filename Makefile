@@ -5,26 +5,35 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 AZURITE := node_modules/.bin/azurite
 
-.PHONY: venv node test unit lint infra conformance lock demo bench soak clean
+.PHONY: venv node test unit lint infra browser conformance lock demo bench soak clean
 
 venv: $(STAMP)
 
-# The same locks the app deploys with (exact versions, hashes checked): see scripts/lock.py.
-$(STAMP): requirements.txt requirements-lock.txt requirements-dev.txt requirements-dev-lock.txt
+# uv, pinned, in its own .venv-lock/: it installs the locks below in seconds where pip takes most of a minute,
+# and it writes them (make lock).
+UV_VERSION := 0.13.8
+UV := .venv-lock/bin/uv
+$(UV):
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# The same locks the app deploys with (exact versions, hashes checked): see scripts/lock.py. The Functions
+# remote build installs requirements.txt with pip; the package set is the same.
+$(STAMP): requirements.txt requirements-lock.txt requirements-dev.txt requirements-dev-lock.txt | $(UV)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	$(UV) pip install --quiet --python $(PY) --require-hashes -r requirements.txt -r requirements-dev.txt
 	touch $(STAMP)
 
-# Re-lock after editing requirements.in or requirements-dev.in (uv in its own .venv-lock/; needs the registry).
-UV_VERSION := 0.13.8
-lock:
-	test -x .venv-lock/bin/uv || { $(PYTHON) -m venv .venv-lock && .venv-lock/bin/python -m pip install --quiet uv==$(UV_VERSION); }
-	$(PYTHON) scripts/lock.py --uv .venv-lock/bin/uv
+# Re-lock after editing requirements.in or requirements-dev.in (needs the registry).
+lock: | $(UV)
+	$(PYTHON) scripts/lock.py --uv $(UV)
 
 node: $(AZURITE)
 
+# --prefer-offline: tarballs already in npm's cache are not re-checked with the registry (the lock's integrity
+# hashes are still checked); a cold cache downloads as before.
 $(AZURITE): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --no-audit --no-fund --loglevel=error --prefer-offline
 	touch $(AZURITE)
 
 lint: venv
@@ -32,14 +41,17 @@ lint: venv
 	$(PY) -m mypy
 	$(VENV)/bin/lint-imports
 
-# Bicep: every file parses and checkov passes (checkov lives in its own .venv-infra/).
-infra:
-	$(PYTHON) scripts/check_infra.py
+# Bicep: every file parses and checkov passes (checkov lives in its own .venv-infra/, installed by uv).
+infra: | $(UV)
+	$(PYTHON) scripts/check_infra.py --uv $(UV)
+
+browser:
+	bash scripts/install_browser.sh
 
 # Whole suite: lint, type-check, Bicep checks, unit and integration (fixtures start and stop Azurite and the
-# emulators).
-test: venv node lint infra conformance
-	bash scripts/install_browser.sh
+# emulators). The steps before pytest run side by side; --output-sync prints each one's output in one piece.
+test:
+	$(MAKE) --no-print-directory -j3 --output-sync=target venv node lint infra conformance browser
 	$(PY) -m pytest --ignore=tests/conformance
 
 # Product requests and emulator answers against the published Graph description and the iMIS description

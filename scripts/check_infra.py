@@ -4,7 +4,7 @@ suppression carries a written reason and still suppresses something.
 checkov pins many dependencies, so it lives in its own virtualenv (.venv-infra/, created here from
 requirements-infra.txt and re-created when that file changes), never in the app's .venv. There is no Bicep
 CLI offline: parsing uses pycep, the Bicep parser checkov itself runs on. Stdlib only, so any Python 3.9+
-can run it:  python scripts/check_infra.py
+can run it:  python scripts/check_infra.py [--uv PATH-TO-UV]
 """
 
 from __future__ import annotations
@@ -79,16 +79,21 @@ def as_report(raw: str) -> dict:
     return data
 
 
-def ensure_venv() -> Path:
+def ensure_venv(uv: str | None = None) -> Path:
+    """The checkov virtualenv, (re)installed when requirements-infra.txt changed: by ``uv`` if given (seconds),
+    else by pip."""
     wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
     python = BIN / "python"
     if python.exists() and STAMP.exists() and STAMP.read_text().strip() == wanted:
         return python
     print(f"check_infra: installing {REQUIREMENTS.name} into {VENV.name}/ ...", flush=True)
-    venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    venv.EnvBuilder(with_pip=uv is None, clear=True).create(VENV)
     (VENV / ".gitignore").write_text("*\n")  # self-ignoring, like Python 3.13's venv
-    pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", str(REQUIREMENTS)]
-    subprocess.run(pip, check=True)
+    if uv:
+        install = [uv, "pip", "install", "--quiet", "--python", str(python), "-r", str(REQUIREMENTS)]
+    else:
+        install = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", str(REQUIREMENTS)]
+    subprocess.run(install, check=True)
     STAMP.write_text(wanted + "\n")
     return python
 
@@ -109,12 +114,12 @@ def run_checkov(python: Path) -> dict:
     return as_report(out.stdout)
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
     files = sorted(INFRA.rglob("*.bicep"))
     if not files:
         print("check_infra: no .bicep files under infra/")
         return 1
-    python = ensure_venv()
+    python = ensure_venv(argv[argv.index("--uv") + 1] if "--uv" in argv else None)
     problems: list[str] = []
     unparsed = parse_errors(python, files)
     for path, error in unparsed.items():
@@ -141,4 +146,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
