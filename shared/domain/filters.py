@@ -105,6 +105,8 @@ def _scope_check(msg: MailMessage, options: Options, mailbox: MailboxContext, no
         return _skip(Reason.DRAFT, "The message is a draft that was never sent.")
     if msg.folder in (Folder.DELETED_ITEMS, Folder.JUNK_EMAIL):
         return _skip(Reason.DELETED_OR_JUNK, f"The message is in the {msg.folder.value} folder.")
+    if msg.folder == Folder.NEVER_CAPTURE:
+        return _skip(Reason.EXCLUDED_BY_USER, "The message is in one of the never-capture folders.")
     if msg.folder == Folder.CAPTURE:  # chosen by its owner: neither the folder scope nor the look-back applies
         return None
     scope = mailbox.folders if mailbox.folders is not None else options.folder_scope

@@ -28,6 +28,7 @@ class Folder(StrEnum):
     OTHER = "other"
     CAPTURE = "capture"
     MAILBOX = "mailbox"
+    NEVER_CAPTURE = "nevercapture"  # a folder named in the options' never_capture_folders
 
     @classmethod
     def parse(cls, value: str | None) -> Folder:
@@ -160,7 +161,7 @@ class MailFolderInfo:
 
 # Never captured wherever they sit (whole-mailbox capture excludes them by parentFolderId).
 EXCLUDED_FOLDERS = frozenset({Folder.DRAFTS, Folder.DELETED_ITEMS, Folder.JUNK_EMAIL, Folder.OUTBOX,
-                              Folder.CONVERSATION_HISTORY})
+                              Folder.CONVERSATION_HISTORY, Folder.NEVER_CAPTURE})
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,10 +13,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from shared.domain.errors import InvalidOptions
-from shared.domain.folders import folder_path
+from shared.domain.folders import folder_path, same_name
 from shared.domain.freemail import DEFAULT_AUTO_LINK_EXCLUDED
 from shared.domain.model import EXCLUDED_FOLDERS, Folder
-from shared.domain.options_limits import app_roles, size_problems
+from shared.domain.options_limits import DOMAIN_RE, app_roles, domain_names, size_problems
 
 TOKENS = (
     "Subject", "Body", "Recipients", "SentOn", "ReceivedOn", "From", "To", "Cc", "Mailbox", "Direction",
@@ -99,17 +99,6 @@ class AutomatedMailRules(_Model):
     skip_other_automated: bool = True
 
 
-_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-
-
-def _domains(values: tuple[str, ...]) -> tuple[str, ...]:
-    cleaned = tuple(v.strip().lower().lstrip("@") for v in values)
-    bad = [v for v in cleaned if not _DOMAIN_RE.match(v)]
-    if bad:
-        raise ValueError(f"not a domain name: {', '.join(bad)}")
-    return cleaned
-
-
 class Options(_Model):
     internal_domains: tuple[str, ...] = ()
     blocked_domains: tuple[str, ...] = ()
@@ -120,6 +109,8 @@ class Options(_Model):
                                 "such as Inbox/CRM) captured whatever the rules say; empty: none")
     capture_whole_mailbox: bool = Field(default=False, description="Watch every folder (mail filed by rules) "
                                         "instead of folder_scope; Deleted Items, Junk, Drafts, Outbox never")
+    never_capture_folders: tuple[str, ...] = Field(default=(), max_length=50, description="Folders (names or paths) "
+                                                   "whole-mailbox capture never takes mail from")
     never_capture_category: str = Field(default="Not for CRM", max_length=255,
                                         description="Outlook category that keeps a message out; empty: none")
     tag_captured_category: str = Field(default="", max_length=255,
@@ -160,7 +151,8 @@ class Options(_Model):
     add_new_contact_roles: tuple[str, ...] = ()
 
     _capture_folder = field_validator("capture_folder")(folder_path)
-    _internal = field_validator("internal_domains", "blocked_domains", "auto_link_excluded_domains")(_domains)
+    _never_folders = field_validator("never_capture_folders")(lambda v: tuple(folder_path(p) for p in v if p.strip()))
+    _internal = field_validator("internal_domains", "blocked_domains", "auto_link_excluded_domains")(domain_names)
     _role_values = field_validator("change_options_roles", "read_roles", "interaction_roles", "activity_roles",
                                    "add_new_contact_roles")(app_roles)
 
@@ -168,7 +160,7 @@ class Options(_Model):
     @classmethod
     def _addresses(cls, values: tuple[str, ...]) -> tuple[str, ...]:
         cleaned = tuple(v.strip().lower() for v in values)
-        bad = [v for v in cleaned if v.count("@") != 1 or not _DOMAIN_RE.match(v.split("@")[1])]
+        bad = [v for v in cleaned if v.count("@") != 1 or not DOMAIN_RE.match(v.split("@")[1])]
         if bad:
             raise ValueError(f"not an email address: {', '.join(bad)}")
         return cleaned
@@ -215,6 +207,8 @@ def _cross_field_problems(o: Options) -> list[tuple[str, str]]:
                                         "or an attachments policy, not both"))
     if not o.change_options_roles:  # with sign-in required, nobody could ever change the options again
         problems.append(("change_options_roles", "at least one role must be allowed to change the options"))
+    if o.capture_folder and any(same_name(o.capture_folder, f) for f in o.never_capture_folders):
+        problems.append(("never_capture_folders", f"{o.capture_folder} is the capture folder"))
     if not o.folder_scope:
         problems.append(("folder_scope", "at least one folder is needed"))
     bad_folders = (EXCLUDED_FOLDERS | {Folder.CAPTURE, Folder.MAILBOX}) & set(o.folder_scope)

@@ -54,3 +54,14 @@ def size_problems(doc: dict[str, Any]) -> list[tuple[str, str]]:
         problems.append((largest, f"the options document is {total:,} characters, at most {MAX_DOCUMENT_CHARS:,}; "
                                   f"this field takes {stored_size(doc[largest]):,}"))
     return problems
+
+
+DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def domain_names(values: tuple[str, ...]) -> tuple[str, ...]:
+    cleaned = tuple(v.strip().lower().lstrip("@") for v in values)
+    bad = [v for v in cleaned if not DOMAIN_RE.match(v)]
+    if bad:
+        raise ValueError(f"not a domain name: {', '.join(bad)}")
+    return cleaned

@@ -26,7 +26,8 @@ class FolderNotFound(BadRequest):
 
 
 def resolve_capture_folder(address: str, path: str, deps: Services) -> str:
-    """The Graph id of the folder at ``path`` ("CRM", "Inbox/CRM"): one listing per level, names without case."""
+    """The Graph id of the folder at ``path`` ("CRM", "Inbox/CRM"): one listing per level, names without case.
+    (Never-capture folders are found the same way.)"""
     parent: str | None = None
     for depth, name in enumerate(path_names(path)):
         found = next((f for f in deps.graph.list_folders(address, parent) if same_name(f.display_name, name)), None)
@@ -65,9 +66,12 @@ def graph_folder(mailbox: Mailbox | None, folder: str) -> str:
 
 
 def known_folders(address: str, deps: Services) -> dict[str, Folder]:
-    """Well-known folder id -> name for the mailbox, asked once per worker (a folder the mailbox lacks, such as
-    Conversation History without Teams, is left out)."""
-    cached = deps.caches.folder_ids.get(address)
+    """Folder id -> name for the mailbox's well-known folders and never-capture folders, asked once per worker
+    (and again when the never-capture list changes); a folder the mailbox lacks, such as Conversation History
+    without Teams or a never-capture name it does not have, is left out."""
+    never = deps.current_options().options.never_capture_folders
+    key = "\x00".join((address, *never))
+    cached = deps.caches.folder_ids.get(key)
     if cached is None:
         cached = {}
         for folder in PLACED:
@@ -75,7 +79,12 @@ def known_folders(address: str, deps: Services) -> dict[str, Folder]:
                 cached[deps.graph.folder_id(address, folder.value)] = folder
             except ResourceNotFound:
                 continue
-        deps.caches.folder_ids[address] = cached
+        for path in never:
+            try:
+                cached[resolve_capture_folder(address, path, deps)] = Folder.NEVER_CAPTURE
+            except FolderNotFound:
+                continue
+        deps.caches.folder_ids[key] = cached
     return cached
 
 

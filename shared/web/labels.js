@@ -29,6 +29,7 @@ export const OPTION_LABELS = {
   folder_scope: L("step-limits", "Folders captured", "Which mail folders are saved (Drafts, Deleted Items and Junk Email never are)."),
   capture_folder: L("step-limits", "Capture folder", "A mail folder, e.g. CRM or Inbox/CRM: what is put there is saved even when the rules above would skip it (blocked senders and the never-capture category still win); empty for none."),
   capture_whole_mailbox: L("step-limits", "Whole mailbox", "Watch every folder, so mail filed into folders by Outlook rules is saved; Deleted Items, Junk Email, Drafts and Outbox never are."),
+  never_capture_folders: L("step-limits", "Never-capture folders", "Folders (names or paths such as Inbox/Personal) whole-mailbox capture never saves mail from."),
   look_back_days: L("step-limits", "Look-back days", "Older emails are not saved; also the default import window for a new mailbox."),
   max_total_emails: L("step-limits", "Max Total Emails", "Per mailbox per day; 0 means no cap."),
   allow_duplicate_emails: L("step-limits", "Allow duplicate emails", "Save an email again when another watched mailbox has the same one."),
@@ -55,7 +56,7 @@ export const OPTION_LABELS = {
 export const CHOICE_LABELS = {
   inbox: "Inbox", sentitems: "Sent Items", drafts: "Drafts", deleteditems: "Deleted Items", junkemail: "Junk Email",
   archive: "Archive", outbox: "Outbox", conversationhistory: "Conversation History", other: "Other folders",
-  capture: "Capture folder", mailbox: "Whole mailbox", none: "None", all: "All", non_inline: "All but inline images",
+  capture: "Capture folder", mailbox: "Whole mailbox", nevercapture: "Never-capture folder", none: "None", all: "All", non_inline: "All but inline images",
   activity: "Activity", interaction: "Interaction",
 };
 

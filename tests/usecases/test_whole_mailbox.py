@@ -94,3 +94,17 @@ def test_switching_it_on_later_replaces_the_folder_subscriptions() -> None:
     world.watch(capture_whole_mailbox=True)
     assert {s.folder for s in world.deps.subscriptions.for_mailbox(MAILBOX)} == {"mailbox"}
     assert len(world.graph.subscriptions) == 1  # the old ones deleted at Graph too
+
+
+def test_a_never_capture_folder_is_left_out_by_its_parent_folder_and_never_walked() -> None:
+    world = World()
+    private = world.graph.add_folder(MAILBOX, "Personal", parent=world.graph.folder_ref_id("inbox"))
+    world.set_options(internal_domains=["association.example"], never_capture_folders=["inbox/personal"])
+    world.watch(capture_whole_mailbox=True)
+    entry = world.outcome(arrives_in(world, private))
+    assert (entry["outcome"], entry["reason"]) == ("skipped", "excluded_by_user")
+    missed = world.arrive(world.mail(), folder=private)
+    run_all(world.deps)
+    world.run()
+    assert all(e["message_id"] != missed for e in world.log.search(mailbox=MAILBOX, limit=1000))
+    assert private not in {folder for (_, folder) in world.deps.delta_tokens.rows}  # type: ignore[attr-defined]
