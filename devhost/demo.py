@@ -104,6 +104,7 @@ def main() -> int:
               "\nThe CRM does not match emulators/sample/expected.json:\n  " + "\n  ".join(problems))
         tour = run_tour(driver)  # after the CRM check: the erasure step deletes records
         print_tour(tour)
+        print(f"The demo ran in {time.monotonic() - started:.0f} s.")
         ok = all(r["ok"] for r in rows) and not problems and all(row[1] for row in tour)
         if os.environ.get("DEMO_ONCE"):
             return 0 if ok else 1

@@ -1,7 +1,8 @@
 """The demo's capability tour, after the sample mail: each step uses the admin API (and the Graph emulator as
 the outside world) as an admin would and is judged by real state: the iMIS emulator's records, Azurite's blobs,
 the Graph emulator's subscriptions and delivery log, the decision log's reasons; never by the product's own answer
-alone. Steps on single emails: devhost/demo_tour_mail.py; on the machinery: devhost/demo_tour_ops.py.
+alone. Steps on single emails: devhost/demo_tour_mail.py; on folders: demo_tour_folders.py; on the machinery:
+devhost/demo_tour_ops.py.
 
 - attachments: the sample's files the attachments policy keeps are attached to their records in the CRM
 - interactions: the sample mailboxes that write Interactions hold some (CommunicationLogRecipient records)
@@ -9,6 +10,7 @@ alone. Steps on single emails: devhost/demo_tour_mail.py; on the machinery: devh
 - contact creation: with the option on, an unknown sender becomes a contact holding the email's record
 - explain: an email is explained without any CRM write
 - private mail, the never-capture category, .eml copies, organisation linking (demo_tour_mail)
+- the capture folder, whole-mailbox capture (demo_tour_folders)
 - lifecycle recovery (removed, missed), a historical import, the daily cap (demo_tour_ops)
 - erasure: everything captured for one sample contact is listed, deleted with the listing's confirmation,
   and the CRM then holds none of that contact's records nor their attached files while everyone else's stay
@@ -20,6 +22,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from devhost import demo_tour_folders as folders
 from devhost import demo_tour_mail as by_mail
 from devhost import demo_tour_ops as ops
 from devhost.demo_mail import files_of
@@ -136,6 +139,8 @@ STEPS: tuple[tuple[str, Step, str], ...] = (
     ("never-capture category", by_mail.never_capture, "decision log reason; no CRM record"),
     (".eml copies", by_mail.eml_copies, "Azurite blob; CRM Attachment on the record"),
     ("organisation linking", by_mail.organisation_linking, "CRM record's party; no Party created"),
+    ("capture folder", folders.capture_folder, "decision log reasons; CRM records of the filed email and its twin"),
+    ("whole-mailbox capture", folders.whole_mailbox, "CRM records of mail filed by a rule and of Junk; log reasons"),
     ("lifecycle: removed", ops.lifecycle_removed, "Graph emulator's subscriptions; CRM records once; log source"),
     ("lifecycle: missed", ops.lifecycle_missed, "Graph emulator's delivery log; CRM records once; log source"),
     ("historical import", ops.historical_import, "import progress; CRM records once; log source"),
