@@ -3,14 +3,17 @@
 Blob leases (https://learn.microsoft.com/rest/api/storageservices/lease-blob): one client at a time holds a
 blob's lease; a finite lease lasts 15 to 60 s and the service ends it by itself when it is not released, so a
 crashed instance's slot comes back without anyone cleaning up. Acquiring a held lease answers 409
-``LeaseAlreadyPresent``. A budget row is read and replaced with If-Match (Table optimistic concurrency), so two
-instances can never both spend the same remainder. Calls fail fast (one retry, short timeouts): a slow store
+``LeaseAlreadyPresent``. A budget row is replaced with If-Match (Table optimistic concurrency), so two
+instances can never both spend the same remainder. Each store remembers the row it last wrote (sub-window, count,
+ETag): its next grant is the conditional write alone, and a stale memory (another instance wrote since) fails the
+condition and costs the read it would have made anyway. Calls fail fast (one retry, short timeouts): a slow store
 makes the limiter wait and defer the work, never send without a grant.
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
 from typing import Any
 
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
@@ -36,9 +39,17 @@ class AzureLimitStore:
         self._container = blobs.get_container_client(container)
         self._rows = Table(tables, table)
         self._ready = False
+        self._seen: dict[tuple[str, str], tuple[int, int, str]] = {}  # row -> (part, used, ETag) written here
+        self._seen_lock = threading.Lock()
+        self._blobs: dict[tuple[str, int], Any] = {}
 
     def _blob(self, name: str, slot: int) -> Any:
-        return self._container.get_blob_client(f"{name}/{slot}")
+        blob = self._blobs.get((name, slot))
+        if blob is None:  # a client per call rebuilds its pipeline: keep one per slot
+            if len(self._blobs) > 10_000:
+                self._blobs.clear()
+            blob = self._blobs[(name, slot)] = self._container.get_blob_client(f"{name}/{slot}")
+        return blob
 
     def try_slot(self, name: str, slot: int, hold_s: int) -> str | None:
         blob = self._blob(name, slot)
@@ -63,21 +74,36 @@ class AzureLimitStore:
         BlobLeaseClient(self._blob(name, slot), lease_id=lease).release()
 
     def take(self, name: str, part: int, cap: int, want: int) -> int:
-        pk, rk = safe_key(name), f"{part % RING:03d}"
-        for _ in range(20):  # optimistic concurrency: read, then replace only if nobody wrote in between
-            row = self._rows.get(pk, rk)
-            if row is None:
-                granted = min(want, cap)
-                if self._rows.create({"PartitionKey": pk, "RowKey": rk, "part": part, "used": granted}):
-                    return granted
-                continue
-            if int(row["part"]) > part:  # this instance's clock is behind the others': grant nothing
-                return 0
-            used = int(row["used"]) if int(row["part"]) == part else 0
+        at = (safe_key(name), f"{part % RING:03d}")
+        with self._seen_lock:
+            known = self._seen.pop(at, None)
+        for _ in range(20):  # optimistic concurrency: replace only if nobody wrote since the count was known
+            if known is None:
+                row = self._rows.get(*at)
+                if row is None:
+                    granted = min(want, cap)
+                    etag = self._rows.create({"PartitionKey": at[0], "RowKey": at[1], "part": part, "used": granted})
+                    if etag is not None:
+                        return self._remember(at, part, granted, etag, granted)
+                    continue
+                known = (int(row["part"]), int(row["used"]), row["etag"])
+            row_part, used, etag = known
+            if row_part > part:  # this instance's clock is behind the others': grant nothing
+                return self._remember(at, *known, 0)
+            used = used if row_part == part else 0  # the ring row of an older sub-window counts afresh
             granted = min(want, cap - used)
             if granted <= 0:
-                return 0
-            fresh = {"PartitionKey": pk, "RowKey": rk, "part": part, "used": used + granted}
-            if self._rows.replace_if(fresh, row["etag"]) is not None:
-                return granted
+                return self._remember(at, *known, 0)  # counts only grow within a sub-window: still spent
+            fresh = {"PartitionKey": at[0], "RowKey": at[1], "part": part, "used": used + granted}
+            written = self._rows.replace_if(fresh, etag)
+            if written is not None:
+                return self._remember(at, part, used + granted, written, granted)
+            known = None
         return 0
+
+    def _remember(self, at: tuple[str, str], part: int, used: int, etag: str, granted: int) -> int:
+        with self._seen_lock:
+            if len(self._seen) > 10_000:
+                self._seen.clear()
+            self._seen[at] = (part, used, etag)
+        return granted

@@ -5,7 +5,8 @@ splits a shared capacity into parts that workers lease through Blob storage leas
 comes back when its lease expires. Here:
 - concurrency (Graph: 4 per app per mailbox; iMIS: IMIS_MAX_CONCURRENCY per site) is N slots per key; a request
   runs only while its instance holds a slot's lease. An instance keeps a slot for its next request while it
-  has more waiting (at most ``keep_s``, well inside the lease) and gives it back as soon as it has none;
+  has more waiting (at most ``keep_s``, well inside the lease), and for ``linger_s`` after its last request (a
+  worker's next email usually comes sooner), then gives it back; it never asks storage for a slot it holds;
 - the request budget (Graph: 10,000 per 10 minutes per app per mailbox, a sliding window) is split into
   ``parts`` sub-windows, each granting at most budget / (parts + 2): a sliding window overlaps at most
   parts + 1 sub-windows, and one more covers clock skew between instances under one sub-window.
@@ -36,12 +37,14 @@ class _Held:
     slot: int
     lease: str
     taken_at: float
+    idle_since: float = 0.0
 
 
 @dataclass(slots=True)
 class _Key:
     cond: threading.Condition = field(default_factory=threading.Condition)
     idle: list[_Held] = field(default_factory=list)
+    mine: set[int] = field(default_factory=set)  # slots this instance holds, busy or idle
     waiting: int = 0
     polling: bool = False
     next_poll: float = 0.0
@@ -52,11 +55,15 @@ class SharedSemaphore:
     """At most ``slots`` holders of each key across every instance sharing ``store``."""
 
     def __init__(self, store: LimitStore, name: str, slots: int, unavailable: Unavailable, *, lease_s: int = 60,
-                 keep_s: float = 10.0, wait_s: float = 30.0, max_backoff: float = 0.5) -> None:
+                 keep_s: float = 10.0, wait_s: float = 30.0, max_backoff: float = 0.5, linger_s: float = 0.25) -> None:
         self._store, self._name, self._slots, self._unavailable = store, name, slots, unavailable
         self._lease_s, self._keep_s, self._wait_s, self._max_backoff = lease_s, keep_s, wait_s, max_backoff
+        self._linger_s = linger_s
         self._keys: dict[str, _Key] = {}
         self._lock = threading.Lock()
+        self._lingering: set[str] = set()  # keys with an idle slot, for the reaper
+        self._wake = threading.Event()
+        self._reaper: threading.Thread | None = None
 
     @contextmanager
     def hold(self, key: str) -> Iterator[None]:
@@ -78,11 +85,10 @@ class SharedSemaphore:
             try:
                 while True:
                     now = time.monotonic()
-                    while state.idle:
-                        held = state.idle.pop()
-                        if now - held.taken_at < self._keep_s:
-                            return held
-                        self._free_later(key, held)
+                    usable = [h for h in state.idle if now - h.taken_at < self._keep_s]  # the rest: the reaper's
+                    if usable:
+                        state.idle.remove(usable[-1])
+                        return usable[-1]
                     if not state.polling and now >= state.next_poll:
                         held_new = self._poll(key, state)
                         if held_new is not None:
@@ -98,12 +104,15 @@ class SharedSemaphore:
     def _poll(self, key: str, state: _Key) -> _Held | None:
         """One round over the slots in random order, outside the lock; called holding ``state.cond``."""
         state.polling = True
+        mine = frozenset(state.mine)
         state.cond.release()
         try:
-            held = self._try_slots(key)
+            held = self._try_slots(key, mine)
         finally:
             state.cond.acquire()
             state.polling = False
+        if held is not None:
+            state.mine.add(held.slot)
         if held is None:
             state.backoff = min(state.backoff * 2, self._max_backoff)
             state.next_poll = time.monotonic() + state.backoff * random.uniform(0.5, 1.0)
@@ -112,8 +121,10 @@ class SharedSemaphore:
         state.cond.notify()
         return held
 
-    def _try_slots(self, key: str) -> _Held | None:
+    def _try_slots(self, key: str, mine: frozenset[int]) -> _Held | None:
         for slot in random.sample(range(self._slots), self._slots):
+            if slot in mine:  # held here (busy, or being given back): asking storage would only get a 409
+                continue
             try:
                 lease = self._store.try_slot(f"{self._name}/{key}", slot, self._lease_s)
             except Exception as exc:  # storage down or slow: no slot, so nothing is sent
@@ -125,14 +136,45 @@ class SharedSemaphore:
 
     def _give_back(self, key: str, state: _Key, held: _Held) -> None:
         with state.cond:
-            if state.waiting and time.monotonic() - held.taken_at < self._keep_s:
+            now = time.monotonic()
+            if now - held.taken_at < self._keep_s and (state.waiting or self._linger_s > 0):
+                held.idle_since = now
                 state.idle.append(held)  # the next local request uses it: no storage round trip
                 state.cond.notify()
+                self._linger(key)
                 return
+            state.mine.discard(held.slot)
         self._free(key, held)
 
-    def _free_later(self, key: str, held: _Held) -> None:
-        threading.Thread(target=self._free, args=(key, held), daemon=True).start()
+    def _linger(self, key: str) -> None:
+        with self._lock:
+            self._lingering.add(key)
+            if self._reaper is None:
+                self._reaper = threading.Thread(target=self._reap, name=f"{self._name}-slots", daemon=True)
+                self._reaper.start()
+        self._wake.set()
+
+    def _reap(self) -> None:
+        """Give back the slots idle for ``linger_s`` with nobody waiting (or held ``keep_s``), off callers' threads."""
+        while True:
+            self._wake.wait(max(self._linger_s / 2, 0.05) if self._lingering else None)
+            self._wake.clear()
+            with self._lock:
+                keys = [(key, self._keys[key]) for key in self._lingering]
+                self._lingering.clear()
+            now, done = time.monotonic(), []
+            for key, state in keys:
+                with state.cond:
+                    gone = [h for h in state.idle if now - h.taken_at >= self._keep_s
+                            or (not state.waiting and now - h.idle_since >= self._linger_s)]  # else a waiter's
+                    state.idle = [h for h in state.idle if h not in gone]
+                    state.mine -= {h.slot for h in gone}
+                    done += [(key, h) for h in gone]
+                    if state.idle:
+                        with self._lock:
+                            self._lingering.add(key)
+            for key, held in done:
+                self._free(key, held)
 
     def _free(self, key: str, held: _Held) -> None:
         try:

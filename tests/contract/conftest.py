@@ -32,6 +32,11 @@ class Stores:
     queue: Any
     blobs: Any
     limits: Any
+    limits_elsewhere: Any = None  # a second instance's store on the same storage (the fake: the same object)
+
+    def __post_init__(self) -> None:
+        if self.limits_elsewhere is None:
+            self.limits_elsewhere = self.limits
 
 
 def memory_stores() -> Stores:
@@ -78,6 +83,7 @@ def azure_stores(connection: str) -> Stores:
                   TableThreadIndex(tables.threads), counters,
                   StorageMessageQueue(queue_client(settings, f"q-{unique}")),
                   AzureBlobStore(blob_service(settings), f"c-{unique}"),
+                  AzureLimitStore(*limit_clients(settings), f"l-{unique}", f"t{unique}Limits"),
                   AzureLimitStore(*limit_clients(settings), f"l-{unique}", f"t{unique}Limits"))
 
 

@@ -40,3 +40,14 @@ class TestBudget:
         assert stores.limits.take("graph/m@x.example", 7, 3, 1) == 0  # a clock behind the others' gets none
         # the same row comes round again a ring later: counted afresh, never added to the old count
         assert stores.limits.take("graph/m@x.example", 8 + 128, 3, 2) == 2
+
+    def test_two_instances_taking_turns_never_grant_over_the_cap(self, stores: Stores) -> None:
+        # each Azure store remembers the row it last wrote; the other's writes make that memory stale, and a stale
+        # memory must cost a re-read, never a grant beyond the cap
+        here, there = stores.limits, stores.limits_elsewhere
+        granted = [here.take("graph/m@x.example", 40, 11, 2), there.take("graph/m@x.example", 40, 11, 2)]
+        for i in range(8):
+            granted.append((here if i % 2 else there).take("graph/m@x.example", 40, 11, 2))
+        assert sum(granted) == 11 and granted[-1] == 0
+        assert here.take("graph/m@x.example", 41, 11, 3) == 3 and there.take("graph/m@x.example", 41, 11, 9) == 8
+        assert here.take("graph/m@x.example", 41, 11, 1) == 0  # its memory says 3 used: the row says 11

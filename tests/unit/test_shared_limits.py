@@ -3,6 +3,7 @@ on one store stand for two instances; storage that fails makes it wait and then 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -12,6 +13,15 @@ import pytest
 from shared.adapters.shared_limits import SharedBudget, SharedLimits, SharedSemaphore
 from shared.domain.errors import GraphUnavailable
 from tests.fakes import InMemoryLimitStore
+
+
+def eventually(check: Callable[[], bool], within: float = 5.0) -> bool:
+    deadline = time.monotonic() + within
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
 
 
 def run_threads(count: int, work: Callable[[], None]) -> list[BaseException]:
@@ -72,7 +82,30 @@ class TestSlots:
             pass
         holder.join()
         assert len([lease for lease in leases if lease]) == 1  # one acquisition served both
-        assert store.try_slot("crm/site", 0, 60) is not None  # nobody waits any more: the lease was freed
+        assert eventually(lambda: store.try_slot("crm/site", 0, 60) is not None)  # nobody wants it: given back
+
+    def test_a_slot_lingers_for_the_next_request_then_is_given_back(self) -> None:
+        store = InMemoryLimitStore()
+        slots = SharedSemaphore(store, "graph", 4, GraphUnavailable, linger_s=0.3)
+        with slots.hold("m@x.example"):
+            pass
+        calls = store.calls
+        with slots.hold("m@x.example"):  # the worker's next email, soon after: no lease, no release
+            pass
+        assert store.calls == calls
+        assert eventually(lambda: store.calls == calls + 1)  # the release, once it has lingered
+        assert [store.try_slot("graph/m@x.example", n, 60) is not None for n in range(4)] == [True] * 4
+
+    def test_a_slot_held_here_is_never_asked_for_again(self) -> None:
+        store = InMemoryLimitStore()
+        asked: list[int] = []
+        try_slot = store.try_slot
+        store.try_slot = lambda name, slot, hold: asked.append(slot) or try_slot(name, slot, hold)  # type: ignore[method-assign]
+        slots = SharedSemaphore(store, "graph", 8, GraphUnavailable)
+        with contextlib.ExitStack() as held:
+            for _ in range(8):
+                held.enter_context(slots.hold("m@x.example"))
+        assert sorted(asked) == list(range(8))  # each slot asked for once: none of the 8 answered "taken"
 
     def test_storage_down_means_nothing_runs_and_a_retry_after_error(self) -> None:
         store = InMemoryLimitStore()
@@ -84,11 +117,14 @@ class TestSlots:
         assert ran == []
         assert err.value.retry_after and err.value.retry_after > 0
 
-    def test_a_release_that_fails_is_swallowed_the_lease_ends_by_itself(self) -> None:
+    @pytest.mark.parametrize("linger_s", [0.0, 0.05])  # released at once, or by the reaper after lingering
+    def test_a_release_that_fails_is_swallowed_the_lease_ends_by_itself(self, linger_s: float) -> None:
         store = InMemoryLimitStore()
-        slots = SharedSemaphore(store, "graph", 1, GraphUnavailable, wait_s=0.3)
+        slots = SharedSemaphore(store, "graph", 1, GraphUnavailable, wait_s=0.3, linger_s=linger_s)
         with slots.hold("m@x.example"):
             store.failing = True
+            calls = store.calls
+        assert eventually(lambda: store.calls > calls)  # the release was tried (and failed)
         store.failing = False
         with pytest.raises(GraphUnavailable), slots.hold("m@x.example"):  # still leased: slower, never two
             pass
