@@ -92,7 +92,8 @@ def _shared_limits(settings: Settings, credential: object) -> dict[str, Any]:
     A slot's lease (60 s) outlives any call made under it: Graph calls time out after GRAPH_CALL_TIMEOUT_S and
     an instance reuses a slot for at most 10 s of starts."""
     from shared.adapters.limit_store import AzureLimitStore, limit_clients
-    from shared.adapters.shared_limits import SharedBudget, SharedLimits, SharedSemaphore
+    from shared.adapters.shared_budget import SharedBudget
+    from shared.adapters.shared_limits import SharedLimits, SharedSemaphore
     from shared.domain.errors import CrmUnavailable, GraphUnavailable
 
     store = AzureLimitStore(*limit_clients(settings, credential), settings.blob_container + "-limits",

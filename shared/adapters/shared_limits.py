@@ -7,9 +7,8 @@ comes back when its lease expires. Here:
   runs only while its instance holds a slot's lease. An instance keeps a slot for its next request while it
   has more waiting (at most ``keep_s``, well inside the lease), and for ``linger_s`` after its last request (a
   worker's next email usually comes sooner), then gives it back; it never asks storage for a slot it holds;
-- the request budget (Graph: 10,000 per 10 minutes per app per mailbox, a sliding window) is split into
-  ``parts`` sub-windows, each granting at most budget / (parts + 2): a sliding window overlaps at most
-  parts + 1 sub-windows, and one more covers clock skew between instances under one sub-window.
+- the request budget (Graph: 10,000 per 10 minutes per app per mailbox, a sliding window): ``SharedBudget``
+  (shared.adapters.shared_budget).
 Fail safe: when the store errs or is slow, nothing is sent; the caller waits (bounded by ``wait_s``) and then
 gets the transient error the adapter names, with Retry-After, which the worker turns into a deferral that
 spends none of the queue's attempts: slower, never over, nothing lost.
@@ -25,6 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from shared.adapters.shared_budget import SharedBudget
 from shared.domain.errors import TransientError
 from shared.ports import LimitStore
 
@@ -55,7 +55,7 @@ class SharedSemaphore:
     """At most ``slots`` holders of each key across every instance sharing ``store``."""
 
     def __init__(self, store: LimitStore, name: str, slots: int, unavailable: Unavailable, *, lease_s: int = 60,
-                 keep_s: float = 10.0, wait_s: float = 30.0, max_backoff: float = 0.5, linger_s: float = 0.25) -> None:
+                 keep_s: float = 10.0, wait_s: float = 30.0, max_backoff: float = 0.5, linger_s: float = 0.5) -> None:
         self._store, self._name, self._slots, self._unavailable = store, name, slots, unavailable
         self._lease_s, self._keep_s, self._wait_s, self._max_backoff = lease_s, keep_s, wait_s, max_backoff
         self._linger_s = linger_s
@@ -181,58 +181,6 @@ class SharedSemaphore:
             self._store.free_slot(f"{self._name}/{key}", held.slot, held.lease)
         except Exception as exc:  # the lease then ends by itself within lease_s: slower, never over
             log.warning("%s slot not released (%s)", self._name, type(exc).__name__)
-
-
-class SharedBudget:
-    """At most ``budget`` requests per ``window_s`` (sliding) for each key across every instance."""
-
-    def __init__(self, store: LimitStore, name: str, budget: int, window_s: float, unavailable: Unavailable, *,
-                 parts: int = 60, chunk: int = 4, wait_s: float = 30.0, wall: Callable[[], float] = time.time,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
-        parts = max(1, min(parts, budget - 2))
-        self._store, self._name, self._unavailable = store, name, unavailable
-        self._cap, self._part_s = max(1, budget // (parts + 2)), window_s / parts
-        # grants left unspent when a sub-window ends are lost: take few at a time when the cap is small
-        self._chunk = max(1, min(chunk, self._cap // 8))
-        self._wait_s, self._wall, self._sleep = wait_s, wall, sleep
-        self._left: dict[str, tuple[int, int]] = {}  # key -> (sub-window, requests granted and not yet sent)
-        self._lock = threading.Lock()
-
-    @property
-    def per_part(self) -> tuple[int, float]:
-        return self._cap, self._part_s
-
-    def spend(self, key: str) -> None:
-        deadline, backoff = time.monotonic() + self._wait_s, 0.05
-        while True:
-            now = self._wall()
-            part = int(now // self._part_s)
-            if self._use_local(key, part):
-                return
-            try:
-                granted = self._store.take(f"{self._name}/{key}", part, self._cap, self._chunk)
-            except Exception as exc:  # storage down or slow: no grant, so nothing is sent
-                log.warning("%s budget store failed (%s): waiting", self._name, type(exc).__name__)
-                granted, pause = 0, backoff
-                backoff = min(backoff * 2, 1.0)
-            else:
-                pause = (part + 1) * self._part_s - now + random.uniform(0, 0.05)  # the next sub-window
-            if granted:
-                with self._lock:
-                    same = self._left.get(key, (part, 0))
-                    self._left[key] = (part, granted - 1 + (same[1] if same[0] == part else 0))
-                return
-            if time.monotonic() + pause > deadline:
-                raise self._unavailable(f"{self._name} budget for {key} spent", max(pause, 1.0))
-            self._sleep(pause)
-
-    def _use_local(self, key: str, part: int) -> bool:
-        with self._lock:
-            held = self._left.get(key)
-            if held is None or held[0] != part or held[1] <= 0:
-                return False  # grants of an earlier sub-window are dropped, never carried over
-            self._left[key] = (part, held[1] - 1)
-            return True
 
 
 class SharedLimits:

@@ -15,7 +15,8 @@ from azure.data.tables import TableServiceClient
 from azure.storage.blob import BlobServiceClient
 
 from shared.adapters.limit_store import FAST, AzureLimitStore
-from shared.adapters.shared_limits import SharedBudget, SharedLimits, SharedSemaphore
+from shared.adapters.shared_budget import SharedBudget
+from shared.adapters.shared_limits import SharedLimits, SharedSemaphore
 from shared.domain.errors import GraphUnavailable
 
 SLOTS, BUDGET, WINDOW_S, PARTS = 4, 40, 4.0, 4  # 40 requests per sliding 4 s: 6 per 1-s sub-window

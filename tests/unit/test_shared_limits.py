@@ -10,7 +10,8 @@ from collections.abc import Callable
 
 import pytest
 
-from shared.adapters.shared_limits import SharedBudget, SharedLimits, SharedSemaphore
+from shared.adapters.shared_budget import SharedBudget
+from shared.adapters.shared_limits import SharedLimits, SharedSemaphore
 from shared.domain.errors import GraphUnavailable
 from tests.fakes import InMemoryLimitStore
 
@@ -172,6 +173,26 @@ class TestBudget:
         before = store.calls
         limited.spend("m@x.example")
         assert store.calls == before + 1
+
+
+    def test_a_busy_instance_takes_blocks_sized_by_its_last_sub_window_an_idle_one_small_ones(self) -> None:
+        store, now = InMemoryLimitStore(), [6000.0]
+        asked: list[int] = []
+        take = store.take
+        store.take = lambda name, part, cap, want: asked.append(want) or take(name, part, cap, want)  # type: ignore[method-assign]
+        limited = SharedBudget(store, "graph", 6200, 60, GraphUnavailable, wall=lambda: now[0])  # cap 100 per 1 s
+        for _ in range(40):
+            limited.spend("m@x.example")
+        assert asked == [4] * 10  # no history yet: blocks of `chunk`
+        asked.clear()
+        now[0] += 1
+        for _ in range(40):
+            limited.spend("m@x.example")
+        assert asked == [12, 12, 12, 4]  # 40 sent before: blocks up to cap / 8, then what is left of the 40
+        asked.clear()
+        now[0] += 2  # a quiet sub-window in between
+        limited.spend("m@x.example")
+        assert asked == [4]
 
 
 def test_limits_take_the_slot_before_the_budget() -> None:
