@@ -75,6 +75,9 @@ class SharedSemaphore:
             self._give_back(key, state, held)
 
     def _state(self, key: str) -> _Key:
+        state = self._keys.get(key)  # the common case: no lock, no new Condition
+        if state is not None:
+            return state
         with self._lock:
             return self._keys.setdefault(key, _Key())
 

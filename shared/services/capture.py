@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import datetime
 
 from shared.domain.dedupe import dedupe_key, normalise_message_id
 from shared.domain.errors import MessageNotFound, TransientError
@@ -19,6 +20,7 @@ from shared.services.decision_log import DecisionRecorder
 from shared.services.deps import Services
 from shared.services.files import attachment_files
 from shared.services.folders import placed
+from shared.services.outcome_stats import captured_on
 from shared.services.outlook_tags import tag_captured
 from shared.services.records import write_records
 
@@ -57,7 +59,7 @@ def _process(item: WorkItem, deps: Services, owner: str, recorder: DecisionRecor
     context = MailboxContext.of(item.mailbox, mailbox)
     now = deps.clock.now()
     today = f"{item.mailbox}|{now:%Y-%m-%d}"
-    decision = decide(msg, options, context, now=now, captured_today=captured_today(today, deps))
+    decision = decide(msg, options, context, now=now, captured_today=captured_today(item.mailbox, now, deps))
     if not decision.capture:
         assert decision.reason is not None
         return recorder.skip(decision.reason, decision.detail)
@@ -77,9 +79,9 @@ def _process(item: WorkItem, deps: Services, owner: str, recorder: DecisionRecor
     files = attachment_files(fetched.files, options)
     written = write_records(msg, options, context, mailbox, match.targets, key, owner, deps, recorder, files)
     recorder.timing("crm_ms", started)
-    if written:
-        cache = deps.caches.captured_today
-        cache[today] = (cache.get(today, (time.monotonic(), 0))[0], deps.counters.incr("captured", today))
+    if written:  # counted in the outcome rows when the decision is logged; this instance's reading moves now
+        read_at, count = deps.caches.captured_today.get(today, (time.monotonic(), 0))
+        deps.caches.captured_today[today] = (read_at, count + 1)
         if options.link_replies_to_thread:  # later replies find these contacts by conversation or Message-ID
             deps.threads.add(own_thread_keys(msg), match.targets)
         tag_captured(msg, item.mailbox, item.message_id, options, deps)
@@ -94,11 +96,12 @@ def fetch_spec(options: Options, mailbox: Mailbox, folder: str) -> FetchSpec:
                      unique_body=options.only_new_text)
 
 
-def captured_today(scope: str, deps: Services, max_age_s: float = 10.0) -> int:
+def captured_today(mailbox: str, now: datetime, deps: Services, max_age_s: float = 10.0) -> int:
     """The mailbox's count for the daily cap, re-read at most every 10 s (the cap is a guard, not a meter)."""
+    scope = f"{mailbox}|{now:%Y-%m-%d}"
     hit = deps.caches.captured_today.get(scope)
     if hit is None or time.monotonic() - hit[0] > max_age_s:
-        hit = (time.monotonic(), deps.counters.get("captured", scope))
+        hit = (time.monotonic(), captured_on(deps, mailbox, now))
         deps.caches.captured_today[scope] = hit
     return hit[1]
 

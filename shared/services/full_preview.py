@@ -19,6 +19,7 @@ from shared.services.capture import fetch_spec, thread_keys
 from shared.services.contacts import NEW_CONTACT, match_contacts
 from shared.services.deps import Services
 from shared.services.files import attachment_files
+from shared.services.outcome_stats import captured_on
 from shared.services.records import build_records
 
 Fetches = dict[FetchSpec, FetchedMessage]
@@ -36,7 +37,7 @@ def full_decision(entry: dict[str, Any], options: Options, deps: Services, fetch
     context = MailboxContext.of(address, mailbox)
     now = deps.clock.now()
     decision = decide(msg, options, context, now=now,
-                      captured_today=deps.counters.get("captured", f"{address}|{now:%Y-%m-%d}"))
+                      captured_today=captured_on(deps, address, now))
     if not decision.capture:
         return _skip(decision.reason.value if decision.reason else None, decision.detail)
     key = dedupe_key(msg, mailbox=address if options.allow_duplicate_emails else None)

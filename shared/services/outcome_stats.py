@@ -82,6 +82,14 @@ def daily(deps: Services, now: datetime, days: int) -> dict[str, Any]:
             "by_mailbox": {k: _positive(v) for k, v in sorted(mailboxes.items()) if sum(v.values())}}
 
 
+def captured_on(deps: Services, mailbox: str, at: datetime) -> int:
+    """Emails of the mailbox counted as captured on ``at``'s day (UTC): the daily cap's count, from the same rows
+    as the charts (one query), so the worker keeps no second counter for it."""
+    scope = f"m:{mailbox}"
+    return sum(int(row["Count"]) for row in deps.stats.rows(at, at, scope)
+               if row["Scope"] == scope and row["Grain"] == "d" and row["Outcome"] == Outcome.CAPTURED.value)
+
+
 def import_processed(deps: Services, mailbox: str) -> int:
     return deps.counters.get("import-processed", mailbox)
 

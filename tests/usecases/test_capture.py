@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from shared.domain.errors import GraphUnavailable
 from shared.domain.model import AttachmentContent
+from shared.services.deps import WorkerCaches
 from tests.usecases.world import ALICE, MAILBOX, World
 
 
@@ -88,6 +89,20 @@ class TestSkips:
         first, second = world.receive(world.mail()), world.receive(world.mail())
         assert world.outcome(first)["outcome"] == "captured"
         assert world.outcome(second)["reason"] == "daily_cap"
+
+    def test_the_daily_cap_counts_what_other_workers_captured(self, world: World) -> None:
+        world.set_options(internal_domains=["association.example"], max_total_emails=2)
+        world.deps.forget_options()
+        world.receive(world.mail())
+        world.deps = replace(world.deps, caches=WorkerCaches())  # a second worker: nothing in its memory
+        world.deps.forget_options()
+        second, third = world.receive(world.mail()), world.receive(world.mail())
+        assert world.outcome(second)["outcome"] == "captured"
+        assert world.outcome(third)["reason"] == "daily_cap"  # 1 by the first worker + 1 here
+        world.deps = replace(world.deps, caches=WorkerCaches())
+        world.deps.clock.offset += timedelta(days=1)  # a new day (UTC): the count starts again
+        world.deps.forget_options()
+        assert world.outcome(world.receive(world.mail()))["outcome"] == "captured"
 
     def test_two_contacts_on_one_address_are_ambiguous(self, world: World) -> None:
         world.crm.add_contact("shared@example.org", "One", "30001")
