@@ -24,7 +24,7 @@ from shared.services.explain import explain_message as explain_with
 from shared.services.explain import unparseable
 
 DEFAULT_MAILBOX = "mailbox@organisation.invalid"
-FOLDERS = (Folder.INBOX.value, Folder.SENT_ITEMS.value)
+FOLDERS = (Folder.INBOX.value, Folder.SENT_ITEMS.value, Folder.CAPTURE.value)  # capture: "had it been filed there"
 
 
 def explain_message(raw: bytes, options: Options, mailbox: str, folder: Folder, name: str) -> dict[str, Any]:

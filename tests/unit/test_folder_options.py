@@ -56,3 +56,19 @@ def test_the_whole_mailbox_watches_one_resource_and_the_capture_folder_is_added_
 def test_a_message_is_placed_by_its_parent_folder(parent: str, expected: Folder) -> None:
     msg = a_message(folder=Folder.INBOX, folder_id=parent)
     assert place(msg, {"id-junk": Folder.JUNK_EMAIL}, "f-crm") == expected
+
+
+def test_explain_answers_for_mail_filed_in_the_capture_folder() -> None:
+    import io
+    import json
+
+    from shared.explain import main
+
+    bulk = (b"From: alice.moreau@example.org\r\nTo: mailbox@organisation.invalid\r\nSubject: Club news\r\n"
+            b"Precedence: bulk\r\nList-Id: <news.example.org>\r\n\r\nHello\r\n")
+    answers = []
+    for folder in ("inbox", "capture"):
+        out = io.StringIO()
+        assert main(["--json", "--folder", folder, "-"], stdin=io.BytesIO(bulk), out=out) == 0
+        answers.append(json.loads(out.getvalue()))
+    assert [a["reason"] for a in answers] == ["bulk", "capture_folder"]
