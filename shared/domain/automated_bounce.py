@@ -35,6 +35,10 @@ def by_report(msg: MailMessage) -> MachineVerdict | None:
                                              f"report-type={report}, RFC 3464).")
     if report == "feedback-report" or (report and "message/feedback-report" in parts):
         return MachineVerdict(Reason.AUTOMATED, "It is an abuse/feedback report (ARF, RFC 5965).")
+    if (report in MDN_REPORT_TYPES or (report and parts & MDN_PARTS)) and is_mailer_daemon(msg.author):
+        # the mail system, not a reader, sends this one: a Sieve reject after delivery (RFC 5429: an MDN)
+        return MachineVerdict(Reason.BOUNCE, "It is a rejection notice from the mail system (sent as a message "
+                                             "disposition notification, RFC 5429).")
     if report in MDN_REPORT_TYPES or (report and parts & MDN_PARTS):
         return MachineVerdict(Reason.AUTOMATED, "It is a read receipt (message disposition notification, RFC 8098).")
     if report:

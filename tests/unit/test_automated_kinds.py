@@ -228,3 +228,18 @@ class TestAnswersFromRoleMailboxes:
     def test_threaded_notification_is_still_automated(self) -> None:
         msg = a_message("notifications@tasks.example", "Re: [Board] Budget task", references=("<t-1@tasks.example>",))
         assert reason(msg) == Reason.AUTOMATED
+
+
+class TestDispositionNotifications:
+    @staticmethod
+    def mdn(sender: str, name: str) -> MailMessage:
+        return a_message(sender, "Automatically rejected mail", name=name, content_type="multipart/report",
+                         report_type="disposition-notification",
+                         part_types=("multipart/report", "text/plain", "message/disposition-notification"))
+
+    def test_reject_sent_by_the_mail_system_is_a_bounce(self) -> None:
+        assert reason(self.mdn("admin@mail.example", "Mail Delivery Subsystem")) == Reason.BOUNCE
+        assert reason(self.mdn("MAILER-DAEMON@mail.example", "")) == Reason.BOUNCE
+
+    def test_read_receipt_from_a_reader_is_automated(self) -> None:
+        assert reason(self.mdn("ann@customer.example", "Ann Lee")) == Reason.AUTOMATED
