@@ -15,6 +15,7 @@ from shared.domain.errors import BadRequest, ResourceNotFound
 from shared.domain.folders import PLACED, path_names, place, same_name
 from shared.domain.mailbox import Mailbox
 from shared.domain.model import Folder, MailFolderInfo, MailMessage
+from shared.domain.options import Options
 from shared.services.deps import Services
 
 logger = logging.getLogger(__name__)
@@ -88,11 +89,12 @@ def known_folders(address: str, deps: Services) -> dict[str, Folder]:
     return cached
 
 
-def placed(msg: MailMessage, mailbox: Mailbox, deps: Services) -> MailMessage:
+def placed(msg: MailMessage, mailbox: Mailbox, deps: Services, options: Options | None = None) -> MailMessage:
     """The message with the folder it is in now (its parentFolderId), where that matters: whole-mailbox capture
-    (the subscription names no folder) and the capture folder (mail moved there after it was announced)."""
+    (the subscription names no folder) and the capture folder (mail moved there after it was announced).
+    ``options``: the preview's proposed options (default: the current ones)."""
     capture_id = mailbox.capture_folder_id
-    if mailbox.whole_mailbox(deps.current_options().options):
+    if mailbox.whole_mailbox(options or deps.current_options().options):
         return replace(msg, folder=place(msg, known_folders(mailbox.address, deps), capture_id))
     if capture_id and msg.folder_id == capture_id:
         return replace(msg, folder=Folder.CAPTURE)

@@ -19,6 +19,7 @@ from shared.services.capture import fetch_spec, thread_keys
 from shared.services.contacts import NEW_CONTACT, match_contacts
 from shared.services.deps import Services
 from shared.services.files import attachment_files
+from shared.services.folders import placed
 from shared.services.outcome_stats import captured_on
 from shared.services.records import build_records
 
@@ -33,7 +34,7 @@ def full_decision(entry: dict[str, Any], options: Options, deps: Services, fetch
     spec = fetch_spec(options, mailbox, entry.get("folder") or "inbox")
     if spec not in fetched:
         fetched[spec] = deps.graph.get_message(address, entry["message_id"], spec)
-    msg = fetched[spec].message
+    msg = placed(fetched[spec].message, mailbox, deps, options)  # where it is now, as the worker sees it
     context = MailboxContext.of(address, mailbox)
     now = deps.clock.now()
     decision = decide(msg, options, context, now=now,
@@ -56,7 +57,8 @@ def full_decision(entry: dict[str, Any], options: Options, deps: Services, fetch
                             "new_contact": contact.id.startswith(NEW_CONTACT), "already_written": written,
                             "activity_type": record.activity_type, "fields": dict(record.fields),
                             "truncated": list(record.truncated), "files": files})
-    return {"decision": "capture", "reason": None, "detail": f"{len(records)} record(s)", "records": records}
+    return {"decision": "capture", "reason": decision.reason.value if decision.reason else None,
+            "detail": f"{len(records)} record(s)", "records": records}
 
 
 def _skip(reason: str | None, detail: str) -> dict[str, Any]:

@@ -9,8 +9,10 @@ import pytest
 
 from shared.domain.errors import BadRequest, ResourceNotFound
 from shared.domain.mailbox import Mailbox
+from shared.domain.work import LifecycleEvent, to_payload
 from shared.services.delta import run_all
 from shared.services.mailboxes import onboard_mailbox
+from shared.services.status import status
 from shared.services.subscriptions import renew_subscriptions
 from tests.usecases.world import MAILBOX, World
 
@@ -149,3 +151,18 @@ def test_a_folder_deleted_later_is_a_mailbox_problem_not_a_crash_loop(world: Wor
     stored = world.deps.mailboxes.get(MAILBOX)
     assert stored is not None and "capture folder is gone" in stored.folder_problem
     assert "capture" not in {s.folder for s in world.deps.subscriptions.for_mailbox(MAILBOX)}
+
+
+def test_status_shows_the_capture_folder_and_its_backstop(world: World) -> None:
+    [mine] = [m for m in status(world.deps)["mailboxes"] if m["address"] == MAILBOX]
+    capture = next(f for f in mine["folders"] if f["folder"] == "capture")
+    assert capture["subscription_id"] and capture["delta_updated_at"]  # the onboarding walk keyed by its id
+    assert mine["folder_problem"] == ""
+
+
+def test_a_removed_capture_subscription_is_recreated_on_the_same_folder(world: World) -> None:
+    [sub] = [s for s in world.deps.subscriptions.for_mailbox(MAILBOX) if s.folder == "capture"]
+    world.queue.send([to_payload(LifecycleEvent("subscriptionRemoved", sub.id))])
+    world.run()
+    [again] = [s for s in world.deps.subscriptions.for_mailbox(MAILBOX) if s.folder == "capture"]
+    assert again.id != sub.id and again.resource == sub.resource

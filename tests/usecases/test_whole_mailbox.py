@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from shared.domain.work import LifecycleEvent, to_payload
+from shared.services.admin_options import preview_options
 from shared.services.delta import run_all
-from tests.usecases.world import MAILBOX, World
+from tests.usecases.world import MAILBOX, World, options_doc
 
 
 @pytest.fixture
@@ -108,3 +110,31 @@ def test_a_never_capture_folder_is_left_out_by_its_parent_folder_and_never_walke
     world.run()
     assert all(e["message_id"] != missed for e in world.log.search(mailbox=MAILBOX, limit=1000))
     assert private not in {folder for (_, folder) in world.deps.delta_tokens.rows}  # type: ignore[attr-defined]
+
+
+def test_the_import_lists_the_whole_mailbox_and_leaves_junk_out() -> None:
+    world = World()
+    alpha = world.graph.add_folder(MAILBOX, "Alpha")
+    old, junk = world.arrive(world.mail(), folder=alpha), world.arrive(world.mail(), folder="junkemail")
+    world.watch(capture_whole_mailbox=True, import_days=30)
+    assert "captured" in world.outcomes(old)  # the onboarding walk may find it too: then a duplicate, once
+    assert len(world.crm.records_for(world.alice.id)) == 1
+    assert world.outcome(junk)["reason"] == "deleted_or_junk"
+
+
+def test_a_missed_lifecycle_event_walks_the_tree(world: World) -> None:
+    missed = world.arrive(world.mail(), folder=world.alpha)  # type: ignore[attr-defined]
+    [sub] = world.deps.subscriptions.for_mailbox(MAILBOX)
+    world.queue.send([to_payload(LifecycleEvent("missed", sub.id))])
+    world.run()
+    assert world.outcome(missed)["outcome"] == "captured"
+
+
+def test_the_preview_places_logged_mail_where_it_is(world: World) -> None:
+    junk = arrives_in(world, "junkemail")
+    filed = arrives_in(world, world.alpha)  # type: ignore[attr-defined]
+    answers = {a["message_id"] if "message_id" in a else a["entry_id"]: a for a in
+               preview_options(options_doc(internal_domains=["association.example"]), 10, world.deps)}
+    by_id = {e["entry_id"]: e["message_id"] for e in world.log.search(mailbox=MAILBOX, contact_id="", limit=100)}
+    decided = {by_id[k]: v["current"] for k, v in answers.items() if k in by_id}
+    assert decided[junk]["reason"] == "deleted_or_junk" and decided[filed]["decision"] == "capture"
