@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from shared.domain.automated_mass import bulk_mailer
+from shared.domain.automated_mass import bulk_mailer, from_a_mail_client
 from shared.domain.automated_signals import MachineVerdict, is_reply_or_forward, unquoted_text
 from shared.domain.model import MailMessage
 from shared.domain.reasons import Reason
@@ -26,11 +26,6 @@ _BULK_FOOTER = re.compile(
     r"|stop receiving (?:these|further|this|our|future)"
     r"|if you (?:no longer wish|would prefer not|do not wish) to receive", re.I)
 
-# Programs people write mail in (desktop, mobile and webmail clients).
-_MAIL_CLIENT = re.compile(r"outlook|apple mail|iphone mail|ipad mail|thunderbird|evolution|kmail|mutt|gnus|eudora|"
-                          r"mulberry|sylpheed|claws|postbox|em client|mailbird|the bat|pegasus|seamonkey|airmail|"
-                          r"windows live mail|lotus notes|zimbra|roundcube|horde|squirrelmail|rainloop|sogo", re.I)
-
 
 def by_bulk(msg: MailMessage) -> MachineVerdict | None:
     list_header = next((h for h in LIST_HEADERS if msg.header(h) is not None), None)
@@ -50,20 +45,11 @@ def by_bulk(msg: MailMessage) -> MachineVerdict | None:
     envelope = _list_envelope(msg)
     if envelope:
         return MachineVerdict(Reason.BULK, f"It came through a mailing list (list return path {envelope}).")
-    if not is_reply_or_forward(msg) and not _from_a_mail_client(msg) \
+    if not is_reply_or_forward(msg) and not from_a_mail_client(msg) \
             and len(set(_BULK_FOOTER.findall(unquoted_text(msg)))) >= 2:
         return MachineVerdict(Reason.BULK, "It is a newsletter or marketing mailing (unsubscribe and "
                                            "\"you received this\" footer).")
     return None
-
-
-def _from_a_mail_client(msg: MailMessage) -> bool:
-    """Written in a person's mail program (Outlook's Thread-Index, or the client named in X-Mailer/User-Agent)
-    to a recipient named in To: footer lines alone do not outweigh that, because companies put unsubscribe lines
-    into every employee's signature (Canada's CASL asks for one in each commercial message)."""
-    named = any(a.email and a.email != (msg.author.email if msg.author else "") for a in msg.to)
-    program = f"{msg.header('X-Mailer') or ''} {msg.header('User-Agent') or ''}"
-    return named and (msg.header("Thread-Index") is not None or bool(_MAIL_CLIENT.search(program)))
 
 
 def _list_envelope(msg: MailMessage) -> str:

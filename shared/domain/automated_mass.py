@@ -2,7 +2,8 @@
 footer, links personalised with the recipient's address, an envelope sender made for bounce processing or
 minted per recipient (VERP), recipients hidden from the To field. One mark alone is weak evidence (people
 mention unsubscribing, hide recipients, use forwarding services); the sender rules ask for two, or for one
-together with a sender role word.
+together with a sender role word. A footer does not count in mail written in a person's mail program to a named
+recipient: companies put unsubscribe lines into every employee's signature.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ _BOUNCE_ENVELOPE = re.compile(r"^(?:bounces?|bnc|return|mailer-?bounces?|rp)(?:$
 # alternate at least four times ("UgGTgZFN19NAr9RR"), unlike a person's "johnsmith1987".
 _PER_RECIPIENT = re.compile(r"[a-z0-9]{0,40}?(?:[a-z]+\d+){2,}[a-z]+\d*[a-z0-9]{0,40}|[a-z0-9]{0,40}?(?:\d+[a-z]+){2,}"
                             r"\d+[a-z0-9]{0,40}", re.I)
+# Programs people write mail in (desktop, mobile and webmail clients).
+_MAIL_CLIENT = re.compile(r"outlook|apple mail|iphone mail|ipad mail|thunderbird|evolution|kmail|mutt|gnus|eudora|"
+                          r"mulberry|sylpheed|claws|postbox|em client|mailbird|the bat|pegasus|seamonkey|airmail|"
+                          r"windows live mail|lotus notes|zimbra|roundcube|horde|squirrelmail|rainloop|sogo", re.I)
 _URL = re.compile(r"https?://[^\s\"'<>]{1,2000}", re.I)
 # Link-protection services that rewrite each link per recipient (Defender Safe Links puts the recipient's address
 # in its data parameter), on people's mail as much as on newsletters.
@@ -53,7 +58,7 @@ def mass_mailing_signs(msg: MailMessage) -> list[str]:
         signs.append(f"a mass-mailing program ({mailer[:60]})")
     fresh = not is_reply_or_forward(msg)
     text = unquoted_text(msg) if fresh else ""
-    if fresh and _FOOTER.search(text[-6000:]):
+    if fresh and _FOOTER.search(text[-6000:]) and not from_a_mail_client(msg):
         signs.append("an unsubscribe footer")
     if fresh and _links_name_recipient(msg):
         signs.append("links personalised with the recipient's address")
@@ -63,6 +68,15 @@ def mass_mailing_signs(msg: MailMessage) -> list[str]:
     if fresh and _hidden_recipients(msg):
         signs.append("recipients hidden from the To field")
     return signs
+
+
+def from_a_mail_client(msg: MailMessage) -> bool:
+    """Written in a person's mail program (Outlook's Thread-Index, or the client named in X-Mailer/User-Agent)
+    to a recipient named in To: footer lines alone do not outweigh that, because companies put unsubscribe lines
+    into every employee's signature (Canada's CASL asks for one in each commercial message)."""
+    named = any(a.email and a.email != (msg.author.email if msg.author else "") for a in msg.to)
+    program = f"{msg.header('X-Mailer') or ''} {msg.header('User-Agent') or ''}"
+    return named and (msg.header("Thread-Index") is not None or bool(_MAIL_CLIENT.search(program)))
 
 
 def _links_name_recipient(msg: MailMessage) -> bool:

@@ -79,6 +79,9 @@ class TestSendersAndSignatures:
                   headers={"Thread-Index": "AdtVa1b2c3d4e5f6a7b8c9d0"}),
         a_message("chloe@partner.example", "Co-hosting", body_text=SIGNATURE,
                   headers={"User-Agent": "Mozilla Thunderbird"}),
-    ], ids=["billing-person", "orders-person", "footer-in-outlook-signature", "footer-in-thunderbird-signature"])
+        a_message("billing@customer.example", "Invoice 2026-0388", body_text="Paid today.\nTo unsubscribe, reply STOP",
+                  headers={"Thread-Index": "AdtVa1b2c3d4e5f6a7b8c9d1"}),
+    ], ids=["billing-person", "orders-person", "footer-in-outlook-signature", "footer-in-thunderbird-signature",
+            "billing-person-with-unsubscribe-signature"])
     def test_person(self, msg: MailMessage) -> None:
         assert classify(msg) == ()
