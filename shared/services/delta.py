@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from shared.domain.errors import ResourceNotFound, SyncStateExpired
+from shared.domain.errors import PermanentError, ResourceNotFound, SyncStateExpired
 from shared.domain.model import EXCLUDED_FOLDERS, Folder
 from shared.domain.options import BACKSTOP_TICK_MINUTES
 from shared.domain.work import CatchUp, WorkItem, to_payload
@@ -20,6 +20,7 @@ from shared.services.folders import folder_tree, graph_folder, known_folders, no
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 100
+WELL_KNOWN = frozenset(f.value for f in Folder) - {Folder.CAPTURE.value}  # named by Graph, not by an id
 RESYNC_WINDOW = timedelta(days=7)
 CLOCK_SKEW = timedelta(minutes=5)  # Graph's receivedDateTime and our clock may disagree a little
 
@@ -127,6 +128,13 @@ def run_queued(work: CatchUp, deps: Services) -> str:
         if work.folder == Folder.CAPTURE:
             note_folder_problem(work.mailbox, f"the capture folder is gone ({exc}); save the mailbox again", deps)
         return "folder gone"
+    except PermanentError as exc:  # another refusal of a folder named by id (not documented: 400 is possible)
+        if work.folder in WELL_KNOWN:
+            raise
+        if work.folder == Folder.CAPTURE:
+            note_folder_problem(work.mailbox, f"the capture folder cannot be read ({exc}); save the mailbox again",
+                                deps)
+        return "folder refused"
 
 
 def row_key(mailbox: str, folder: str, deps: Services) -> str:

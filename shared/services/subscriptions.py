@@ -7,7 +7,7 @@ import logging
 from dataclasses import replace
 from datetime import timedelta
 
-from shared.domain.errors import PermanentError, ResourceNotFound, SubscriptionNotFound, TransientError
+from shared.domain.errors import PermanentError, SubscriptionNotFound, TransientError
 from shared.domain.mailbox import Mailbox
 from shared.domain.model import Folder
 from shared.domain.work import Renewal, to_payload
@@ -184,7 +184,9 @@ def _recreate(record: SubscriptionRecord, deps: Services) -> SubscriptionRecord:
         deps.graph.delete_subscription(record.id)
     try:
         fresh = subscribe(record.mailbox, Folder(record.folder), deps)
-    except ResourceNotFound as exc:  # only a folder named by id can vanish: the capture folder
+    except PermanentError as exc:  # only a folder named by id can vanish: the capture folder. Graph's answer to
+        if record.folder != Folder.CAPTURE:  # a resource naming a deleted folder is not documented (404 or 400):
+            raise  # any refusal of it stops here, as the mailbox's problem, instead of failing every renewal
         note_folder_problem(record.mailbox, f"the capture folder is gone ({exc}); save the mailbox again", deps)
         deps.subscriptions.delete(record.id)
         return record

@@ -7,10 +7,10 @@ from dataclasses import replace
 
 import pytest
 
-from shared.domain.errors import BadRequest, ResourceNotFound
+from shared.domain.errors import BadRequest, PermanentError, ResourceNotFound
 from shared.domain.mailbox import Mailbox
-from shared.domain.work import LifecycleEvent, to_payload
-from shared.services.delta import run_all
+from shared.domain.work import CatchUp, LifecycleEvent, to_payload
+from shared.services.delta import run_all, run_queued
 from shared.services.mailboxes import onboard_mailbox
 from shared.services.status import status
 from shared.services.subscriptions import renew_subscriptions
@@ -141,9 +141,11 @@ def test_the_org_default_applies_and_a_mailbox_can_turn_it_off() -> None:
     assert {s.folder for s in world.deps.subscriptions.for_mailbox(MAILBOX)} == {"inbox", "sentitems"}
 
 
-def test_a_folder_deleted_later_is_a_mailbox_problem_not_a_crash_loop(world: World) -> None:
+@pytest.mark.parametrize("refusal", [ResourceNotFound("Graph answered 404 ErrorItemNotFound"),
+                                     PermanentError("Graph answered 400 ErrorInvalidIdMalformed")])
+def test_a_folder_deleted_later_is_a_mailbox_problem_not_a_crash_loop(world: World, refusal: Exception) -> None:
     world.graph.tree.clear()
-    world.graph.failures["create_subscription"] = [ResourceNotFound("Graph answered 404 ErrorItemNotFound")]
+    world.graph.failures["create_subscription"] = [refusal]
     for sub in world.deps.subscriptions.for_mailbox(MAILBOX):
         if sub.folder == "capture":
             world.graph.subscriptions.pop(sub.id, None)
@@ -166,3 +168,18 @@ def test_a_removed_capture_subscription_is_recreated_on_the_same_folder(world: W
     world.run()
     [again] = [s for s in world.deps.subscriptions.for_mailbox(MAILBOX) if s.folder == "capture"]
     assert again.id != sub.id and again.resource == sub.resource
+
+
+@pytest.mark.parametrize("refusal", [ResourceNotFound("Graph answered 404 ErrorItemNotFound"),
+                                     PermanentError("Graph answered 400 ErrorInvalidIdMalformed")])
+def test_a_backstop_walk_of_a_folder_gone_ends_as_a_problem(world: World, refusal: Exception) -> None:
+    world.graph.failures["delta_page"] = [refusal]
+    assert run_queued(CatchUp(MAILBOX, "capture", "backstop"), world.deps).startswith("folder")
+    stored = world.deps.mailboxes.get(MAILBOX)
+    assert stored is not None and stored.folder_problem.startswith("the capture folder")
+
+
+def test_a_refused_walk_of_a_well_known_folder_still_fails(world: World) -> None:
+    world.graph.failures["delta_page"] = [PermanentError("Graph answered 403 ErrorAccessDenied")]
+    with pytest.raises(PermanentError):
+        run_queued(CatchUp(MAILBOX, "inbox", "backstop"), world.deps)
