@@ -9,6 +9,7 @@ from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 from typing import Any
 
+import httpx
 from azure.storage.blob import BlobServiceClient
 
 from devhost.crm_view import capture_key
@@ -79,6 +80,14 @@ def blob(driver: StackDriver, name: str) -> bytes | None:
     service = BlobServiceClient.from_connection_string(driver.stack.connection_string)
     client = service.get_blob_client(CONTAINER, name)
     return client.download_blob().readall() if client.exists() else None
+
+
+def message_at_graph(driver: StackDriver, mailbox: str, message_id: str, select: str) -> dict[str, Any] | int:
+    """The message as Graph serves it to an app (the emulator's v1.0 API with the stack's static token, immutable
+    ids as the service asks for them); the status code when Graph refuses."""
+    answer = httpx.get(f"{driver.stack.graph_url}/users/{mailbox}/messages/{message_id}", params={"$select": select},
+                       headers={"Authorization": "Bearer dev-token", "Prefer": 'IdType="ImmutableId"'}, timeout=30)
+    return dict(answer.json()) if answer.status_code == 200 else answer.status_code
 
 
 def options_now(driver: StackDriver, **changes: Any) -> int:

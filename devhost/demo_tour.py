@@ -1,8 +1,8 @@
 """The demo's capability tour, after the sample mail: each step uses the admin API (and the Graph emulator as
 the outside world) as an admin would and is judged by real state: the iMIS emulator's records, Azurite's blobs,
 the Graph emulator's subscriptions and delivery log, the decision log's reasons; never by the product's own answer
-alone. Steps on single emails: devhost/demo_tour_mail.py; on folders: demo_tour_folders.py; on the machinery:
-devhost/demo_tour_ops.py.
+alone. Steps on single emails: devhost/demo_tour_mail.py; on folders: demo_tour_folders.py; on issue 16's
+options: demo_tour_options.py; on the machinery: demo_tour_ops.py.
 
 - attachments: the sample's files the attachments policy keeps are attached to their records in the CRM
 - interactions: the sample mailboxes that write Interactions hold some (CommunicationLogRecipient records)
@@ -11,6 +11,7 @@ devhost/demo_tour_ops.py.
 - explain: an email is explained without any CRM write
 - private mail, the never-capture category, .eml copies, organisation linking (demo_tour_mail)
 - the capture folder, whole-mailbox capture (demo_tour_folders)
+- tagging captured mail in Outlook, only the new text, auto-link exclusions, seed roles (demo_tour_options)
 - lifecycle recovery (removed, missed), a historical import, the daily cap (demo_tour_ops)
 - erasure: everything captured for one sample contact is listed, deleted with the listing's confirmation,
   and the CRM then holds none of that contact's records nor their attached files while everyone else's stay
@@ -25,6 +26,7 @@ from typing import Any
 from devhost import demo_tour_folders as folders
 from devhost import demo_tour_mail as by_mail
 from devhost import demo_tour_ops as ops
+from devhost import demo_tour_options as opts
 from devhost.demo_mail import files_of
 from devhost.driver import StackDriver
 from emulators.sample import SAMPLE_DIR, load_expected
@@ -141,6 +143,10 @@ STEPS: tuple[tuple[str, Step, str], ...] = (
     ("organisation linking", by_mail.organisation_linking, "CRM record's party; no Party created"),
     ("capture folder", folders.capture_folder, "decision log reasons; CRM records of the filed email and its twin"),
     ("whole-mailbox capture", folders.whole_mailbox, "CRM records of mail filed by a rule and of Junk; log reasons"),
+    ("tag in Outlook", opts.tagged_in_outlook, "the message's categories at the Graph emulator; CRM record"),
+    ("only the new text", opts.only_new_text, "the CRM record's NOTE"),
+    ("auto-link exclusions", opts.auto_link_exclusions, "CRM Party records; decision log reason; no CRM record"),
+    ("seed roles", opts.seed_roles, "CRM Party and records per mailbox owner's roles; log reason"),
     ("lifecycle: removed", ops.lifecycle_removed, "Graph emulator's subscriptions; CRM records once; log source"),
     ("lifecycle: missed", ops.lifecycle_missed, "Graph emulator's delivery log; CRM records once; log source"),
     ("historical import", ops.historical_import, "import progress; CRM records once; log source"),
