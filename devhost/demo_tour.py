@@ -155,20 +155,24 @@ STEPS: tuple[tuple[str, Step, str], ...] = (
 )
 
 
-def run_tour(driver: StackDriver) -> list[tuple[str, bool, str, str]]:
+Row = tuple[str, bool, str, str, float]  # capability, ended as expected, what judges it, what it showed, seconds
+
+
+def run_tour(driver: StackDriver, steps: tuple[tuple[str, Step, str], ...] = STEPS) -> list[Row]:
     rows = []
-    for name, step, judge in STEPS:
+    for name, step, judge in steps:
+        started = time.monotonic()
         try:
             ok, what = step(driver)
         except Exception as exc:  # a step that breaks is a failed step, shown, not a crashed demo
             ok, what = False, f"{type(exc).__name__}: {exc}"
-        rows.append((name, ok, judge, what))
+        rows.append((name, ok, judge, what, time.monotonic() - started))
     return rows
 
 
-def print_tour(rows: list[tuple[str, bool, str, str]]) -> None:
+def print_tour(rows: list[Row]) -> None:
     print("\nCapabilities, each judged by real state (checked: what was looked at; then what it showed):")
-    for name, ok, judge, what in rows:
-        print(f"{'✓' if ok else '✗'} {name:<23} checked: {judge}\n{'':25} {what[:160]}")
-    failed = [name for name, ok, _, _ in rows if not ok]
+    for name, ok, judge, what, seconds in rows:
+        print(f"{'✓' if ok else '✗'} {name:<23} {seconds:4.1f} s  checked: {judge}\n{'':33}{what[:160]}")
+    failed = [row[0] for row in rows if not row[1]]
     print(f"\n{len(rows) - len(failed)}/{len(rows)} capabilities ✓" + (f"; ✗ {', '.join(failed)}" if failed else ""))
