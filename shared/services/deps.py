@@ -92,6 +92,10 @@ class Services:
         self._options_cache = None
         self._mailbox_cache.clear()
 
+    def forget_mailbox(self, address: str) -> None:
+        """After an admin change: this instance uses the new settings at once (others within 15 s)."""
+        self._mailbox_cache.pop(address, None)
+
     def mailbox(self, address: str, max_age_s: float = 15.0) -> Mailbox | None:
         """The watched mailbox's settings, cached briefly like the options (admin changes apply within 15 s)."""
         hit = self._mailbox_cache.get(address)

@@ -24,6 +24,7 @@ def onboard_mailbox(mailbox: Mailbox, deps: Services) -> dict[str, Any]:
     deps.graph.check_mailbox(mailbox.address)  # fails clearly if the app cannot read this mailbox
     mailbox = with_capture_folder(mailbox, deps)  # a capture folder that is not there: 400 naming it
     deps.mailboxes.put(mailbox)
+    deps.forget_mailbox(mailbox.address)  # this instance uses the new settings at once (others within 15 s)
     created = ensure_subscriptions(mailbox, deps)
     folders = [f.value for f in folders_for(mailbox, deps)]
     for folder in folders:
@@ -60,6 +61,7 @@ def refresh_folders(address: str, deps: Services) -> str:
     except FolderNotFound as exc:
         mailbox = mailbox.model_copy(update={"capture_folder_id": "", "folder_problem": str(exc)})
     deps.mailboxes.put(mailbox)
+    deps.forget_mailbox(mailbox.address)  # this instance uses the new settings at once (others within 15 s)
     created = ensure_subscriptions(mailbox, deps)
     for folder in folders_for(mailbox, deps):
         if deps.delta_tokens.get(address, row_key(address, folder.value, deps))[0] is None:
@@ -71,4 +73,5 @@ def remove_mailbox(address: str, deps: Services) -> dict[str, Any]:
     removed = unsubscribe(address, deps)
     deps.delta_tokens.delete_mailbox(address)
     deps.mailboxes.delete(address)
+    deps.forget_mailbox(address)
     return {"mailbox": address, "subscriptions_deleted": removed}

@@ -52,6 +52,13 @@ class TestMailboxes:
         assert world.deps.subscriptions.for_mailbox(MAILBOX) == [] and not set(subs) & set(world.graph.subscriptions)
         assert world.deps.delta_tokens.get(MAILBOX, "inbox") == (None, "")
 
+    def test_a_changed_mailbox_applies_to_its_next_email_in_this_instance(self, world: World) -> None:
+        world.receive(world.mail())  # the mailbox's settings are now cached (15 s)
+        world.watch(MAILBOX, record_types=["activity", "interaction"], import_days=0)
+        world.receive(world.mail())
+        assert sorted(record.kind for record in world.crm.records_for(world.alice.id)) == [
+            "activity", "activity", "interaction"]
+
     def test_status_shows_subscriptions_delta_and_the_last_day(self, world: World) -> None:
         world.receive(world.mail())
         world.receive(world.mail(sender="stranger@example.net"))
