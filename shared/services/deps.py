@@ -51,7 +51,7 @@ class WorkerCaches:
     subscriptions: SubscriptionSnapshot = field(default_factory=SubscriptionSnapshot)  # the webhook's view
     last_seen: dict[str, float] = field(default_factory=dict)  # subscription id -> last "last notification" write
     renewal_started: bool = False  # the first renewal after a start renews everything
-    folder_ids: dict[str, dict[str, Folder]] = field(default_factory=dict)  # mailbox|never list -> id -> name
+    folder_ids: dict[str, tuple[float, dict[str, Folder]]] = field(default_factory=dict)  # mailbox|never -> ids
     crm_preflight: tuple[float, Report] | None = None  # (monotonic read time, verdict): the capture gate's
 
 

@@ -8,6 +8,7 @@ mailbox per worker (``deps.caches.folder_ids``), never in module globals.
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
 from dataclasses import replace
 
@@ -19,6 +20,7 @@ from shared.domain.options import Options
 from shared.services.deps import Services
 
 logger = logging.getLogger(__name__)
+KNOWN_FOLDERS_MAX_AGE_S = 3600.0  # a never-capture folder deleted and made again is seen within the hour
 MAX_FOLDERS = 5000  # a walk of the folder tree stops here (a mailbox this size has bigger problems)
 
 
@@ -68,25 +70,27 @@ def graph_folder(mailbox: Mailbox | None, folder: str) -> str:
 
 def known_folders(address: str, deps: Services) -> dict[str, Folder]:
     """Folder id -> name for the mailbox's well-known folders and never-capture folders, asked once per worker
-    (and again when the never-capture list changes); a folder the mailbox lacks, such as Conversation History
-    without Teams or a never-capture name it does not have, is left out."""
+    and hour (and again when the never-capture list changes); a folder the mailbox lacks, such as Conversation
+    History without Teams or a never-capture name it does not have, is left out. Well-known ids do not change
+    (outlook-immutable-id.md: folder ids "were already constant"); a user folder can be deleted and made again."""
     never = deps.current_options().options.never_capture_folders
     key = "\x00".join((address, *never))
-    cached = deps.caches.folder_ids.get(key)
-    if cached is None:
-        cached = {}
-        for folder in PLACED:
-            try:
-                cached[deps.graph.folder_id(address, folder.value)] = folder
-            except ResourceNotFound:
-                continue
-        for path in never:
-            try:
-                cached[resolve_capture_folder(address, path, deps)] = Folder.NEVER_CAPTURE
-            except FolderNotFound:
-                continue
-        deps.caches.folder_ids[key] = cached
-    return cached
+    hit = deps.caches.folder_ids.get(key)
+    if hit is not None and time.monotonic() - hit[0] < KNOWN_FOLDERS_MAX_AGE_S:
+        return hit[1]
+    known: dict[str, Folder] = {}
+    for folder in PLACED:
+        try:
+            known[deps.graph.folder_id(address, folder.value)] = folder
+        except ResourceNotFound:
+            continue
+    for path in never:
+        try:
+            known[resolve_capture_folder(address, path, deps)] = Folder.NEVER_CAPTURE
+        except FolderNotFound:
+            continue
+    deps.caches.folder_ids[key] = (time.monotonic(), known)
+    return known
 
 
 def placed(msg: MailMessage, mailbox: Mailbox, deps: Services, options: Options | None = None) -> MailMessage:

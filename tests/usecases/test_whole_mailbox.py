@@ -138,3 +138,13 @@ def test_the_preview_places_logged_mail_where_it_is(world: World) -> None:
     by_id = {e["entry_id"]: e["message_id"] for e in world.log.search(mailbox=MAILBOX, contact_id="", limit=100)}
     decided = {by_id[k]: v["current"] for k, v in answers.items() if k in by_id}
     assert decided[junk]["reason"] == "deleted_or_junk" and decided[filed]["decision"] == "capture"
+
+
+def test_the_folder_ids_are_asked_again_after_an_hour(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shared.services.folders as folders
+
+    arrives_in(world, world.alpha)  # type: ignore[attr-defined]
+    later = folders.time.monotonic() + folders.KNOWN_FOLDERS_MAX_AGE_S + 1
+    monkeypatch.setattr(folders.time, "monotonic", lambda: later)
+    arrives_in(world, world.alpha)  # type: ignore[attr-defined]
+    assert world.graph.calls.count("folder_id") == 16
