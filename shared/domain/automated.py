@@ -58,6 +58,9 @@ def classify(msg: MailMessage) -> tuple[MachineVerdict, ...]:
 def _by_message_class(msg: MailMessage) -> MachineVerdict | None:
     cls = msg.message_class.lower()
     if cls.startswith("report."):
+        if cls.endswith(".dr") and ".delayed." not in cls:  # a delivery receipt: the message arrived
+            return MachineVerdict(Reason.AUTOMATED, f"It is a delivery receipt: the message was delivered "
+                                                    f"({msg.message_class}).")
         if cls.endswith((".ipnrn", ".ipnnrn")):
             return MachineVerdict(Reason.AUTOMATED, f"Exchange marks it as a read receipt ({msg.message_class}).")
         return MachineVerdict(Reason.BOUNCE, f"Exchange marks it as a delivery report ({msg.message_class}).")

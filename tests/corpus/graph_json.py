@@ -18,7 +18,7 @@ from datetime import UTC
 from email.message import EmailMessage
 from typing import Any
 
-from shared.adapters.mime import meeting_response_class
+from shared.adapters.mime import delivery_report_class, meeting_response_class
 from shared.adapters.mime_decode import header_text as _header_text  # the same decoding Exchange applies to headers
 
 
@@ -79,9 +79,14 @@ def _leaves(msg: EmailMessage) -> list[EmailMessage]:
 
 
 def _message_class(msg: EmailMessage) -> str:
-    """What Exchange stores: a meeting response class for an iTIP REPLY, else the neutral IPM.Note."""
+    """What Exchange stores: a meeting response class for an iTIP REPLY, a delivery report's class for a DSN
+    of successful delivery, else the neutral IPM.Note."""
     parts = [(p.get_content_type(), p) for p in msg.walk()]
-    return meeting_response_class(parts) or "IPM.Note"  # type: ignore[arg-type]
+    report = msg.get_param("report-type") if msg.get_content_type() == "multipart/report" else ""
+    report_type = report.strip().lower() if isinstance(report, str) else ""
+    return (meeting_response_class(parts)  # type: ignore[arg-type]
+            or delivery_report_class(msg.get_content_type(), report_type, parts)  # type: ignore[arg-type]
+            or "IPM.Note")
 
 
 def graph_json_from_eml(raw: bytes) -> dict[str, Any]:

@@ -50,7 +50,7 @@ class TestPersonMailIsKept:
 class TestStandards:
     @pytest.mark.parametrize(("msg", "expected"), [
         (a_message(message_class="REPORT.IPM.Note.NDR"), Reason.BOUNCE),
-        (a_message(message_class="REPORT.IPM.Note.DR"), Reason.BOUNCE),
+        (a_message(message_class="REPORT.IPM.Note.DR"), Reason.AUTOMATED),  # delivered: a receipt, no bounce
         (a_message(message_class="REPORT.IPM.Note.IPNRN"), Reason.AUTOMATED),
         (a_message(message_class="IPM.Note.Rules.OofTemplate.Microsoft"), Reason.AUTO_REPLY),
         (a_message(message_class="IPM.Note.Rules.ReplyTemplate.Microsoft"), Reason.AUTO_REPLY),

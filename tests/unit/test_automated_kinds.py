@@ -243,3 +243,14 @@ class TestDispositionNotifications:
 
     def test_read_receipt_from_a_reader_is_automated(self) -> None:
         assert reason(self.mdn("ann@customer.example", "Ann Lee")) == Reason.AUTOMATED
+
+
+class TestReportClasses:
+    @pytest.mark.parametrize(("cls", "expected"), [
+        ("REPORT.IPM.Note.DR", Reason.AUTOMATED),
+        ("REPORT.IPM.Note.NDR", Reason.BOUNCE),
+        ("REPORT.IPM.Note.Delayed.DR", Reason.BOUNCE),
+        ("REPORT.IPM.Note.IPNRN", Reason.AUTOMATED),
+    ])
+    def test_delivery_receipts_are_not_bounces(self, cls: str, expected: Reason) -> None:
+        assert reason(a_message("postmaster@mx.example", "Delivered: Agenda", message_class=cls)) == expected

@@ -120,3 +120,26 @@ class TestUnparseable:
     def test_raises_with_what_was_wrong(self, raw: bytes, words: str) -> None:
         with pytest.raises(UnparseableMessage, match=words.replace(".", r"\.")):
             message_from_mime(raw)
+
+
+def a_dsn(*actions: str, top: str = "multipart/report; report-type=delivery-status") -> bytes:
+    recipients = "\n\n".join(f"Final-Recipient: rfc822; r{i}@y.example\nAction: {a}" for i, a in enumerate(actions))
+    return (f'From: MAILER-DAEMON@mx.example\nTo: sam@org.example\nSubject: Delivery report\n'
+            f'Content-Type: {top}; boundary="B"\n\n--B\nContent-Type: text/plain\n\nReport.\n--B\n'
+            f'Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example\n\n{recipients}\n'
+            '--B--\n').encode()
+
+
+class TestDeliveryReportClass:
+    """Exchange names a DSN of successful delivery REPORT.IPM.Note.DR (MS-OXCMAIL 2.2.3.7.1); so does the parser."""
+
+    @pytest.mark.parametrize("actions", [("delivered",), ("relayed", "expanded"), ("Delivered", "delivered")])
+    def test_only_successful_actions_make_a_delivery_report(self, actions: tuple[str, ...]) -> None:
+        assert message_from_mime(a_dsn(*actions)).message_class == "REPORT.IPM.Note.DR"
+
+    @pytest.mark.parametrize("actions", [("failed",), ("delivered", "failed"), ("delayed",), ()])
+    def test_failures_and_delays_keep_no_class(self, actions: tuple[str, ...]) -> None:
+        assert message_from_mime(a_dsn(*actions)).message_class == ""
+
+    def test_a_status_part_outside_a_top_level_report_is_not_one(self) -> None:
+        assert message_from_mime(a_dsn("delivered", top="multipart/mixed")).message_class == ""
