@@ -33,8 +33,8 @@ def wait_for(produce: Callable[[], T | None], timeout: float = 15.0, what: str =
 
 
 @contextmanager
-def full_stack(workdir: Path) -> Iterator[Stack]:
-    stack = Stack(workdir)
+def full_stack(workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
+    stack = Stack(workdir, extra_env=extra_env)
     try:
         stack.start_azurite()
         stack.start_emulators()
