@@ -23,7 +23,7 @@ _CDOSYS = re.compile(r"^microsoft cdo for windows 2000\b", re.I)
 _FAX_OPENING = re.compile(
     r"\b(?:a|new|incoming|inbound) fax (?:has (?:arrived|been received)|was received|received|message)\b"
     r"|\byou (?:have )?(?:received|got) an? (?:new )?fax\b|\bfax received from\b"
-    r"|\b(?:scanned|sent) (?:and sent )?to you (?:using|from|by) an?\b"
+    r"|\bscanned and sent to you\b"
     r"|\bscanned (?:document|image|file)s? (?:from|attached|is attached)\b", re.I)
 # Field labels in fax/scan reports (RightFax, HylaFAX, Xerox/Ricoh/Canon scan-to-mail…), at a line start.
 _REPORT_FIELD = re.compile(

@@ -59,3 +59,9 @@ class TestProgramMail:
             "fax-mentioned-one-field", "fields-without-announcement"])
     def test_person(self, msg: MailMessage) -> None:
         assert classify(msg) == ()
+
+
+def test_a_project_update_with_status_fields_is_kept() -> None:
+    msg = a_message("Project summary", sender="ann@customer.example",
+                    body_text="Below is the summary sent to you by a colleague.\nStatus: green\nDuration: 6 weeks\n")
+    assert classify(msg) == ()
