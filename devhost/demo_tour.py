@@ -12,7 +12,8 @@ options: demo_tour_options.py; on the machinery: demo_tour_ops.py.
 - private mail, the never-capture category, .eml copies, organisation linking (demo_tour_mail)
 - the capture folder, whole-mailbox capture (demo_tour_folders)
 - tagging captured mail in Outlook, only the new text, auto-link exclusions, seed roles (demo_tour_options)
-- lifecycle recovery (removed, missed), a historical import, the daily cap (demo_tour_ops)
+- lifecycle recovery (removed, missed), the delta backstop and its interval, a historical import, the daily
+  cap (demo_tour_ops)
 - erasure: everything captured for one sample contact is listed, deleted with the listing's confirmation,
   and the CRM then holds none of that contact's records nor their attached files while everyone else's stay
 """
@@ -149,6 +150,7 @@ STEPS: tuple[tuple[str, Step, str], ...] = (
     ("seed roles", opts.seed_roles, "CRM Party and records per mailbox owner's roles; log reason"),
     ("lifecycle: removed", ops.lifecycle_removed, "Graph emulator's subscriptions; CRM records once; log source"),
     ("lifecycle: missed", ops.lifecycle_missed, "Graph emulator's delivery log; CRM records once; log source"),
+    ("delta backstop", ops.delta_backstop, "the options' answers; CRM records once; log source"),
     ("historical import", ops.historical_import, "import progress; CRM records once; log source"),
     ("daily cap", ops.daily_cap, "decision log reason; no CRM record"),
     ("erasure", erasure, "CRM records and their Attachment records"),

@@ -1,11 +1,14 @@
 """Tour steps on the service's machinery, each judged by the stores: lifecycle recovery (the Graph emulator
 loses a notification, then removes the subscription or reports it ``missed``: the CRM gets the mail once, from
 the delta catch-up), a small historical import (records once per email, from the import), and the daily cap
-(mail past it is logged with the cap's reason and nothing is written)."""
+(mail past it is logged with the cap's reason and nothing is written), and the delta backstop run on demand
+(a notification lost without a word is captured once; the admin's interval is bounded)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+import httpx
 
 from devhost.demo_mail import EVENTS, decided, deliver, email, options_now, records_of, wait_for
 from devhost.driver import StackDriver
@@ -106,3 +109,30 @@ def daily_cap(driver: StackDriver) -> tuple[bool, str]:
     ok = (entry["outcome"], entry.get("reason")) == ("skipped", "daily_cap") and not written and len(today) > 0
     return ok, f"cap {len(today)}: {entry['outcome']} {entry.get('reason')} ({entry.get('detail')}); " \
                f"{len(written)} CRM record(s)"
+
+
+def delta_backstop(driver: StackDriver) -> tuple[bool, str]:
+    """A notification lost with no lifecycle event at all (Graph does not always say): the delta backstop, run on
+    demand as an operator does (``POST /admin/functions/DeltaBackstop`` with the master key), captures the mail
+    once. Its interval is the admin's: 30 minutes is taken, 7 is refused (5-minute steps) with a problem document."""
+    refused = _options_answer(driver, backstop_interval_minutes=7)
+    options_now(driver, backstop_interval_minutes=30)
+    taken = driver.admin("GET", "options").json()["options"]["backstop_interval_minutes"]
+    options_now(driver, backstop_interval_minutes=load_options().get("backstop_interval_minutes", 15))
+    driver.graph.post("/notifications", json={"dropNext": 1}).raise_for_status()
+    raw, mid = email(CHLOE, "Question about the route marshals", to=("Events Team", EVENTS))
+    message_id = deliver(driver, EVENTS, raw)
+    run = httpx.post(f"{driver.stack.host_url}/admin/functions/DeltaBackstop", json={"input": ""}, timeout=30,
+                     headers={"x-functions-key": driver.stack.master_key})
+    captured_ok, what = _once_from(driver, EVENTS, message_id, mid, "delta")
+    problem = refused.headers.get("content-type", "").startswith("application/problem+json") \
+        and "backstop_interval_minutes" in refused.text
+    ok = refused.status_code == 400 and problem and taken == 30 and run.status_code == 202 and captured_ok
+    return ok, f"interval 7 refused ({refused.status_code}), 30 taken ({taken}); DeltaBackstop run " \
+               f"({run.status_code}): the mail whose notification was lost: {what}"
+
+
+def _options_answer(driver: StackDriver, **changes: Any) -> httpx.Response:
+    current = driver.admin("GET", "options")
+    return driver.admin("PUT", "options", json=current.json()["options"] | changes,
+                        headers={"If-Match": current.headers["ETag"]})

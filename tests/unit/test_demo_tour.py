@@ -31,5 +31,5 @@ def test_the_tour_covers_issue_16s_capabilities() -> None:
     assert {"attachments", "Interactions", ".eml copies", "organisation linking", "contact creation", "daily cap",
             "historical import", "lifecycle: removed", "lifecycle: missed", "explain", "options preview",
             "private mail", "never-capture category", "capture folder", "whole-mailbox capture", "tag in Outlook",
-            "only the new text", "auto-link exclusions", "seed roles", "erasure"} <= names
+            "only the new text", "auto-link exclusions", "seed roles", "delta backstop", "erasure"} <= names
     assert [name for name, _, _ in STEPS][-1] == "erasure"  # it deletes: nothing may run after it
