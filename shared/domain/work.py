@@ -14,7 +14,11 @@ from typing import Any
 
 from shared.domain.model import Folder
 
-VERSION = 1
+VERSION = 2
+# Version 2 names folders a version-1 worker would misread as "some user folder" and skip: the capture folder,
+# the whole mailbox and folder ids (whole-mailbox walks). Only such messages carry v=2, so an older worker
+# refuses them (retried until a newer one takes them) instead of skipping mail; everything else stays v=1.
+_V1_FOLDERS = frozenset({"inbox", "sentitems", "drafts", "deleteditems", "junkemail", "archive", "other"})
 
 
 class BadWork(ValueError):
@@ -94,7 +98,8 @@ def deferred(work: Work) -> Work:
 
 
 def to_payload(work: Work) -> dict[str, Any]:
-    out: dict[str, Any] = {"v": VERSION, "kind": _KINDS[type(work)]}
+    folder = work.folder if isinstance(work, WorkItem | CatchUp) else "inbox"
+    out: dict[str, Any] = {"v": 1 if folder.lower() in _V1_FOLDERS else 2, "kind": _KINDS[type(work)]}
     match work:
         case WorkItem():
             out |= {"mailbox": work.mailbox, "message_id": work.message_id, "folder": work.folder,

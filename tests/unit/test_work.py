@@ -41,8 +41,14 @@ class TestEnvelope:
     @pytest.mark.parametrize("work", EVERY_KIND, ids=lambda w: type(w).__name__)
     def test_every_kind_round_trips_with_its_version(self, work: Work) -> None:
         payload = to_payload(work)
-        assert payload["v"] == VERSION
+        assert payload["v"] == (VERSION if getattr(work, "folder", "inbox") == "capture" else 1)
         assert parse_work(payload) == work
+
+    @pytest.mark.parametrize("folder", ["capture", "mailbox", "AAMkAGFolderId=="])
+    def test_folders_a_version_1_worker_would_skip_need_version_2(self, folder: str) -> None:
+        assert to_payload(WorkItem("m@association.example", "AAMk=", folder))["v"] == 2
+        assert to_payload(CatchUp("m@association.example", folder))["v"] == 2
+        assert to_payload(WorkItem("m@association.example", "AAMk=", "SentItems"))["v"] == 1
 
     def test_messages_queued_before_the_version_field_are_still_read(self) -> None:
         assert parse_work({"mailbox": "M@Association.example", "message_id": "x", "folder": "inbox",
