@@ -46,6 +46,9 @@ def by_program(msg: MailMessage) -> MachineVerdict | None:
 
 
 def _gateway_report(msg: MailMessage) -> MachineVerdict | None:
+    shown = (msg.body_html[:200_000] or msg.body_text[:60_000]).lower()
+    if "fax" not in shown and "scann" not in shown:
+        return None  # cheap first: the opening below needs one of these words, and most mail has neither
     if not _FAX_OPENING.search(" ".join(unquoted_text(msg)[:300].split())):
         return None
     fields = {m.lower() for m in _REPORT_FIELD.findall(body_sample(msg)[:5000])}
