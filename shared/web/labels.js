@@ -61,3 +61,8 @@ export const CHOICE_LABELS = {
 };
 
 export const choiceLabel = (value) => CHOICE_LABELS[value] || value;
+
+// Folder values the schema knows that no one can pick for folder_scope (the server refuses them): the special
+// ones have their own options (capture_folder, capture_whole_mailbox, never_capture_folders).
+export const UNCHOSEN = new Set(["drafts", "deleteditems", "junkemail", "outbox", "conversationhistory", "capture",
+  "mailbox", "nevercapture"]);

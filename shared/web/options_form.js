@@ -1,7 +1,7 @@
 // The options form: one control per simple option (from the JSON the API returns, typed by its schema), an
 // "advanced JSON" textarea for the rest, and validation errors shown next to the control of their field path.
 import { el } from "./dom.js";
-import { OPTION_LABELS, choiceLabel } from "./labels.js";
+import { OPTION_LABELS, UNCHOSEN, choiceLabel } from "./labels.js";
 import { resolve } from "./schema.js";
 
 const isScalar = (v) => v === null || ["string", "number", "boolean"].includes(typeof v);
@@ -33,7 +33,8 @@ function input(kind, path, value, schema) {
   }
   if (kind === "lines") return el("textarea", { id, rows: 3, value: value.join("\n"), spellcheck: "false" });
   if (kind === "choices") {
-    return el("div", { id, class: "choices", role: "group" }, resolve(schema.items).enum.map((o) =>
+    const offered = resolve(schema.items).enum.filter((o) => !UNCHOSEN.has(o));
+    return el("div", { id, class: "choices", role: "group" }, offered.map((o) =>
       el("label", {}, el("input", { type: "checkbox", value: o, checked: value.includes(o) }), ` ${choiceLabel(o)}`)));
   }
   return el("input", { id, type: "text", value, spellcheck: "false" });

@@ -55,5 +55,9 @@ def test_a_mailbox_with_a_capture_folder_and_one_watched_whole(page: Any, stack:
 
 def test_the_options_form_offers_the_folder_options(page: Any, stack: Stack) -> None:
     use_key(page, stack)
+    options = page.locator("#options")
     for label in ("Capture folder", "Whole mailbox", "Never-capture folders"):
-        expect(page.locator("#options").get_by_text(label, exact=True).first).to_be_visible()
+        expect(options.get_by_text(label, exact=True).first).to_be_visible()
+    expect(options.get_by_role("checkbox", name="Inbox", exact=True)).to_have_count(1)  # Folders captured
+    for never_offered in ("Outbox", "Drafts", "Never-capture folder"):  # the server would refuse them
+        expect(options.get_by_role("checkbox", name=never_offered, exact=True)).to_have_count(0)
