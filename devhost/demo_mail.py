@@ -75,6 +75,13 @@ def files_of(driver: StackDriver, record_ids: set[str]) -> list[dict[str, Any]]:
     return [a for a in driver.crm_records().get("attachments") or [] if str(a.get("ParentId")) in record_ids]
 
 
+def blob_names(driver: StackDriver) -> set[str]:
+    """Every blob of the app's container in Azurite."""
+    service = BlobServiceClient.from_connection_string(driver.stack.connection_string)
+    container = service.get_container_client(CONTAINER)
+    return {b.name for b in container.list_blobs()} if container.exists() else set()
+
+
 def blob(driver: StackDriver, name: str) -> bytes | None:
     """A blob of the app's container in Azurite, or None."""
     service = BlobServiceClient.from_connection_string(driver.stack.connection_string)

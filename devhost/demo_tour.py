@@ -15,7 +15,8 @@ options: demo_tour_options.py; on the machinery: demo_tour_ops.py.
 - lifecycle recovery (removed, missed), the delta backstop and its interval, a historical import, the daily
   cap (demo_tour_ops)
 - erasure: everything captured for one sample contact is listed, deleted with the listing's confirmation,
-  and the CRM then holds none of that contact's records nor their attached files while everyone else's stay
+  and the CRM then holds none of that contact's records nor their attached files, nor Blob storage her .eml
+  copy, while everyone else's stay
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from devhost import demo_tour_folders as folders
 from devhost import demo_tour_mail as by_mail
 from devhost import demo_tour_ops as ops
 from devhost import demo_tour_options as opts
-from devhost.demo_mail import files_of, wait_for
+from devhost.demo_mail import blob_names, files_of, wait_for
 from devhost.driver import StackDriver
 from emulators.sample import SAMPLE_DIR, load_expected
 
@@ -116,16 +117,19 @@ def erasure(driver: StackDriver) -> tuple[bool, str]:
     others = _count(records) - sum(1 for a in records.get("activities") or [] if str(a.get("PartyId")) == party) \
         - sum(1 for i in records.get("interactions") or [] if str(i.get("RecipientId")) == party)
     listing = driver.admin("GET", "erasure", params={"address": address}).json()
+    blobs = blob_names(driver)
     files = files_of(driver, {str(r["record_id"]) for r in listing["records"]})  # separate CRM records
     report = driver.admin("POST", "erasure", json={"address": address, "confirm": listing["confirm"]}).json()
     after = driver.crm_records()
     left = [a for a in after.get("activities") or [] if str(a.get("PartyId")) == party] + \
         [i for i in after.get("interactions") or [] if str(i.get("RecipientId")) == party]
     files_left = files_of(driver, {str(r["record_id"]) for r in listing["records"]})
+    copies = blobs - blob_names(driver)  # her .eml copy (the .eml step's email is hers)
     ok = listing["count"] > 0 and report.get("deleted") == listing["count"] and not left \
-        and _count(after) == others and not files_left
+        and _count(after) == others and not files_left and len(copies) == report.get("eml_copies_deleted") == 1
     return ok, f"{address}: {listing['count']} record(s) with {len(files)} attached file(s) listed, " \
-               f"{report.get('deleted')} deleted; {len(left)} record(s) and {len(files_left)} file(s) left in the " \
+               f"{report.get('deleted')} deleted; {len(copies)} .eml copy gone from Azurite; " \
+               f"{len(left)} record(s) and {len(files_left)} file(s) left in the " \
                f"CRM, {_count(after)} other record(s) kept"
 
 
@@ -153,7 +157,7 @@ STEPS: tuple[tuple[str, Step, str], ...] = (
     ("delta backstop", ops.delta_backstop, "the options' answers; CRM records once; log source"),
     ("historical import", ops.historical_import, "import progress; CRM records once; log source"),
     ("daily cap", ops.daily_cap, "decision log reason; no CRM record"),
-    ("erasure", erasure, "CRM records and their Attachment records"),
+    ("erasure", erasure, "CRM records and their Attachment records; Azurite blobs"),
 )
 
 

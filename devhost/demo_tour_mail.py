@@ -18,8 +18,8 @@ from devhost.demo_mail import (
 )
 from devhost.driver import StackDriver
 
+ALICE = ("Alice Moreau", "alice.moreau@example.org")  # a sample contact (20001), erased at the end of the tour
 GRACE = ("Grace Lin", "grace.lin@example.com")  # a sample contact (20007)
-HIRO = ("Hiro Tanaka", "hiro.tanaka@example.net")  # a sample contact (20008)
 HARBOURVIEW = "10001"  # the sample organisation whose address is info@harbourview-cc.example
 
 
@@ -47,7 +47,7 @@ def eml_copies(driver: StackDriver) -> tuple[bool, str]:
     """With ``save_as_eml`` the whole message is kept in Blob storage (``<mailbox>/<capture key>.eml``) and
     attached to its record in the CRM."""
     options_now(driver, save_as_eml=True, attachments="none")  # the .eml holds the attachments: one or the other
-    raw, mid = email(HIRO, "Helmet sizes for the junior ride")
+    raw, mid = email(ALICE, "Club insurance certificate for 2026")
     entry = decided(driver, MEMBERSHIP, deliver(driver, MEMBERSHIP, raw))
     written = records_of(driver, mid)
     files = files_of(driver, {str(r["SEQN"]) for r in written})

@@ -50,6 +50,7 @@ class MessageQueue(Protocol):
 
 class BlobStore(Protocol):
     def put_eml(self, name: str, data: bytes) -> str: ...
+    def delete_eml(self, name: str) -> bool: ...  # False: it was not there
 
 
 @dataclass(frozen=True, slots=True)

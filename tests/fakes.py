@@ -383,6 +383,9 @@ class InMemoryBlobStore:
         self.blobs[name] = data
         return name
 
+    def delete_eml(self, name: str) -> bool:
+        return self.blobs.pop(name, None) is not None
+
 
 @dataclass
 class QueuedMessage:

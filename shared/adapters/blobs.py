@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from azure.core.exceptions import ResourceExistsError
+from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.storage.blob import BlobServiceClient, ContentSettings
 
 from shared.config import Settings
@@ -33,3 +33,11 @@ class AzureBlobStore:
         self._container.upload_blob(name, data, overwrite=True,
                                     content_settings=ContentSettings(content_type="message/rfc822"))
         return name
+
+    def delete_eml(self, name: str) -> bool:
+        """Erasure: the copy goes; False when it was not there (never stored, or already deleted)."""
+        try:
+            self._container.delete_blob(name)
+        except ResourceNotFoundError:
+            return False
+        return True

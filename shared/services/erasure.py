@@ -7,7 +7,9 @@ listed. Deletion needs the listing's confirmation token (the list must not have 
 it) and IMIS_ALLOW_DELETE (iMIS DELETE is UNCONFIRMED). A record's attached files are separate CRM records (no
 cascade is documented): the ledger keeps their ids and they are deleted first, then the record. Each record is
 deleted once: a refusal is reported and its ledger row kept; an outage stops the run (nothing is retried in a
-loop). Every deletion is logged.
+loop). Every deletion is logged. The .eml copies of the erased emails in Blob storage (``<mailbox>/<capture
+key>.eml``) are deleted too: the decision log names the mailbox that wrote each record (a copy older than the
+log's retention is not found this way).
 """
 
 from __future__ import annotations
@@ -86,8 +88,25 @@ def erase(kind: str, value: str, confirm: str, who: str, deps: Services) -> dict
         deps.ledger.mark_erased(record["ledger_key"], record["contact_id"], who, deps.clock.now())
         _log_deletion(record, gone, who, deps)
     files = sum(r["attachments_deleted"] for r in report["deleted"] + report["already_gone"])
+    copies = _delete_eml_copies(report["deleted"] + report["already_gone"], deps)
     return {kind: value, "by": who, "at": deps.clock.now().isoformat(),
-            **{name: len(rows) for name, rows in report.items()}, "attachments_deleted": files, "records": report}
+            **{name: len(rows) for name, rows in report.items()}, "attachments_deleted": files,
+            "eml_copies_deleted": copies, "records": report}
+
+
+def _delete_eml_copies(erased: list[dict[str, Any]], deps: Services) -> int:
+    """The Blob storage copies of the erased records' emails: each record's capturing mailbox from the decision
+    log's entry naming its id, the capture key from its ledger key ("<capture key>-a")."""
+    if deps.blobs is None or not erased:
+        return 0
+    names = set()
+    for contact_id in {r["contact_id"] for r in erased}:
+        keys = {r["record_id"]: r["ledger_key"].rpartition("-")[0] for r in erased if r["contact_id"] == contact_id}
+        for entry in deps.decisions.search(contact_id=contact_id, limit=100_000):
+            if entry["mailbox"] == LOG_PARTITION:  # the deletion log itself
+                continue
+            names |= {f"{entry['mailbox']}/{keys[i]}.eml" for i in entry.get("record_ids") or [] if i in keys}
+    return sum(deps.blobs.delete_eml(name) for name in sorted(names))
 
 
 def _log_deletion(record: dict[str, Any], gone: bool, who: str, deps: Services) -> None:

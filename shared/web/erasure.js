@@ -56,7 +56,8 @@ async function erase() {
   }
   try {
     const { data } = await call("POST", "erasure", { json: { ...listed.target, confirm: listed.confirm } });
-    say("erasure-message", `Deleted ${data.deleted} record(s) and ${data.attachments_deleted} attached file(s); ` +
+    say("erasure-message", `Deleted ${data.deleted} record(s), ${data.attachments_deleted} attached file(s) and ` +
+      `${data.eml_copies_deleted} .eml copy(ies) in Blob storage; ` +
       `${data.already_gone} already gone, ${data.refused} refused, ${data.not_attempted} not attempted.`,
       data.refused || data.not_attempted ? "error" : "ok");
   } catch (error) {

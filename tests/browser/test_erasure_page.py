@@ -67,7 +67,8 @@ def test_the_listed_records_and_their_files_are_deleted_on_the_second_click(
     assert [a["PartyId"] for a in crm(stack)["activities"]].count("20002") == 1  # armed only: nothing deleted yet
     button.click()
     expect(page.locator("#erasure-message")).to_have_text(
-        "Deleted 1 record(s) and 1 attached file(s); 0 already gone, 0 refused, 0 not attempted.")
+        "Deleted 1 record(s), 1 attached file(s) and 0 .eml copy(ies) in Blob storage; 0 already gone, 0 refused, "
+        "0 not attempted.")
     after = crm(stack)
     assert [a["PartyId"] for a in after["activities"]] == ["20001"]  # Alice's stays
     assert not [f for f in after["attachments"] if str(f["ParentId"]) == str(ben["SEQN"])]

@@ -27,3 +27,10 @@ class TestBlobStore:
     def test_put_is_idempotent_and_names_the_blob(self, stores: Stores) -> None:
         assert stores.blobs.put_eml("m@x.example/key.eml", b"Subject: a\r\n\r\nbody") == "m@x.example/key.eml"
         assert stores.blobs.put_eml("m@x.example/key.eml", b"Subject: a\r\n\r\nbody") == "m@x.example/key.eml"
+
+    def test_a_copy_is_deleted_once_then_reported_gone(self, stores: Stores) -> None:
+        stores.blobs.put_eml("m@x.example/gone.eml", b"Subject: a\r\n\r\nbody")
+        stores.blobs.put_eml("m@x.example/kept.eml", b"Subject: b\r\n\r\nbody")
+        assert stores.blobs.delete_eml("m@x.example/gone.eml") is True
+        assert stores.blobs.delete_eml("m@x.example/gone.eml") is False
+        assert stores.blobs.delete_eml("m@x.example/kept.eml") is True  # it was still there

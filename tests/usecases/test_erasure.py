@@ -79,6 +79,21 @@ def test_attached_files_are_erased_with_their_record(world: World) -> None:
     assert set(logged["record_ids"]) == {record["record_id"], *record["attachments"]}
 
 
+def test_the_eml_copies_of_erased_emails_leave_blob_storage(world: World) -> None:
+    world.deps.settings = replace(world.deps.settings, imis_allow_delete="true")
+    world.set_options(internal_domains=["association.example"], save_as_eml=True)
+    world.deps.forget_options()
+    world.crm.add_contact("bob@example.org", "Bob", "20002")
+    world.receive(world.mail(subject="Alice's question"))
+    world.receive(world.mail(sender="bob@example.org", subject="Bob's question"))
+    blobs = world.deps.blobs.blobs  # type: ignore[union-attr]
+    assert len(blobs) == 2
+    report = erase("address", ALICE, erasure_list("address", ALICE, world.deps)["confirm"], "dpo", world.deps)
+    assert (report["deleted"], report["attachments_deleted"], report["eml_copies_deleted"]) == (1, 1, 1)
+    [left] = blobs.values()
+    assert b"Bob's question" in left  # Bob's copy stays
+
+
 def test_a_refused_attachment_keeps_its_record_and_ledger_row(captured: World) -> None:
     files = (AttachmentContent("a.pdf", "application/pdf", b"%PDF-1.7"),)
     captured.set_options(internal_domains=["association.example"], attachments="all")
