@@ -25,6 +25,7 @@ from azure.core.exceptions import (
 )
 from azure.data.tables import TableTransactionError, UpdateMode
 
+from shared.adapters.group_commit import GroupCommit
 from shared.adapters.tables import Table, safe_key
 from shared.domain.outcome_counts import Counted, Tally, email_key, moves
 
@@ -41,6 +42,7 @@ class TableOutcomeStats:
     def __init__(self, table: Table) -> None:
         self._table = table
         self._seen: dict[tuple[str, str], tuple[int, str]] = {}  # count and ETag this worker last wrote
+        self._commits: GroupCommit[list[tuple[tuple[str, str, str, str, int], int]], None] = GroupCommit(limit=30)
 
     def tally(self, mailbox: str, message_id: str, new: Counted, import_run: str = "") -> Tally:
         """Count an email once: captured beats anything later; otherwise its latest decision counts."""
@@ -66,14 +68,23 @@ class TableOutcomeStats:
         raise RuntimeError(f"tally for {mailbox} too contended")
 
     def add(self, counted: Counted, mailbox: str, by: int, shard_of: str) -> None:
-        """Add ``by`` to the organisation's hour and day rows and the mailbox's day row, in one transaction."""
+        """Add ``by`` to the organisation's hour and day rows and the mailbox's day row, in one transaction
+        (with what this process's other invocations add to the same day meanwhile: one transaction for all)."""
         shard = int(shard_of[:4], 16) % SHARDS if shard_of else 0
         hour = f"h{counted.at.astimezone(UTC):%H}"
-        rows = [("*", hour, counted.reason), ("*", "d", counted.reason), (f"m:{mailbox}", "d", "")]
+        rows = [((scope, grain, counted.outcome, reason, shard), by)
+                for scope, grain, reason in (("*", hour, counted.reason), ("*", "d", counted.reason),
+                                             (f"m:{mailbox}", "d", ""))]
         pk = day_partition(counted.at)
-        for _ in range(ATTEMPTS):
-            operations = [self._operation(pk, scope, grain, counted.outcome, reason, shard, by)
-                          for scope, grain, reason in rows]
+        self._commits.submit(pk, rows, lambda batch: self._add(pk, [row for rows in batch for row in rows]))
+
+    def _add(self, pk: str, rows: list[tuple[tuple[str, str, str, str, int], int]]) -> None:
+        merged: dict[tuple[str, str, str, str, int], int] = {}
+        for row, by in rows:
+            merged[row] = merged.get(row, 0) + by
+        merged = {row: by for row, by in merged.items() if by}
+        for _ in range(ATTEMPTS if merged else 0):
+            operations = [self._operation(pk, *row, by) for row, by in merged.items()]
             try:
                 written = self._table.client.submit_transaction(operations)
             except (TableTransactionError, ResourceExistsError, ResourceModifiedError, ResourceNotFoundError):
@@ -86,7 +97,8 @@ class TableOutcomeStats:
                 if meta.get("etag"):
                     self._seen[(pk, entity["RowKey"])] = (int(entity["Count"]), str(meta["etag"]))
             return
-        raise RuntimeError(f"counters {pk} too contended")
+        if merged:
+            raise RuntimeError(f"counters {pk} too contended")
 
     def load(self, emails: list[tuple[str, str, Counted]]) -> None:
         """Count many emails not counted before at once, leaving the rows count_decision would leave.
