@@ -203,6 +203,8 @@ class ErasureRecord(TypedDict, total=False):
     contact_name: str
     ledger_key: str
     status: str
+    attachments: Annotated[list[str], Field(description="CRM ids of the files attached to the record, deleted "
+                                                        "with it")]
 
 
 @with_config(OPEN)
@@ -232,6 +234,8 @@ class ErasureReport(TypedDict, total=False):
     already_gone: int
     refused: int
     not_attempted: int
+    attachments_deleted: int
+    eml_copies_deleted: Annotated[int, Field(description="Copies of the erased emails deleted from Blob storage")]
     by: str
     at: Time
     records: dict[str, Any]
