@@ -183,3 +183,25 @@ def test_a_refused_walk_of_a_well_known_folder_still_fails(world: World) -> None
     world.graph.failures["delta_page"] = [PermanentError("Graph answered 403 ErrorAccessDenied")]
     with pytest.raises(PermanentError):
         run_queued(CatchUp(MAILBOX, "inbox", "backstop"), world.deps)
+
+
+def test_the_historical_import_includes_the_capture_folder() -> None:
+    world = World()
+    crm = world.graph.add_folder(MAILBOX, "CRM")
+    old = world.arrive(world.mail(headers=(("Precedence", "bulk"),)), folder=crm)
+    world.watch(capture_folder="CRM", import_days=30)
+    assert "captured" in world.outcomes(old)
+    assert world.outcome(old)["reason"] in ("capture_folder", "already_captured")
+
+
+def test_pointing_it_at_another_folder_moves_the_subscription_and_starts_a_fresh_walk(world: World) -> None:
+    [before] = [s for s in world.deps.subscriptions.for_mailbox(MAILBOX) if s.folder == "capture"]
+    archive = world.graph.add_folder(MAILBOX, "Customers")
+    world.watch(capture_folder="Customers")
+    [after] = [s for s in world.deps.subscriptions.for_mailbox(MAILBOX) if s.folder == "capture"]
+    assert after.id != before.id and archive in after.resource and before.id not in world.graph.subscriptions
+    assert world.deps.delta_tokens.get(MAILBOX, archive)[0] is not None  # walked under the new folder's id
+    mid = world.arrive(world.mail(headers=(("Precedence", "bulk"),)), folder=archive)
+    world.notify(mid, folder="capture")
+    world.run()
+    assert world.outcome(mid)["reason"] == "capture_folder"
