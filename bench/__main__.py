@@ -21,7 +21,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import coldstart, endtoend, history, instances, pipeline, scale, status, webhook, webhook_split
+from bench import (
+    coldstart,
+    endtoend,
+    history,
+    instances,
+    pipeline,
+    scale,
+    status,
+    storage_calls,
+    webhook,
+    webhook_split,
+)
 from bench.stackrun import load_average
 from devhost.stack import REPO
 
@@ -38,6 +49,7 @@ def plan(quick: bool, mailboxes: int = 1000) -> dict[str, Callable[[Path], dict[
         "e2e": lambda d: endtoend.run(d, n=20 if quick else 100),
         "import": lambda d: history.run(d, n=1000 if quick else 10_000),
         "import_paced": lambda d: history.run(d, n=400 if quick else 2_000, limit=200 if quick else 1_000),
+        "storage_calls": lambda d: storage_calls.run(d, n=300 if quick else 1_000),
         "status": lambda d: status.run(d, sizes=(1_000, 5_000) if quick else (10_000, 100_000)),
         "instances4": lambda d: instances.run(d, 4, n=300 if quick else 2_000, limit=200 if quick else 1_000),
         "instances8": lambda d: instances.run(d, 8, n=300 if quick else 2_000, limit=200 if quick else 1_000),
@@ -86,6 +98,10 @@ def summary(results: dict[str, Any]) -> list[str]:
         paced = r["import_paced"]
         line(f"import of {paced['emails']} at Graph's rate s (ratio)", f"{paced['seconds']} "
              f"({paced['ratio_to_fastest']}x, {paced['graph_429']} x 429)", "<= 1.25x")
+    if "storage_requests_per_email" in r.get("storage_calls", {}):
+        calls = r["storage_calls"]
+        line(f"storage requests per email, import of {calls['emails']}", calls["storage_requests_per_email"],
+             note=", ".join(f"{k} {v}" for k, v in calls["per_email_by_service"].items()))
     for run in r.get("status", {}).get("runs", []):
         line(f"status p50/p95 ms after {run['logged_emails']} logged emails", f"{run['status_ms']['p50']} / "
              f"{run['status_ms']['p95']}", "<= 200, flat",)

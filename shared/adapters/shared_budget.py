@@ -38,6 +38,8 @@ class SharedBudget:
         self._wait_s, self._wall, self._sleep = wait_s, wall, sleep
         self._left: dict[str, tuple[int, int]] = {}  # key -> (sub-window, requests granted and not yet sent)
         self._spent: dict[str, tuple[int, int, int]] = {}  # key -> (sub-window, sent in it, sent in the one before)
+        self._exhausted: dict[str, int] = {}  # key -> the last sub-window storage had no grant left in
+        self._asks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
     @property
@@ -51,23 +53,41 @@ class SharedBudget:
             part = int(now // self._part_s)
             if self._use_local(key, part):
                 return
-            try:
-                granted = self._store.take(f"{self._name}/{key}", part, self._cap, self._block(key, part))
-            except Exception as exc:  # storage down or slow: no grant, so nothing is sent
-                log.warning("%s budget store failed (%s): waiting", self._name, type(exc).__name__)
-                granted, pause = 0, backoff
-                backoff = min(backoff * 2, 1.0)
-            else:
-                pause = (part + 1) * self._part_s - now + random.uniform(0, 0.05)  # the next sub-window
+            with self._asking(key):  # one ask per key at a time here: the others wait for its block
+                granted, pause, backoff = self._ask(key, part, now, backoff)
             if granted:
-                with self._lock:
-                    same = self._left.get(key, (part, 0))
-                    self._left[key] = (part, granted - 1 + (same[1] if same[0] == part else 0))
-                    self._count(key, part)
                 return
             if time.monotonic() + pause > deadline:
                 raise self._unavailable(f"{self._name} budget for {key} spent", max(pause, 1.0))
             self._sleep(pause)
+
+    def _ask(self, key: str, part: int, now: float, backoff: float) -> tuple[bool, float, float]:
+        """(sent, pause before trying again, next backoff); called holding the key's asking lock."""
+        next_part = (part + 1) * self._part_s - now + random.uniform(0, 0.05)
+        if self._use_local(key, part):  # a block another caller asked for while this one waited
+            return True, 0.0, backoff
+        if self._exhausted.get(key) == part:  # storage said this sub-window is spent: do not ask again
+            return False, next_part, backoff
+        try:
+            granted = self._store.take(f"{self._name}/{key}", part, self._cap, self._block(key, part))
+        except Exception as exc:  # storage down or slow: no grant, so nothing is sent
+            log.warning("%s budget store failed (%s): waiting", self._name, type(exc).__name__)
+            return False, backoff, min(backoff * 2, 1.0)
+        with self._lock:
+            if not granted:
+                self._exhausted[key] = part
+                return False, next_part, backoff
+            same = self._left.get(key, (part, 0))
+            self._left[key] = (part, granted - 1 + (same[1] if same[0] == part else 0))
+            self._count(key, part)
+        return True, 0.0, backoff
+
+    def _asking(self, key: str) -> threading.Lock:
+        lock = self._asks.get(key)
+        if lock is None:
+            with self._lock:
+                lock = self._asks.setdefault(key, threading.Lock())
+        return lock
 
     def _use_local(self, key: str, part: int) -> bool:
         with self._lock:

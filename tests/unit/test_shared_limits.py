@@ -195,6 +195,21 @@ class TestBudget:
         assert asked == [4]
 
 
+    def test_callers_out_of_grants_at_once_ask_storage_once_per_block(self) -> None:
+        store = InMemoryLimitStore()
+        take, asked = store.take, []
+
+        def slow_take(name: str, part: int, cap: int, want: int) -> int:
+            asked.append(want)
+            time.sleep(0.05)  # a storage round trip: the other callers arrive meanwhile
+            return take(name, part, cap, want)
+
+        store.take = slow_take  # type: ignore[method-assign]
+        limited = SharedBudget(store, "graph", 62_000, 600, GraphUnavailable, wall=lambda: 6000.0)  # cap 1,000
+        assert run_threads(8, lambda: limited.spend("m@x.example")) == []
+        assert asked == [4, 4]  # 8 requests in blocks of 4, not one ask each
+
+
 def test_limits_take_the_slot_before_the_budget() -> None:
     store = InMemoryLimitStore()
     store_limits = SharedLimits(SharedSemaphore(store, "graph", 1, GraphUnavailable),
