@@ -34,6 +34,10 @@ async function list(event) {
   event.preventDefault();
   const wanted = target();
   if (!wanted) { say("erasure-message", "Give an address or a domain.", "error"); return; }
+  await show(wanted);
+}
+
+async function show(wanted) {
   try {
     const { data } = await call("GET", "erasure", { query: wanted });
     listed = { target: wanted, confirm: data.confirm, count: data.count };
@@ -54,8 +58,10 @@ async function erase() {
     button.textContent = `Click again to delete ${listed.count} record(s) from the CRM`;
     return;
   }
+  const wanted = listed.target;
   try {
-    const { data } = await call("POST", "erasure", { json: { ...listed.target, confirm: listed.confirm } });
+    const { data } = await call("POST", "erasure", { json: { ...wanted, confirm: listed.confirm } });
+    await show(wanted); // what is left now (refused records are listed again)
     say("erasure-message", `Deleted ${data.deleted} record(s), ${data.attachments_deleted} attached file(s) and ` +
       `${data.eml_copies_deleted} .eml copy(ies) in Blob storage; ` +
       `${data.already_gone} already gone, ${data.refused} refused, ${data.not_attempted} not attempted.`,
@@ -63,8 +69,6 @@ async function erase() {
   } catch (error) {
     say("erasure-message", describe(error), "error");
   }
-  listed = null;
-  button.hidden = true;
 }
 
 export function initErasure() {

@@ -95,6 +95,9 @@ def test_the_listed_records_and_their_files_are_deleted_on_the_second_click(
     expect(page.locator("#erasure-message")).to_have_text(
         "Deleted 1 record(s), 1 attached file(s) and 0 .eml copy(ies) in Blob storage; 0 already gone, 0 refused, "
         "0 not attempted.")
+    expect(page.locator("#erasure-result")).to_contain_text("0 record(s) with 0 attached file(s) for 1 contact(s); "
+                                                            "1 already erased.")  # listed again: what is left
+    expect(button).to_be_hidden()
     after = crm(stack)
     assert [a["PartyId"] for a in after["activities"]] == ["20001"]  # Alice's stays
     assert not [f for f in after["attachments"] if str(f["ParentId"]) == str(ben["SEQN"])]
