@@ -16,7 +16,7 @@ options: demo_tour_options.py; on the machinery: demo_tour_ops.py.
   cap (demo_tour_ops)
 - erasure: everything captured for one sample contact is listed, deleted with the listing's confirmation,
   and the CRM then holds none of that contact's records nor their attached files, nor Blob storage her .eml
-  copy, while everyone else's stay
+  copies, while everyone else's stay
 """
 
 from __future__ import annotations
@@ -72,13 +72,20 @@ def attachments(driver: StackDriver) -> tuple[bool, str]:
 
 
 def preview(driver: StackDriver) -> tuple[bool, str]:
+    """The full preview of a proposed change (contact creation on, the Activity description prefixed) over the
+    last 20 logged emails: who would become a contact and which record fields would change; the CRM unchanged."""
     before = driver.crm_records()
     doc = driver.admin("GET", "options").json()["options"] | {"create_contact_if_not_found": True}
+    for field in doc["activity_types"][0]["fields"]:
+        field["template"] = "Email: [Subject]" if field["field"] == "DESCRIPTION" else field["template"]
     emails = driver.admin("POST", "options/preview", params={"limit": 20}, json=doc).json()["emails"]
     changed = [e for e in emails if e.get("changed")]
     created = sum(r["new_contact"] for e in changed for r in e["proposed"]["records"])
-    ok = bool(emails) and driver.crm_records() == before
-    return ok, f"{len(changed)} of {len(emails)} emails would change ({created} new contact(s)); CRM unchanged"
+    fields = [c for e in changed for c in e.get("field_changes") or [] if c.get("field") == "DESCRIPTION"]
+    ok = bool(emails) and created > 0 and bool(fields) and all(
+        str(c["to"]).startswith("Email: ") for c in fields) and driver.crm_records() == before
+    return ok, f"{len(changed)} of {len(emails)} emails would change: {created} new contact(s), " \
+               f"{len(fields)} DESCRIPTION(s) e.g. {fields[0]['to'] if fields else None!r}; CRM unchanged"
 
 
 def contact_creation(driver: StackDriver) -> tuple[bool, str]:
@@ -140,7 +147,7 @@ Step = Callable[[StackDriver], tuple[bool, str]]
 STEPS: tuple[tuple[str, Step, str], ...] = (
     ("attachments", attachments, "CRM Attachment records of the sample's files"),
     ("Interactions", interactions, "CRM CommunicationLogRecipient records"),
-    ("options preview", preview, "the preview's answer; CRM records unchanged"),
+    ("options preview", preview, "the full preview's answer (contacts, record fields); CRM records unchanged"),
     ("contact creation", contact_creation, "CRM Party records and the record on the new one"),
     ("explain", explain, "the verdict; CRM records unchanged"),
     ("private mail", by_mail.private_mail, "decision log reason; no CRM record"),
