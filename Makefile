@@ -50,9 +50,10 @@ browser:
 
 # Whole suite: lint, type-check, Bicep checks, unit and integration (fixtures start and stop Azurite and the
 # emulators). The steps before pytest run side by side; --output-sync prints each one's output in one piece.
+# pytest runs on two xdist workers, a test file (or a package sharing one stack) at a time: tests/conftest.py.
 test:
 	$(MAKE) --no-print-directory -j3 --output-sync=target venv node lint infra conformance browser
-	$(PY) -m pytest --ignore=tests/conformance
+	$(PY) -m pytest --ignore=tests/conformance -n 2 --dist loadfile --durations=20
 
 # Product requests and emulator answers against the published Graph description and the iMIS description
 # (tests/conformance, docs/wire-fidelity.md).

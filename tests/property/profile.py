@@ -3,7 +3,7 @@
 Every run draws fresh random examples, in CI too: a property test that always sees the same inputs can only
 find a bug once. A failure is reproducible from what it prints: the falsifying example, and (``print_blob``)
 an ``@reproduce_failure(...)`` line to paste over the test; ``pytest --hypothesis-seed=N`` replays a whole run.
-The seed of each run is printed in the pytest header (tests/property/conftest.py). ``HYPOTHESIS_PROFILE=deep``:
+The seed of each run is printed in the pytest summary (tests/conftest.py). ``HYPOTHESIS_PROFILE=deep``:
 ten times the examples, for a soak. Deadlines stay on: an input that takes seconds to handle is a finding too
 (the webhook must answer Graph within seconds, a worker must not stall on one email).
 """
