@@ -3,6 +3,9 @@
 Each setting is one row of ``SETTINGS`` (name, required?, default, description). ``Settings.from_env``
 validates them all at once and raises ``SettingsError`` naming every missing or bad one, so a
 misconfigured app fails at start-up with a readable message rather than on the first email.
+Not pydantic-settings: its cross-field checks (model validators) run only once every field is valid, so a bad
+URL would hide a missing GRAPH_CLIENT_SECRET, and they name no setting; this one pass reports them all
+(tests/unit/test_config.py: test_reports_every_problem_at_once).
 Admin-changeable policy (filters, mapping, mailboxes) is *not* here: see ``shared.domain.options``.
 """
 
