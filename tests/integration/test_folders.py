@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import uuid
 
+import httpx
 import pytest
 
 from devhost.driver import StackDriver
+from devhost.stack import Stack
 from tests.integration.mail import customer_mail, subject_of
 from tests.integration.test_delivery import captured_once
 
@@ -73,3 +75,27 @@ class TestWholeMailbox:
         captured_once(driver, [subject_of(filed)])
         subjects = [a.get("DESCRIPTION") for a in driver.crm_records()["activities"]]
         assert subject_of(junk) not in subjects and subject_of(deleted) not in subjects
+
+    def test_a_backstop_round_costs_a_listing_per_parent_and_a_delta_per_folder(self, stack: Stack,
+                                                                             driver: StackDriver) -> None:
+        """The cost the README states, measured on the emulator: one listing of the top level and one per folder
+        with children, one delta request per included folder (no new mail: one page each), and the well-known
+        folder ids only when this worker has not read them yet (8 reads)."""
+        address, _ = new_mailbox(driver, ("Projects", "inbox"), ("Alpha", "Projects"), ("Clients", ""))
+        driver.add_mailbox(address, capture_whole_mailbox=True, import_days=0)
+        driver.wait_until(lambda: driver.status()["queue"]["depth"] == 0, 60, "the onboarding walks")
+        driver.graph.delete("/requests").raise_for_status()
+        answer = httpx.post(f"{stack.host_url}/admin/functions/DeltaBackstop", json={"input": ""},
+                            headers={"x-functions-key": stack.master_key}, timeout=30)
+        assert answer.status_code == 202, answer.text
+        included = 6  # Inbox, Sent Items, Archive, Clients, Projects, Alpha (not Drafts, Deleted, Junk, Outbox, ...)
+        listings = 3  # the top level, Inbox's children, Projects' children
+
+        def spent() -> int:
+            per = driver.graph.get("/requests").json()["perMailbox"]
+            return int(sum(n for who, n in per.items() if who.lower() == address))
+
+        driver.wait_until(lambda: spent() >= listings + included and driver.status()["queue"]["depth"] == 0, 60,
+                          "the backstop round")
+        print(f"whole-mailbox backstop round: {spent()} Graph requests for 11 folders (2 with children)")
+        assert spent() in (listings + included, listings + included + 8)
