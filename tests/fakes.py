@@ -163,6 +163,9 @@ class InMemoryDeltaTokenRepository:
         row = self.rows.get((mailbox, folder))
         return dict(row) if row else None
 
+    def rows_of(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+        return {key: dict(self.rows[key]) for key in keys if key in self.rows}
+
     def delete_mailbox(self, mailbox: str) -> None:
         for key in [k for k in self.rows if k[0] == mailbox]:
             del self.rows[key]

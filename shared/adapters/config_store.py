@@ -172,6 +172,16 @@ class TableDeltaTokenRepository:
     def get_row(self, mailbox: str, folder: str) -> dict[str, Any] | None:
         return self._table.get(safe_key(mailbox), safe_key(folder))
 
+    def rows_of(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+        """The table holds one small row per watched mailbox folder, so one listing (a page per 1,000 rows)
+        without the delta links replaces a read per folder; a filter could name at most 15 partitions
+        (learn.microsoft.com/rest/api/storageservices/querying-tables-and-entities)."""
+        if not keys:
+            return {}
+        wanted = {(safe_key(mailbox), safe_key(folder)): (mailbox, folder) for mailbox, folder in keys}
+        rows = self._table.client.list_entities(select=["PartitionKey", "RowKey", "UpdatedAt", "Note"])
+        return {wanted[k]: dict(row) for row in rows if (k := (row["PartitionKey"], row["RowKey"])) in wanted}
+
     def delete_mailbox(self, mailbox: str) -> None:
         for row in list(self._table.partition(safe_key(mailbox))):
             self._table.delete(row["PartitionKey"], row["RowKey"])

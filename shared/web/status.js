@@ -21,6 +21,10 @@ function folderRows(mailbox) {
       `${mailbox.import.total ?? "?"}` : "-" })));
 }
 
+// The capture folder gone (deleted or renamed): capture from it stops until the mailbox is saved again.
+const folderProblems = (mailboxes) => mailboxes.filter((m) => m.folder_problem).map((m) =>
+  el("p", { class: "message error", text: `${m.address}: ${m.folder_problem}` }));
+
 function render(s) {
   const poison = s.queue.last_poison_reasons.map((p) => el("li", {}, `${when(p.at)} ${p.mailbox}: ${p.detail}`));
   return [
@@ -34,6 +38,7 @@ function render(s) {
       el("div", {}, el("h3", { text: "By reason (24 h)" }), el("ul", {}, counts(s.last_24h.by_reason))),
       el("div", {}, el("h3", { text: "Last poison reasons" }), el("ul", {}, poison))),
     el("h3", { text: "Subscriptions" }),
+    ...folderProblems(s.mailboxes),
     s.mailboxes.length
       ? table(["Mailbox", "Enabled", "Folder", "Subscription", "Last notification", "Delta lag", "Import"],
         s.mailboxes.flatMap(folderRows))

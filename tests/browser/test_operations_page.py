@@ -8,6 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from devhost.stack import Stack
+from shared.bootstrap import build_services
+from shared.config import Settings
+from shared.domain.mailbox import Mailbox
 from tests.browser.pages import drop_file, use_key
 from tests.browser.support import AUTO_REPLY, MAILBOX, PERSON_MAIL, admin_client, create_graph_mailbox
 
@@ -23,6 +26,18 @@ class TestStatus:
         expect(body.locator("tr", has_text=MAILBOX).filter(has_text="Inbox")).to_contain_text("until")
         expect(body).to_contain_text("auto_reply: 1")
         screenshot(page)
+
+    def test_shows_a_mailbox_whose_capture_folder_is_gone(self, page: Any, stack: Stack) -> None:
+        # The worker records the problem when Graph says the folder is gone (tests/usecases/test_capture_folder.py);
+        # here the mailbox is stored with it, as the worker leaves it, and the page must say so.
+        address, problem = "filing@association.example", "the capture folder is gone (Graph answered 404)"
+        deps = build_services(Settings.from_env(stack.app_env()))
+        deps.mailboxes.put(Mailbox(address=address, capture_folder="CRM", folder_problem=problem, enabled=False))
+        try:
+            use_key(page, stack)
+            expect(page.locator("#status-body")).to_contain_text(f"{address}: {problem}")
+        finally:
+            deps.mailboxes.delete(address)
 
     def test_purges_the_contact_cache(self, page: Any, stack: Stack) -> None:
         use_key(page, stack)

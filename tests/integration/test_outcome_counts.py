@@ -14,7 +14,7 @@ import pytest
 
 from devhost.stack import Stack
 from shared.adapters.capture_store import TableCounters
-from shared.adapters.config_store import TableMailboxRepository
+from shared.adapters.config_store import TableDeltaTokenRepository, TableMailboxRepository
 from shared.adapters.stats_store import TableOutcomeStats
 from shared.adapters.tables import Tables, table_service
 from shared.services import outcome_stats
@@ -34,7 +34,8 @@ def deps(storage: str) -> Any:
     tables = Tables(table_service(SimpleNamespace(storage_connection=storage)),  # type: ignore[arg-type]
                     f"t{uuid.uuid4().hex[:8]}")
     return SimpleNamespace(stats=TableOutcomeStats(tables.counters), counters=TableCounters(tables.counters),
-                           mailboxes=TableMailboxRepository(tables.mailboxes))
+                           mailboxes=TableMailboxRepository(tables.mailboxes),
+                           delta_tokens=TableDeltaTokenRepository(tables.deltatokens))
 
 
 def decide(deps: Any, mailbox: str, message_id: str, outcome: str, reason: str = "", *,
@@ -119,3 +120,15 @@ def test_poison_reasons_newest_first_without_a_log_search(deps: Any) -> None:
         decide(deps, "a@x.example", f"p{n}", "failed", "retries_exhausted", at=NOW + timedelta(seconds=n))
     recent = deps.stats.recent_poison(5)
     assert [r["message_id"] for r in recent] == ["p6", "p5", "p4", "p3", "p2"]
+
+
+def test_status_reads_every_folders_delta_row_at_once(deps: Any) -> None:
+    folder_id = "AAMkAD/with+slash=="  # a capture folder's id: its key is hashed (Table keys forbid "/")
+    for mailbox, folder in (("a@x.example", "inbox"), ("a@x.example", folder_id), ("b@x.example", "inbox")):
+        assert deps.delta_tokens.put(mailbox, folder, f"https://graph/delta?{folder}", "", note=folder[:5])
+    got = deps.delta_tokens.rows_of([("a@x.example", "inbox"), ("a@x.example", folder_id),
+                                     ("b@x.example", "sentitems")])
+    assert set(got) == {("a@x.example", "inbox"), ("a@x.example", folder_id)}  # a row not there is left out
+    assert got[("a@x.example", folder_id)]["Note"] == "AAMkA"
+    assert got[("a@x.example", "inbox")]["UpdatedAt"] == deps.delta_tokens.get_row("a@x.example", "inbox")["UpdatedAt"]
+    assert "DeltaLink" not in got[("a@x.example", "inbox")]  # status shows the lag, not the link
