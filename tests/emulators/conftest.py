@@ -192,3 +192,14 @@ def graph_client(emu: Emulator) -> Connect:
             await pool.aclose()
 
     return connect
+
+
+@pytest.fixture
+def adapter(emu: Emulator) -> Iterator[Any]:
+    """The product's Graph adapter (msgraph-sdk) on the emulator, with Alice's mailbox made."""
+    from shared.adapters.graph import SdkGraphClient, build_sdk_client
+
+    emu.mailbox("alice@contoso.com")
+    client = SdkGraphClient(build_sdk_client(StaticTokenCredential("app-token"), emu.graph), timeout=20)
+    yield client
+    client.close()

@@ -3,25 +3,15 @@ time, the well-known folders' ids, a message's parentFolderId, and a 404 for a w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from shared.adapters.graph import SdkGraphClient, build_sdk_client
+from shared.adapters.graph import SdkGraphClient
 from shared.domain.errors import ResourceNotFound
 from shared.ports import FetchSpec
-from tests.emulators.conftest import SDK_WARNINGS, Emulator, StaticTokenCredential
+from tests.emulators.conftest import SDK_WARNINGS, Emulator
 
 pytestmark = [pytest.mark.integration, *SDK_WARNINGS]
 BOX = "alice@contoso.com"
-
-
-@pytest.fixture
-def adapter(emu: Emulator) -> Iterator[SdkGraphClient]:
-    emu.mailbox(BOX)
-    client = SdkGraphClient(build_sdk_client(StaticTokenCredential("app-token"), emu.graph), timeout=20)
-    yield client
-    client.close()
 
 
 def test_every_page_of_the_top_level_and_one_level_below(emu: Emulator, adapter: SdkGraphClient) -> None:

@@ -5,26 +5,17 @@ any one call fails its test here."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from emulators.graph.sink import WebhookSink
-from shared.adapters.graph import SdkGraphClient, build_sdk_client
+from shared.adapters.graph import SdkGraphClient
 from shared.ports import FetchSpec
-from tests.emulators.conftest import SDK_WARNINGS, Emulator, HookUrl, StaticTokenCredential, wait_until
+from tests.emulators.conftest import SDK_WARNINGS, Emulator, HookUrl, wait_until
 
 pytestmark = [pytest.mark.integration, *SDK_WARNINGS]
 BOX = "alice@contoso.com"
-
-
-@pytest.fixture
-def adapter(emu: Emulator) -> Iterator[SdkGraphClient]:
-    emu.mailbox(BOX)
-    client = SdkGraphClient(build_sdk_client(StaticTokenCredential("app-token"), emu.graph), timeout=20)
-    yield client
-    client.close()
 
 
 def moved_message(emu: Emulator, folder: str = "archive") -> str:
