@@ -66,9 +66,10 @@ def _log(deps: Any, bulk: Any, first: int, count: int, now: datetime, workers: i
 def _bulk(settings: Settings) -> SimpleNamespace:
     service = table_service(settings)
     tables = Tables(service, settings.table_prefix)
-    counters, decisions = BulkTable(service, tables.counters.name), BulkTable(service, tables.decisions.name)
-    return SimpleNamespace(decisions=TableDecisionLog(decisions), stats=TableOutcomeStats(counters),
-                           tables=(counters, decisions))
+    counters, decisions, tallies = (BulkTable(service, t.name) for t in (tables.counters, tables.decisions,
+                                                                         tables.tallies))
+    return SimpleNamespace(decisions=TableDecisionLog(decisions), stats=TableOutcomeStats(counters, tallies),
+                           tables=(counters, decisions, tallies))
 
 
 def _time_status(driver: Any, rounds: int) -> dict[str, float]:

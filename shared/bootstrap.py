@@ -80,7 +80,7 @@ def build_services(settings: Settings) -> Services:
         contact_cache=TableContactCache(tables.contactcache, counters),
         threads=TableThreadIndex(tables.threads),
         counters=counters,
-        stats=TableOutcomeStats(tables.counters),
+        stats=TableOutcomeStats(tables.counters, tables.tallies),
         parse_mime=message_from_mime,
         max_dequeue_count=max_dequeue_count(),
         blobs=AzureBlobStore(blob_service(settings, storage_cred), settings.blob_container),

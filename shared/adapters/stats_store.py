@@ -1,8 +1,10 @@
 """Outcome counters kept at write time, so status and charts read a bounded number of rows at any volume.
 
-Rows live in the Counters table:
+Tallies live in a table of their own (Tallies), as they grow with the volume of mail and the Counters table's
+status reads must not (Azurite answers every query by testing each row of the table):
 - ``tally-<mailbox>`` / ``<email key>``: what one email is counted as (outcome, reason, hour), so a second pass
   over the same email (webhook then delta, a replay) moves its count instead of adding one.
+The other rows live in the Counters table:
 - ``stats-<YYYYMMDD>`` / ``<scope>|<grain>|<outcome>|<reason>|<shard>``: counts for one day. Scope ``*`` is the
   organisation (per hour ``hHH`` and per day ``d``, with the reason); ``m:<mailbox>`` is one mailbox per day
   (outcome only). The shard spreads concurrent writers over a few rows; readers add the shards up.
@@ -39,8 +41,9 @@ def day_partition(at: datetime) -> str:
 
 
 class TableOutcomeStats:
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, tallies: Table | None = None) -> None:
         self._table = table
+        self._tallies = tallies or table
         self._seen: dict[tuple[str, str], tuple[int, str]] = {}  # count and ETag this worker last wrote
         self._commits: GroupCommit[list[tuple[tuple[str, str, str, str, int], int]], None] = GroupCommit(limit=30)
 
@@ -50,9 +53,9 @@ class TableOutcomeStats:
         row = {"PartitionKey": pk, "RowKey": rk, "At": new.at, "Outcome": new.outcome, "Reason": new.reason,
                "ImportRun": import_run, "ExpiresAt": new.at + KEEP}
         for _ in range(ATTEMPTS):
-            if self._table.create(row) is not None:
+            if self._tallies.create(row) is not None:
                 return Tally(None, new, bool(import_run))
-            old = self._table.get(pk, rk)
+            old = self._tallies.get(pk, rk)
             if old is None:
                 continue
             before = Counted(_utc(old["At"]), old["Outcome"], old.get("Reason", ""))
@@ -63,7 +66,7 @@ class TableOutcomeStats:
             kept = {**row, "ImportRun": import_run or old.get("ImportRun", "")}
             if not moved:
                 kept |= {"At": before.at, "Outcome": before.outcome, "Reason": before.reason}
-            if self._table.replace_if(kept, old["etag"]) is not None:
+            if self._tallies.replace_if(kept, old["etag"]) is not None:
                 return Tally(before, new if moved else None, first_import)
         raise RuntimeError(f"tally for {mailbox} too contended")
 
@@ -124,7 +127,8 @@ class TableOutcomeStats:
                     rows[(pk, old["RowKey"])]["Count"] += int(old["Count"])
         for attempt in range(6):  # the counts are absolute: writing them again is harmless
             try:
-                self._table.upsert_many(list(rows.values()) + tallies)
+                self._table.upsert_many(list(rows.values()))
+                self._tallies.upsert_many(tallies)
                 return
             except ServiceResponseError:
                 if attempt == 5:
@@ -182,13 +186,17 @@ class TableOutcomeStats:
 
 
     def purge_expired(self, now: datetime) -> int:
-        """Tallies and poison notes past their time, day rows older than KEEP (Table storage has no TTL)."""
+        """Tallies and poison notes past their time, day rows older than KEEP (Table storage has no TTL). The
+        Counters range also holds the tallies written before they had their own table."""
         old = list(self._table.query("PartitionKey ge 'poison-recent' and PartitionKey lt 'tally.' and "
                                      "ExpiresAt lt @now", now=now))
         old += self._table.query("PartitionKey ge 'stats-' and PartitionKey lt @cut", cut=day_partition(now - KEEP))
         for row in old:
             self._table.delete(row["PartitionKey"], row["RowKey"])
-        return len(old)
+        gone = list(self._tallies.query("ExpiresAt lt @now", now=now)) if self._tallies is not self._table else []
+        for row in gone:
+            self._tallies.delete(row["PartitionKey"], row["RowKey"])
+        return len(old) + len(gone)
 
 
 def _utc(value: datetime) -> datetime:

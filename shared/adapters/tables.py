@@ -139,7 +139,7 @@ class Tables:
     """Every table the app uses, named ``<prefix><Name>``."""
 
     NAMES = ("Options", "OptionsHistory", "Mailboxes", "Subscriptions", "DeltaTokens", "Captures", "Decisions",
-             "ContactCache", "Threads", "Counters")
+             "ContactCache", "Threads", "Counters", "Tallies")
 
     def __init__(self, service: TableServiceClient, prefix: str) -> None:
         for name in self.NAMES:
@@ -155,3 +155,4 @@ class Tables:
     contactcache: Table
     threads: Table
     counters: Table
+    tallies: Table

@@ -33,7 +33,8 @@ def storage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def deps(storage: str) -> Any:
     tables = Tables(table_service(SimpleNamespace(storage_connection=storage)),  # type: ignore[arg-type]
                     f"t{uuid.uuid4().hex[:8]}")
-    return SimpleNamespace(stats=TableOutcomeStats(tables.counters), counters=TableCounters(tables.counters),
+    return SimpleNamespace(stats=TableOutcomeStats(tables.counters, tables.tallies),
+                           counters=TableCounters(tables.counters),
                            mailboxes=TableMailboxRepository(tables.mailboxes),
                            delta_tokens=TableDeltaTokenRepository(tables.deltatokens))
 
@@ -93,7 +94,7 @@ def test_concurrent_writers_lose_no_count(deps: Any) -> None:
 def test_two_workers_taking_turns_lose_no_count(deps: Any) -> None:
     """Each worker remembers the ETags it last wrote: the other's writes make them stale, and a stale one
     must cost a re-read, never an overwritten count."""
-    other = SimpleNamespace(stats=TableOutcomeStats(deps.stats._table),  # noqa: SLF001
+    other = SimpleNamespace(stats=TableOutcomeStats(deps.stats._table, deps.stats._tallies),  # noqa: SLF001
                             counters=TableCounters(deps.counters._table), mailboxes=deps.mailboxes)  # noqa: SLF001
     deps.mailboxes.put_progress("a@x.example", {"state": "running", "started_at": "run-2"})
     outcome_stats._RUNS.clear()
@@ -132,3 +133,28 @@ def test_status_reads_every_folders_delta_row_at_once(deps: Any) -> None:
     assert got[("a@x.example", folder_id)]["Note"] == "AAMkA"
     assert got[("a@x.example", "inbox")]["UpdatedAt"] == deps.delta_tokens.get_row("a@x.example", "inbox")["UpdatedAt"]
     assert "DeltaLink" not in got[("a@x.example", "inbox")]  # status shows the lag, not the link
+
+
+def test_the_counters_table_does_not_grow_with_the_mail(deps: Any) -> None:
+    """Status queries the Counters table; the per-email tallies live in their own table."""
+    counters = deps.stats._table  # noqa: SLF001
+    for n in range(20):
+        decide(deps, "a@x.example", f"first{n}", "captured")
+    rows = len(list(counters.all()))
+    assert rows == 12  # organisation hour + day, mailbox day: 4 shards each
+    for n in range(30):
+        decide(deps, "a@x.example", f"m{n}", "captured")
+    assert len(list(counters.all())) == rows
+    assert outcome_stats.last_24h(deps, NOW)["messages"] == 50
+    decide(deps, "a@x.example", "m3", "captured")  # seen again: still counted once
+    assert outcome_stats.last_24h(deps, NOW)["messages"] == 50
+
+
+def test_purge_removes_tallies_and_notes_past_their_time(deps: Any) -> None:
+    decide(deps, "a@x.example", "old", "failed", "retries_exhausted")
+    legacy = {"PartitionKey": "tally-a@x.example", "RowKey": "legacy", "ExpiresAt": NOW}  # before Tallies existed
+    deps.stats._table.upsert(legacy)  # noqa: SLF001
+    assert deps.stats.purge_expired(NOW + timedelta(days=500)) >= 3  # tally, poison note, legacy tally (+ days)
+    assert not list(deps.stats._tallies.all())  # noqa: SLF001
+    assert deps.stats._table.get("tally-a@x.example", "legacy") is None  # noqa: SLF001
+    assert deps.stats.recent_poison(5) == []
