@@ -44,6 +44,7 @@ class TableOutcomeStats:
     def __init__(self, table: Table, tallies: Table | None = None) -> None:
         self._table = table
         self._tallies = tallies or table
+        self._legacy_checked = (0.0, False)  # when this process last looked for tallies left in Counters, and if any
         self._seen: dict[tuple[str, str], tuple[int, str]] = {}  # count and ETag this worker last wrote
         self._commits: GroupCommit[list[tuple[tuple[str, str, str, str, int], int]], None] = GroupCommit(limit=30)
 
@@ -52,6 +53,8 @@ class TableOutcomeStats:
         pk, rk = f"tally-{safe_key(mailbox)}", email_key(mailbox, message_id)
         row = {"PartitionKey": pk, "RowKey": rk, "At": new.at, "Outcome": new.outcome, "Reason": new.reason,
                "ImportRun": import_run, "ExpiresAt": new.at + KEEP}
+        if self._legacy_left():
+            self._adopt(pk, rk)
         for _ in range(ATTEMPTS):
             if self._tallies.create(row) is not None:
                 return Tally(None, new, bool(import_run))
@@ -69,6 +72,25 @@ class TableOutcomeStats:
             if self._tallies.replace_if(kept, old["etag"]) is not None:
                 return Tally(before, new if moved else None, first_import)
         raise RuntimeError(f"tally for {mailbox} too contended")
+
+    def _legacy_left(self, max_age_s: float = 3600.0) -> bool:
+        """Tallies written before they had their own table sit in Counters until purged; while any is left,
+        each email's is looked up there too (one read), so an email counted before an upgrade counts once."""
+        if self._tallies is self._table:
+            return False
+        at, left = self._legacy_checked
+        if time.monotonic() - at > max_age_s:
+            pages = self._table.client.query_entities("PartitionKey ge 'tally-' and PartitionKey lt 'tally.'",
+                                                      results_per_page=1, select=["PartitionKey"])
+            left = next(iter(pages), None) is not None  # the first page only
+            self._legacy_checked = (time.monotonic(), left)
+        return left
+
+    def _adopt(self, pk: str, rk: str) -> None:
+        old = self._table.get(pk, rk)
+        if old is not None:
+            self._tallies.create(old)  # already adopted (or counted since): the row there wins
+            self._table.delete(pk, rk)
 
     def add(self, counted: Counted, mailbox: str, by: int, shard_of: str) -> None:
         """Add ``by`` to the organisation's hour and day rows and the mailbox's day row, in one transaction

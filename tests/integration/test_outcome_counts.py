@@ -17,6 +17,7 @@ from shared.adapters.capture_store import TableCounters
 from shared.adapters.config_store import TableDeltaTokenRepository, TableMailboxRepository
 from shared.adapters.stats_store import TableOutcomeStats
 from shared.adapters.tables import Tables, table_service
+from shared.domain.outcome_counts import email_key
 from shared.services import outcome_stats
 
 pytestmark = pytest.mark.integration
@@ -158,3 +159,15 @@ def test_purge_removes_tallies_and_notes_past_their_time(deps: Any) -> None:
     assert not list(deps.stats._tallies.all())  # noqa: SLF001
     assert deps.stats._table.get("tally-a@x.example", "legacy") is None  # noqa: SLF001
     assert deps.stats.recent_poison(5) == []
+
+
+def test_an_email_counted_before_tallies_had_their_own_table_counts_once(deps: Any) -> None:
+    before = SimpleNamespace(stats=TableOutcomeStats(deps.stats._table),  # noqa: SLF001  (the former layout)
+                             counters=deps.counters, mailboxes=deps.mailboxes)
+    decide(before, "a@x.example", "m1", "skipped", "no_contact")
+    decide(before, "a@x.example", "m2", "captured")
+    decide(deps, "a@x.example", "m1", "captured", at=NOW + timedelta(minutes=5))  # after the upgrade: it moves
+    decide(deps, "a@x.example", "m2", "failed", "crm_rejected")  # captured sticks
+    decide(deps, "a@x.example", "m3", "skipped", "bulk")
+    assert outcome_stats.last_24h(deps, NOW + timedelta(minutes=5))["by_outcome"] == {"captured": 2, "skipped": 1}
+    assert deps.stats._table.get("tally-a@x.example", email_key("a@x.example", "m1")) is None  # noqa: SLF001
