@@ -154,10 +154,11 @@ def _watched(deps: Services) -> Iterator[tuple[str, str, str]]:
 def walk_mailbox(mailbox: str, deps: Services, since: datetime | None = None) -> int:
     """Whole-mailbox capture's backstop: list the folder tree (one request per level and page,
     shared/services/folders.py) and queue a walk of each folder mail can be captured from; Deleted Items, Junk
-    Email, Drafts, Outbox and Conversation History are not walked. Returns how many walks were queued."""
+    Email, Drafts, Outbox, Conversation History, never-capture folders and the folders inside them are not
+    walked. Returns how many walks were queued."""
     known = known_folders(mailbox, deps)
-    left_out = {i for i, f in known.items() if f in EXCLUDED_FOLDERS}
-    ids = [f.id for f in folder_tree(mailbox, deps) if f.id not in left_out]
+    left_out = frozenset(i for i, f in known.items() if f in EXCLUDED_FOLDERS)
+    ids = [f.id for f in folder_tree(mailbox, deps, prune=left_out) if f.id not in left_out]
     deps.queue.send(to_payload(CatchUp(mailbox, i, "mailbox walk", since)) for i in ids)
     _, etag = deps.delta_tokens.get(mailbox, Folder.MAILBOX.value)  # the tick's "when was this walked" mark
     deps.delta_tokens.put(mailbox, Folder.MAILBOX.value, "folder tree", etag, note=f"{len(ids)} folders")

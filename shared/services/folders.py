@@ -15,7 +15,7 @@ from dataclasses import replace
 from shared.domain.errors import BadRequest, ResourceNotFound
 from shared.domain.folders import PLACED, path_names, place, same_name
 from shared.domain.mailbox import Mailbox
-from shared.domain.model import Folder, MailFolderInfo, MailMessage
+from shared.domain.model import EXCLUDED_FOLDERS, Folder, MailFolderInfo, MailMessage
 from shared.domain.options import Options
 from shared.services.deps import Services
 
@@ -89,8 +89,25 @@ def known_folders(address: str, deps: Services) -> dict[str, Folder]:
             known[resolve_capture_folder(address, path, deps)] = Folder.NEVER_CAPTURE
         except FolderNotFound:
             continue
+    _inherit_exclusion(address, known, deps)
     deps.caches.folder_ids[key] = (time.monotonic(), known)
     return known
+
+
+def _inherit_exclusion(address: str, known: dict[str, Folder], deps: Services) -> None:
+    """A folder inside an excluded one is excluded like it: a folder its owner deletes moves, mail and all, under
+    Deleted Items, and a never-capture folder's subfolders are as private as it is. One listing of the top level
+    shows which excluded folders have children; only those are listed further."""
+    top = {f.id: f for f in deps.graph.list_folders(address, None)}
+    pending = deque((i, f) for i, f in known.items()
+                    if f in EXCLUDED_FOLDERS and (i not in top or top[i].child_count))
+    while pending and len(known) < MAX_FOLDERS:
+        parent, folder = pending.popleft()
+        for child in deps.graph.list_folders(address, parent):
+            if child.id not in known:
+                known[child.id] = folder
+                if child.child_count:
+                    pending.append((child.id, folder))
 
 
 def placed(msg: MailMessage, mailbox: Mailbox, deps: Services, options: Options | None = None) -> MailMessage:
@@ -107,13 +124,14 @@ def placed(msg: MailMessage, mailbox: Mailbox, deps: Services, options: Options 
     return msg
 
 
-def folder_tree(address: str, deps: Services) -> list[MailFolderInfo]:
-    """Every visible folder of the mailbox, breadth first: the top level, then each folder with children."""
+def folder_tree(address: str, deps: Services, prune: frozenset[str] = frozenset()) -> list[MailFolderInfo]:
+    """Every visible folder of the mailbox, breadth first: the top level, then each folder with children
+    (not below a folder in ``prune``: what is inside an excluded folder is excluded too)."""
     out: list[MailFolderInfo] = []
     pending: deque[str | None] = deque([None])
     while pending and len(out) < MAX_FOLDERS:
         for folder in deps.graph.list_folders(address, pending.popleft()):
             out.append(folder)
-            if folder.child_count:
+            if folder.child_count and folder.id not in prune:
                 pending.append(folder.id)
     return out

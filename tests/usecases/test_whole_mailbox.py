@@ -148,3 +148,34 @@ def test_the_folder_ids_are_asked_again_after_an_hour(world: World, monkeypatch:
     monkeypatch.setattr(folders.time, "monotonic", lambda: later)
     arrives_in(world, world.alpha)  # type: ignore[attr-defined]
     assert world.graph.calls.count("folder_id") == 16
+
+
+def test_a_folder_inside_deleted_items_is_excluded_like_deleted_items() -> None:
+    world = World()  # a folder its owner deletes moves, with its mail, under Deleted Items
+    deleted = world.graph.add_folder(MAILBOX, "Old project", parent=world.graph.folder_ref_id("deleteditems"))
+    world.watch(capture_whole_mailbox=True)
+    entry = world.outcome(arrives_in(world, deleted))
+    assert (entry["outcome"], entry["reason"]) == ("skipped", "deleted_or_junk")
+    missed = world.arrive(world.mail(), folder=deleted)
+    run_all(world.deps)
+    world.run()
+    assert all(e["message_id"] != missed for e in world.log.search(mailbox=MAILBOX, limit=1000))
+    assert deleted not in {folder for (_, folder) in world.deps.delta_tokens.rows}  # type: ignore[attr-defined]
+    assert world.crm.records == {}
+
+
+def test_the_subfolders_of_a_never_capture_folder_are_never_captured() -> None:
+    world = World()
+    personal = world.graph.add_folder(MAILBOX, "Personal", parent=world.graph.folder_ref_id("inbox"))
+    family = world.graph.add_folder(MAILBOX, "Family", parent=world.graph.add_folder(MAILBOX, "Home", parent=personal))
+    world.set_options(internal_domains=["association.example"], never_capture_folders=["inbox/personal"])
+    world.watch(capture_whole_mailbox=True)
+    entry = world.outcome(arrives_in(world, family))
+    assert (entry["outcome"], entry["reason"]) == ("skipped", "excluded_by_user")
+    assert world.crm.records == {}
+
+
+def test_a_user_folder_beside_an_excluded_one_is_still_captured(world: World) -> None:
+    world.graph.add_folder(MAILBOX, "Old project", parent=world.graph.folder_ref_id("deleteditems"))
+    world.deps.caches.folder_ids.clear()
+    assert world.outcome(arrives_in(world, world.alpha))["outcome"] == "captured"  # type: ignore[attr-defined]
