@@ -2,6 +2,10 @@
 
 Playwright's own browser download cannot work here, so it drives /usr/bin/chromium (scripts/install_browser.sh
 installs it). Screenshots go to test-artifacts/screenshots/ (gitignored) and are kept after the run.
+
+Assertions wait up to 20 s instead of Playwright's 5 s: in CI two xdist workers, their stacks and Chromium share
+two cores, and a preview that replays twenty logged emails against Graph and the CRM has taken longer than 5 s
+there. The wait only bounds how long a passing page may take; what the page must show is unchanged.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from typing import Any
 
 import pytest
 from playwright import sync_api  # requirements-dev.txt: a missing install fails, it never skips
+from playwright.sync_api import expect
 
 from devhost.stack import REPO, Stack
 from tests.browser.support import full_stack, seed
@@ -20,6 +25,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+expect.set_options(timeout=20_000)
 
 
 @pytest.fixture(scope="package")

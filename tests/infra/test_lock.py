@@ -4,6 +4,7 @@ generated entry files are in step with their inputs, and every runtime dependenc
 from __future__ import annotations
 
 import ast
+import gc
 import importlib.util
 import shutil
 from importlib import metadata
@@ -30,10 +31,23 @@ def lock_script() -> ModuleType:
 LOCK = lock_script()
 
 
+def parsed(path: Path) -> ast.Module:
+    """``ast.parse`` with the garbage collector paused. A finalizer that runs inside the parser (e.g. the
+    ResourceWarning of a socket an earlier test on this xdist worker leaked, an error under filterwarnings=error)
+    fails the AST construction, and CPython 3.11 reports that as "SystemError: AST constructor recursion depth
+    mismatch" (https://github.com/python/cpython/issues/106905); collecting first lets it fire here, harmlessly."""
+    gc.collect()
+    gc.disable()
+    try:
+        return ast.parse(path.read_text("utf-8"))
+    finally:
+        gc.enable()
+
+
 def imported_modules(files: list[Path]) -> set[str]:
     found = set()
     for path in files:
-        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        for node in ast.walk(parsed(path)):
             if isinstance(node, ast.Import):
                 found |= {alias.name for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
