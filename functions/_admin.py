@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import azure.functions as func
 from pydantic import ValidationError
@@ -22,6 +23,7 @@ from shared.domain.errors import (
 )
 from shared.services.access import Access, AccessDenied, Caller, authorise, caller_from_headers
 from shared.services.deps import Services
+from shared.services.sign_in import admin_page_path, sign_in_location
 
 Handler = Callable[[func.HttpRequest, Services, Caller], func.HttpResponse]
 
@@ -37,6 +39,9 @@ def admin(needed: Access) -> Callable[[Handler], Callable[[func.HttpRequest], fu
                           deps.settings.admin_require_principal.lower() == "true")
                 return handler(req, deps, caller)
             except AccessDenied as exc:
+                if exc.sign_in:  # the page offers this link: "Sign in again" (shared/web/session.js)
+                    return problem(exc.status, "Sign-in required", str(exc), sign_in=sign_in_location(
+                        None, True, admin_page_path(urlsplit(req.url).path)))
                 return problem(exc.status, "Not allowed", str(exc))
             except InvalidOptions as exc:
                 return problem(400, "Invalid options", "Every problem is listed with its field path; "

@@ -29,9 +29,13 @@ class Caller:
 
 
 class AccessDenied(Exception):
-    def __init__(self, status: int, message: str) -> None:
+    """``sign_in``: the caller has no sign-in session (never signed in, or its session expired), so signing in
+    again is the remedy; the page then offers the platform's login link instead of asking for a key."""
+
+    def __init__(self, status: int, message: str, *, sign_in: bool = False) -> None:
         super().__init__(message)
         self.status = status
+        self.sign_in = sign_in
 
 
 MAX_PRINCIPAL_CHARS = 16 * 1024  # App Service's header holds the token's claims: a few KB in practice
@@ -71,7 +75,8 @@ def caller_from_headers(principal_header: str | None, roles_claim: str) -> Calle
 def authorise(caller: Caller, needed: Access, options: Options, require_principal: bool) -> None:
     if not caller.has_principal:
         if require_principal:
-            raise AccessDenied(401, "sign in: this deployment requires an Entra ID principal")
+            raise AccessDenied(401, "sign in: this deployment requires an Entra ID principal (no sign-in session, "
+                               "or it expired)", sign_in=True)
         return
     writers = set(options.change_options_roles)
     allowed = writers if needed == Access.WRITE else writers | set(options.read_roles)

@@ -9,6 +9,7 @@ import { initMailboxes, loadMailboxes } from "./mailboxes.js";
 import { initMapping, loadMappingCatalog } from "./mapping.js";
 import { initOptions, loadOptions } from "./options.js";
 import { loadSchema } from "./schema.js";
+import { initSession } from "./session.js";
 import { initStatus, loadStatus } from "./status.js";
 
 const schemaLoaded = loadSchema(); // forms use its enums and titles; the API works without it
@@ -44,6 +45,7 @@ function initKey() {
 function main() {
   // Handlers first, synchronously: nothing the admin does can reach an unwired form.
   initKey();
+  initSession();
   initOptions();
   initMapping();
   initStatus();

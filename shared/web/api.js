@@ -1,5 +1,9 @@
-// Calls to the admin API: the pasted function key goes in x-functions-key; errors become ApiError.
+// Calls to the admin API: the pasted function key goes in x-functions-key; errors become ApiError. A sign-in
+// session that ran out while the page was open (App Service Authentication, Azure) becomes a "session-expired" event.
 const KEY = "mailcapture.functionKey";
+// App Service Authentication's sign-in link and its return parameter, "Customize sign-in and sign-out":
+// https://learn.microsoft.com/en-us/azure/app-service/configure-authentication-customize-sign-in-out
+const LOGIN_PATH = "/.auth/login/aad";
 export const apiBase = new URL("../", document.baseURI); // the page lives at <prefix>/manage/ui/
 
 export const getKey = () => sessionStorage.getItem(KEY) || "";
@@ -14,6 +18,19 @@ export class ApiError extends Error {
     this.status = status;
     this.problem = problem;
   }
+}
+
+// An API call without a live session: this app answers 401 with the sign-in link (functions/_admin.py); a platform set
+// to redirect unauthenticated requests answers 302 to its login, which fetch must not follow (it would end
+// cross-origin at Entra ID and fail as a bare network error), hence redirect: "manual" and the opaque redirect.
+function sessionExpired(link) {
+  const signIn = typeof link === "string" && link.startsWith(`${LOGIN_PATH}?`) ? link
+    : `${LOGIN_PATH}?post_login_redirect_uri=${encodeURIComponent(location.pathname).replaceAll("%2F", "/")}`;
+  window.dispatchEvent(new CustomEvent("session-expired", { detail: { signIn } }));
+  const error = new ApiError(401, { title: "Sign-in session expired", sign_in: signIn,
+    detail: "Your sign-in session has expired: sign in again (link at the top); this request changed nothing." });
+  error.sessionExpired = true;
+  return error;
 }
 
 async function readBody(response) {
@@ -35,10 +52,14 @@ export async function call(method, path, { query = {}, json, body, headers = {} 
     sent.set("content-type", "application/json");
     body = JSON.stringify(json);
   }
-  const response = await fetch(url, { method, headers: sent, body, credentials: "same-origin" });
+  const response = await fetch(url, { method, headers: sent, body, credentials: "same-origin", redirect: "manual" });
+  if (response.type === "opaqueredirect") throw sessionExpired(null);
   const data = await readBody(response);
   if (!response.ok) {
-    throw new ApiError(response.status, typeof data === "object" ? data : { title: response.statusText, detail: data });
+    const problem = typeof data === "object" ? data : { title: response.statusText, detail: data };
+    // A 401 without sign_in is the host refusing the function key: the key prompt below, never a sign-in link.
+    if (response.status === 401 && problem.sign_in) throw sessionExpired(problem.sign_in);
+    throw new ApiError(response.status, problem);
   }
   return { data, response };
 }
@@ -46,6 +67,7 @@ export async function call(method, path, { query = {}, json, body, headers = {} 
 // One readable line for any failure of call().
 export function describe(error) {
   if (!(error instanceof ApiError)) return `The request failed: ${error.message}`;
+  if (error.sessionExpired) return error.problem.detail;
   if (error.status === 401) return "Not allowed: paste a function key above (or sign in). " + (error.problem.detail || "");
   if (error.status === 403) return `Not allowed: ${error.problem.detail}`;
   return `${error.problem.title || "Error"} (${error.status}): ${error.problem.detail || ""}`.trim();

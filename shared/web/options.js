@@ -5,25 +5,34 @@ import { attachMapping, showMappingErrors } from "./mapping.js";
 import { OptionsForm } from "./options_form.js";
 import { setupGuide } from "./setup.js";
 import { component, reasonText } from "./schema.js";
+import { keepOnSignIn } from "./session.js";
 
+const DRAFT = "mailcapture.optionsDraft"; // unsaved edits kept across a sign-in (session.js)
 let form = null;
 let etag = "";
+let baseline = ""; // the form's value as loaded: anything else is an unsaved edit
 
 export async function loadOptions() {
   try {
     const { data, response } = await call("GET", "options");
-    show(data, response.headers.get("ETag"));
-    say("options-message", "");
+    const draft = JSON.parse(sessionStorage.getItem(DRAFT) || "null");
+    sessionStorage.removeItem(DRAFT);
+    show(data, response.headers.get("ETag"), draft);
+    say("options-message", draft ? "Your edits from before signing in again are back in the form, not saved yet: "
+      + "Save keeps them, Reload drops them." : "", draft ? "ok" : "");
     loadHistory();
   } catch (error) {
     say("options-message", describe(error), "error");
   }
 }
 
-function show(stored, tag) {
-  etag = tag || `"v${stored.version}"`;
+// A restored draft keeps the ETag it was edited against: saving it over a newer version is refused (412).
+function show(stored, tag, draft = null) {
+  etag = draft ? draft.etag : tag || `"v${stored.version}"`;
   const steps = Object.fromEntries(["step-roles", "step-types", "step-limits"].map((id) => [id, byId(`${id}-fields`)]));
-  form = new OptionsForm({ ...steps, advanced: byId("options-fields") }, stored.options, component("Options"));
+  form = new OptionsForm({ ...steps, advanced: byId("options-fields") }, draft ? draft.options : stored.options,
+    component("Options"));
+  baseline = draft ? "" : JSON.stringify(form.value());
   attachMapping(form);
   setupGuide(stored);
   const by = stored.updated_by ? ` by ${stored.updated_by}, ${when(stored.updated_at)}` : " (defaults)";
@@ -110,7 +119,21 @@ async function loadHistory() {
   }
 }
 
+function keepDraft() {
+  if (!form) return "";
+  let options;
+  try {
+    options = form.value();
+  } catch {
+    throw new Error("option edits (the advanced JSON is not valid)");
+  }
+  if (JSON.stringify(options) === baseline) return "";
+  sessionStorage.setItem(DRAFT, JSON.stringify({ etag, options }));
+  return "option edits";
+}
+
 export function initOptions() {
+  keepOnSignIn(keepDraft);
   byId("options-form").addEventListener("submit", save);
   byId("options-reload").addEventListener("click", loadOptions);
   byId("options-preview").addEventListener("click", preview);

@@ -14,7 +14,8 @@ import azure.functions as func
 import pytest
 
 from shared import bootstrap
-from shared.services.sign_in import sign_in_location
+from shared.domain.options import Options
+from shared.services.sign_in import admin_page_path, sign_in_location
 from tests.property.fakes import SETTINGS, function
 
 PRINCIPAL = base64.b64encode(json.dumps({"auth_typ": "aad", "claims": [{"typ": "roles", "val": "MailCapture.Admin"}],
@@ -40,7 +41,8 @@ class TestSignInLocation:
 @pytest.fixture
 def require_principal() -> Any:
     settings = dataclasses.replace(SETTINGS, admin_require_principal="true")
-    bootstrap.override(SimpleNamespace(settings=settings))  # type: ignore[arg-type]
+    stored = SimpleNamespace(options=Options())
+    bootstrap.override(SimpleNamespace(settings=settings, current_options=lambda: stored))  # type: ignore[arg-type]
     try:
         yield
     finally:
@@ -62,3 +64,37 @@ class TestAdminPageInAzure:
     def test_serves_the_page_to_a_signed_in_admin(self, require_principal: None) -> None:
         answer = page({"X-MS-CLIENT-PRINCIPAL": PRINCIPAL})
         assert answer.status_code == 200 and answer.mimetype == "text/html"
+
+
+def api_call(url: str, headers: dict[str, str]) -> tuple[int, dict[str, Any]]:
+    request = func.HttpRequest("GET", url, body=b"", headers=headers)
+    answer: func.HttpResponse = function("AdminGetOptions")(request)
+    return answer.status_code, json.loads(answer.get_body())
+
+
+class TestApiCallWithoutSession:
+    """The page was loaded signed in; later calls arrive without a principal once the session expired."""
+
+    def test_offers_the_sign_in_link_back_to_the_page(self, require_principal: None) -> None:
+        status, body = api_call("https://func-abc.azurewebsites.net/api/manage/options", {})
+        assert status == 401 and body["title"] == "Sign-in required"
+        assert body["sign_in"] == "/.auth/login/aad?post_login_redirect_uri=/api/manage/ui"
+
+    def test_keeps_the_route_prefix_of_the_host(self, require_principal: None) -> None:
+        status, body = api_call("https://func-abc.azurewebsites.net/crm/manage/options", {})
+        assert body["sign_in"] == "/.auth/login/aad?post_login_redirect_uri=/crm/manage/ui"
+
+    def test_a_malformed_principal_is_refused_without_a_sign_in_link(self, require_principal: None) -> None:
+        status, body = api_call("https://func-abc.azurewebsites.net/api/manage/options",
+                                {"X-MS-CLIENT-PRINCIPAL": "bm90IGpzb24="})
+        assert status == 401 and "sign_in" not in body
+
+    def test_a_signed_in_caller_without_the_role_is_refused_without_a_sign_in_link(
+            self, require_principal: None) -> None:
+        reader = base64.b64encode(json.dumps({"claims": [{"typ": "roles", "val": "Someone.Else"}]}).encode()).decode()
+        status, body = api_call("https://func-abc.azurewebsites.net/api/manage/options",
+                                {"X-MS-CLIENT-PRINCIPAL": reader})
+        assert status == 403 and "sign_in" not in body
+
+    def test_page_path_of_a_path_outside_the_admin_api_is_the_root(self) -> None:
+        assert admin_page_path("/api/health") == "/"
