@@ -27,6 +27,12 @@ from shared.adapters.capture_store import TableDecisionLog
 from shared.adapters.tables import Tables
 
 MAILBOX = "instances-bench@association.example"
+# Outlook's limit per app per mailbox is 10,000 requests per 10 minutes and 4 concurrent
+# (https://learn.microsoft.com/en-us/graph/throttling-limits#outlook-service-limits); "scaled" keeps its rate on
+# a 60 s window so a run takes 2 minutes, "quick" is a smoke run.
+SIZES: dict[str, dict[str, int]] = {"full": {"n": 10_000, "limit": 10_000, "window": 600},
+                                    "scaled": {"n": 2_000, "limit": 1_000, "window": 60},
+                                    "quick": {"n": 300, "limit": 200, "window": 60}}
 
 
 def _load_mailbox(driver: Any, n: int) -> dict[str, list[str]]:
