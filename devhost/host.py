@@ -30,6 +30,7 @@ from devhost.http_app import build_app
 from devhost.invoker import Invoker
 from devhost.keys import Keys
 from devhost.queue_listener import QueueListener
+from devhost.queue_output import QueueOutput
 from devhost.registry import QUEUE, TIMER, FunctionSpec, RegistryError, load_functions
 from devhost.storage import QueueGateway
 from devhost.timers import TimerRunner
@@ -53,8 +54,9 @@ class Host:
                  drain_timeout: float, directory: str) -> None:
         self._drain = drain_timeout
         self._executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="devhost-fn")
-        self._queues = QueueGateway(config.queues.message_encoding, on_sent=self._on_sent)
-        self._invoker = Invoker(self._queues, self._executor, directory)
+        self._queues = QueueGateway(config.queues.message_encoding)
+        self._outputs = QueueOutput(self._queues, on_sent=self._on_sent)
+        self._invoker = Invoker(self._outputs, self._executor, directory)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self.disabled = disabled_functions([s.name for s in specs], os.environ)
@@ -70,13 +72,12 @@ class Host:
         return task
 
     def _on_sent(self, connection: str, queue: str) -> None:
-        """Called from a worker thread after this host enqueued: wake the local listener of that queue."""
+        """Called on the loop after this host enqueued: wake the local listener of that queue."""
         target = self._queues.connection_string(connection), queue
         for listener in self._listeners.values():
             with contextlib.suppress(Exception):  # a listener without a connection never polls anyway
-                watched = self._queues.connection_string(listener.connection), listener.queue_name
-                if watched == target and self._loop is not None:
-                    self._loop.call_soon_threadsafe(listener.wake)
+                if (self._queues.connection_string(listener.connection), listener.queue_name) == target:
+                    listener.wake()
 
     def run_once(self, spec: FunctionSpec, text: str) -> None:
         if spec.name in self._listeners:
@@ -119,6 +120,8 @@ class Host:
             _, still_running = await asyncio.wait(pending, timeout=self._drain)
         if still_running:
             logger.warning("%d task(s) still running after %.0fs; exiting anyway", len(still_running), self._drain)
+        else:
+            await self._outputs.close()
         return not still_running
 
     def close(self, wait: bool) -> None:

@@ -2,8 +2,8 @@
 
 Arguments are passed by binding name: the trigger value, a ``func.Out`` per queue output binding and a
 ``context`` when the function asks for one. Sync functions run in a thread pool, async ones on the loop.
-After the function returns, what was ``set()`` on each queue output is sent; a failed send fails the
-invocation (an HTTP caller gets 500, a queue message is retried), as in Azure.
+After the function returns successfully, what was ``set()`` on each queue output is sent (devhost/queue_output.py);
+a failed send fails the invocation (an HTTP caller gets 500, a queue message is retried), as in Azure.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from typing import Any, Generic, TypeVar
 
 import azure.functions as func
 
+from devhost.queue_output import QueueOutput
 from devhost.registry import FunctionSpec
-from devhost.storage import QueueGateway
 
 T = TypeVar("T")
 logger = logging.getLogger("devhost.invoker")
@@ -74,8 +74,8 @@ def _messages(value: Any) -> list[str | bytes]:
 
 
 class Invoker:
-    def __init__(self, queues: QueueGateway, executor: Executor, directory: str) -> None:
-        self._queues = queues
+    def __init__(self, outputs: QueueOutput, executor: Executor, directory: str) -> None:
+        self._outputs = outputs
         self._executor = executor
         self._directory = directory
 
@@ -107,16 +107,12 @@ class Invoker:
         if spec.http_output:
             value = outs[spec.http_output].get()
         sends = [(o, value if o.arg_name == "$return" else outs[o.arg_name].get()) for o in spec.queue_outputs]
-        pending = [(o, _messages(v)) for o, v in sends if v is not None]
-        if pending:
-            await asyncio.get_running_loop().run_in_executor(self._executor, self._send_all, pending)
+        pending = [(o, _messages(v)) for o, v in sends if v is not None]  # all converted before any is sent
+        for output, messages in pending:
+            await self._outputs.send(output.connection, output.queue_name, messages)
         return value
 
     async def _call(self, fn: Callable[..., Any], kwargs: dict[str, Any], is_async: bool) -> Any:
         if is_async:
             return await fn(**kwargs)
         return await asyncio.get_running_loop().run_in_executor(self._executor, functools.partial(fn, **kwargs))
-
-    def _send_all(self, pending: list[tuple[Any, list[str | bytes]]]) -> None:
-        for output, messages in pending:
-            self._queues.send(output.connection, output.queue_name, messages)

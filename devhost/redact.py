@@ -12,7 +12,8 @@ _KEY_IN_QUERY = re.compile(r"(?i)([?&](?:code|clientid)=)[^&\s\"]*")
 
 
 def redact(text: str) -> str:
-    return _KEY_IN_QUERY.sub(r"\1[redacted]", text)
+    # every match has an "="; the check spares the regex on almost every log argument (it runs per request)
+    return _KEY_IN_QUERY.sub(r"\1[redacted]", text) if "=" in text else text
 
 
 class RedactKeys(logging.Filter):

@@ -1,6 +1,7 @@
 """Storage queues for the local host: clients per (connection, queue), message encoding, poison moves.
 
-Blocking azure-storage-queue calls; the async parts of the host run them in a thread. Connections are named
+Blocking azure-storage-queue calls for the queue listeners; the async parts of the host run them in a thread. The
+queue output binding sends with the async client instead (devhost/queue_output.py). Connections are named
 like the host names them: the app setting ``connection`` (or ``AzureWebJobs<connection>``) holds a
 connection string. Identity-based connections (``<connection>__queueServiceUri``) are not supported here.
 Retries are short (local emulator): a dead Azurite must turn into a fast error, not a minute of backoff.
@@ -14,7 +15,7 @@ import contextlib
 import math
 import os
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 
 from azure.core.exceptions import ResourceExistsError
 from azure.storage.queue import LinearRetry, QueueClient, QueueMessage
@@ -47,11 +48,9 @@ def decode_message(content: str, encoding: str) -> bytes:
 class QueueGateway:
     """Thread-safe cache of queue clients; queues are created on first use, as the host does."""
 
-    def __init__(self, encoding: str, environ: Mapping[str, str] = os.environ,
-                 on_sent: Callable[[str, str], None] | None = None) -> None:
+    def __init__(self, encoding: str, environ: Mapping[str, str] = os.environ) -> None:
         self.encoding = encoding
         self._environ = environ
-        self._on_sent = on_sent
         self._clients: dict[tuple[str, str], QueueClient] = {}
         self._lock = threading.Lock()
 
@@ -72,13 +71,6 @@ class QueueGateway:
             client.create_queue()
         with self._lock:
             return self._clients.setdefault(key, client)
-
-    def send(self, connection: str, queue: str, values: Iterable[str | bytes]) -> None:
-        client = self.client(connection, queue)
-        for value in values:
-            client.send_message(encode_message(value, self.encoding))
-        if self._on_sent is not None:
-            self._on_sent(connection, queue)
 
     def receive(self, connection: str, queue: str, count: int, invisible_for: float) -> list[QueueMessage]:
         client = self.client(connection, queue)

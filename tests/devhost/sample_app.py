@@ -8,6 +8,7 @@ Queue bodies steer the worker: ``fail-<n>:<id>`` fails until dequeue_count > n, 
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
 import threading
@@ -79,6 +80,34 @@ def enqueue(req: func.HttpRequest, out: func.Out[list[str]]) -> func.HttpRespons
 def enqueue_broken(req: func.HttpRequest, out: func.Out[str]) -> func.HttpResponse:
     out.set("never arrives")
     return func.HttpResponse(status_code=202)
+
+
+@app.function_name("EnqueueThenFail")
+@app.route(route="enqueue-then-fail", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@app.queue_output(arg_name="out", queue_name="devhost-out", connection="AzureWebJobsStorage")
+def enqueue_then_fail(req: func.HttpRequest, out: func.Out[str]) -> func.HttpResponse:
+    out.set(req.get_body().decode())
+    raise RuntimeError("failing after setting the output")
+
+
+@app.function_name("EnqueueAndLook")
+@app.route(route="enqueue-and-look", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@app.queue_output(arg_name="out", queue_name="devhost-fresh", connection="AzureWebJobsStorage")
+def enqueue_and_look(req: func.HttpRequest, out: func.Out[str]) -> func.HttpResponse:
+    """Sets the output, waits, then answers whether the message is already in the queue (it must not be)."""
+    from azure.core.exceptions import ResourceNotFoundError
+    from azure.storage.queue import QueueClient
+
+    marker = req.get_body().decode()
+    out.set(marker)
+    time.sleep(0.3)
+    storage = os.environ["AzureWebJobsStorage"]  # noqa: SIM112 (the Functions setting's own name)
+    with QueueClient.from_connection_string(storage, "devhost-fresh") as queue:
+        try:
+            early = any(marker in base64.b64decode(m.content).decode() for m in queue.peek_messages(32))
+        except ResourceNotFoundError:
+            early = False
+    return func.HttpResponse("sent before return" if early else "not sent yet")
 
 
 @app.function_name("Worker")

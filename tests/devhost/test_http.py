@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 from collections.abc import Callable
 
 import httpx
 import pytest
+from azure.core.exceptions import ResourceNotFoundError
 from azure.storage.queue import QueueClient
 
 from devhost.stack import Stack
@@ -82,3 +84,28 @@ class TestQueueOutput:
     def test_a_failed_send_makes_the_call_fail(self, sample_stack: Stack) -> None:
         response = call(sample_stack, "POST", "enqueue-broken")
         assert (response.status_code, response.headers["x-devhost-function"]) == (500, "EnqueueBroken")
+
+    def test_nothing_is_sent_when_the_function_fails_after_setting_the_output(
+            self, sample_stack: Stack, queue: Callable[[str], QueueClient], unique: str) -> None:
+        response = call(sample_stack, "POST", "enqueue-then-fail", content=f"failed-{unique}")
+        assert (response.status_code, response.headers["x-devhost-function"]) == (500, "EnqueueThenFail")
+        seen = [base64.b64decode(m.content).decode() for m in queue("devhost-out").peek_messages(max_messages=32)]
+        assert not [b for b in seen if unique in b]
+
+    def test_the_output_is_sent_after_the_function_returns_and_a_missing_queue_is_created(
+            self, sample_stack: Stack, queue: Callable[[str], QueueClient], unique: str) -> None:
+        fresh = queue("devhost-fresh")
+        with contextlib.suppress(ResourceNotFoundError):
+            fresh.delete_queue()  # the host creates it when the send answers QueueNotFound, as the real one does
+        response = call(sample_stack, "POST", "enqueue-and-look", content=f"late-{unique}")
+        assert (response.status_code, response.text) == (200, "not sent yet")
+        seen = [base64.b64decode(m.content).decode() for m in fresh.peek_messages(max_messages=32)]
+        assert seen == [f"late-{unique}"]
+
+    def test_a_message_over_the_queue_limit_fails_the_call(
+            self, sample_stack: Stack, queue: Callable[[str], QueueClient], unique: str) -> None:
+        # 64 KiB of message text after base64 (learn.microsoft.com/rest/api/storageservices/put-message):
+        # 49,152 bytes encode to 65,536 characters, one byte more does not fit.
+        fits, too_big = f"{unique}-".ljust(49_152, "x"), f"{unique}+".ljust(49_153, "x")
+        assert call(sample_stack, "POST", "enqueue", json=[fits]).status_code == 202
+        assert call(sample_stack, "POST", "enqueue", json=[too_big]).status_code == 500
