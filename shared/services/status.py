@@ -13,11 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from shared.domain.mailbox import Mailbox
-from shared.domain.model import Folder
+from shared.domain.model import EXCLUDED_FOLDERS, Folder
 from shared.services import outcome_stats
 from shared.services.deps import Services
 from shared.services.history import progress_with_counts
-from shared.services.subscriptions import folders_for
+from shared.services.subscriptions import folders_for, resource_for
 
 _POOL = ThreadPoolExecutor(8, thread_name_prefix="status")
 
@@ -45,8 +45,10 @@ def status(deps: Services) -> dict[str, Any]:
     for sub in got["subscriptions"]:
         subs.setdefault((sub.mailbox, sub.folder), sub)  # the first listed, as before
     got["subscriptions"] = subs
+    never = deps.current_options().options.never_capture_folders
     mailboxes = [{"address": m.address, "enabled": m.enabled, "folder_problem": m.folder_problem,
-                  "folders": [_folder(m.address, f.value, got, deltas, now) for f in folders_for(m, deps)],
+                  "folders": [_folder(m, f, got, deltas, now) | _watches(m, f, got, never)
+                              for f in folders_for(m, deps)],
                   "import": progress_with_counts(got["progress"][m.address], got["processed"][m.address], now)}
                  for m in watched]
     return {"now": now.isoformat(), "mailboxes": mailboxes,
@@ -68,14 +70,27 @@ def _preflight(deps: Services) -> dict[str, Any]:
     return preflight_json(report) if report else {"ok": None, "at": None, "why": "not run yet", "checks": []}
 
 
-def _folder(address: str, folder: str, got: dict[str, Any], deltas: dict[tuple[str, str], Any],
+def _watches(mailbox: Mailbox, folder: Folder, got: dict[str, Any], never: tuple[str, ...]) -> dict[str, Any]:
+    """What the row watches: one folder, the capture folder, or the whole mailbox (one subscription on
+    users/{id}/messages; mail in the excluded folders, told by its parentFolderId, is never captured). The
+    resource is the subscription's own, or the one it would have when there is none."""
+    sub = got["subscriptions"].get((mailbox.address, folder.value))
+    resource = sub.resource if sub else resource_for(mailbox.address, folder, _row_key(mailbox, folder))
+    if folder == Folder.MAILBOX:
+        excluded = sorted(f.value for f in EXCLUDED_FOLDERS if f != Folder.NEVER_CAPTURE)
+        return {"watches": "whole_mailbox", "resource": resource, "excluded_folders": [*excluded, *never]}
+    return {"watches": "capture_folder" if folder == Folder.CAPTURE else "folder", "resource": resource}
+
+
+def _folder(mailbox: Mailbox, folder: Folder, got: dict[str, Any], deltas: dict[tuple[str, str], Any],
             now: datetime) -> dict[str, Any]:
-    sub = got["subscriptions"].get((address, folder))
-    delta = deltas[(address, folder)]
+    address = mailbox.address
+    sub = got["subscriptions"].get((address, folder.value))
+    delta = deltas[(address, folder.value)]
     updated = delta.get("UpdatedAt")
     note = got["notes"].get(sub.id) if sub else None
     return {
-        "folder": folder,
+        "folder": folder.value,
         "subscription_id": sub.id if sub else None,
         "subscription_expires_at": sub.expires_at.isoformat() if sub else None,
         "subscription_expired": bool(sub and sub.expires_at <= now),
@@ -83,5 +98,5 @@ def _folder(address: str, folder: str, got: dict[str, Any], deltas: dict[tuple[s
         "delta_updated_at": updated.isoformat() if updated else None,
         "delta_lag_seconds": int((now - updated).total_seconds()) if updated else None,
         "delta_note": delta.get("Note", ""),
-        "delta_resyncs": got["resyncs"][f"{address}|{folder}"],
+        "delta_resyncs": got["resyncs"][f"{address}|{folder.value}"],
     }

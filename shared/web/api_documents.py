@@ -127,6 +127,11 @@ class FolderStatus(TypedDict):
     delta_updated_at: NotRequired[str | None]
     delta_lag_seconds: NotRequired[int | None]
     delta_note: NotRequired[str]
+    watches: Annotated[Literal["folder", "capture_folder", "whole_mailbox"], Field(
+        description="One folder, the capture folder, or the whole mailbox (one subscription for every folder)")]
+    resource: Annotated[str, Field(description="The Graph resource subscribed (or to be), e.g. users/{id}/messages")]
+    excluded_folders: NotRequired[Annotated[list[str], Field(
+        description="Whole mailbox: folders whose mail is never captured (well-known names, never-capture paths)")]]
 
 
 @with_config(OPEN)

@@ -47,7 +47,7 @@ export function drawDaily(stats) {
 export function drawExpiry(status) {
   const now = new Date(status.now).getTime();
   const subs = status.mailboxes.flatMap((m) => m.folders.filter((f) => f.subscription_expires_at).map((f) => ({
-    label: `${m.address} ${f.folder}`, hours: Math.round((new Date(f.subscription_expires_at) - now) / 36e5) })));
+    label: `${m.address} ${f.watches === "whole_mailbox" ? "whole mailbox" : f.folder}`, hours: Math.round((new Date(f.subscription_expires_at) - now) / 36e5) })));
   draw("chart-expiry", { type: "bar", data: { labels: subs.map((s) => s.label), datasets: [{ label: "hours left",
     data: subs.map((s) => s.hours), backgroundColor: subs.map((s) => (s.hours < 12 ? "#b3261e" : "#1f5fbf")) }] },
   options: { indexAxis: "y", plugins: { legend: { display: false } } } },

@@ -9,10 +9,19 @@ let polling = 0;
 
 const counts = (map) => Object.entries(map).map(([k, v]) => el("li", { title: reasonText(k) }, `${k}: ${v}`));
 
+// What a row watches: a folder, or the whole mailbox through one subscription (users/{id}/messages) whose
+// excluded folders are told apart by each message's parent folder.
+const watchedLabel = (f) => (f.watches === "whole_mailbox" ? "Whole mailbox (every folder)" : choiceLabel(f.folder));
+
+const watched = (f) => [watchedLabel(f), el("br"), el("small", { class: "muted", text: [
+  `one subscription on ${f.resource}`,
+  f.excluded_folders?.length ? `never from ${f.excluded_folders.map(choiceLabel).join(", ")}` : ""]
+  .filter(Boolean).join("; ") })];
+
 function folderRows(mailbox) {
   return mailbox.folders.map((f) => el("tr", { class: f.subscription_expired || !f.subscription_id ? "bad" : "" },
     el("td", { text: mailbox.address }), el("td", { text: mailbox.enabled ? "yes" : "no" }),
-    el("td", { text: choiceLabel(f.folder) }),
+    el("td", {}, watched(f)),
     el("td", { text: f.subscription_id ? (f.subscription_expired ? "expired " : "until ") +
       when(f.subscription_expires_at) : "none" }),
     el("td", { text: when(f.last_notification_at) || "never" }),

@@ -49,6 +49,11 @@ def test_a_mailbox_with_a_capture_folder_and_one_watched_whole(page: Any, stack:
     expect(listing.locator("tr", has_text=filer)).to_contain_text("capture folder CRM")
     expect(listing.locator("tr", has_text=whole)).to_contain_text("whole mailbox")
     screenshot(page, "mailboxes")
+    page.locator("#status-refresh").click()
+    row = page.locator("#status-body tr", has_text=whole)
+    expect(row).to_have_count(1)  # one subscription for the whole mailbox, shown as such
+    expect(row).to_contain_text(f"Whole mailbox (every folder)one subscription on users/{whole}/messages")
+    expect(row).to_contain_text("never from Conversation History, Deleted Items, Drafts, Junk Email, Outbox")
     remove(page, filer)
     remove(page, whole)
 

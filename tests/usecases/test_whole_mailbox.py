@@ -9,6 +9,7 @@ import pytest
 from shared.domain.work import LifecycleEvent, to_payload
 from shared.services.admin_options import preview_options
 from shared.services.delta import run_all
+from shared.services.status import status
 from tests.usecases.world import MAILBOX, World, options_doc
 
 
@@ -32,6 +33,26 @@ def arrives_in(world: World, folder: str, **mail: object) -> str:
 def test_one_subscription_on_the_mailbox_replaces_the_folders(world: World) -> None:
     subs = world.deps.subscriptions.for_mailbox(MAILBOX)
     assert [(s.folder, s.resource) for s in subs] == [("mailbox", f"users/{MAILBOX}/messages")]
+
+
+def test_status_shows_the_whole_mailbox_as_one_subscription_on_its_messages(world: World) -> None:
+    world.set_options(never_capture_folders=["Inbox/Personal"])
+    [mine] = [m for m in status(world.deps)["mailboxes"] if m["address"] == MAILBOX]
+    [row] = mine["folders"]
+    assert row["watches"] == "whole_mailbox" and row["resource"] == f"users/{MAILBOX}/messages"
+    assert row["subscription_id"] and not row["subscription_expired"]
+    assert row["excluded_folders"] == ["conversationhistory", "deleteditems", "drafts", "junkemail", "outbox",
+                                       "Inbox/Personal"]
+
+
+def test_status_of_folder_capture_names_each_folders_resource() -> None:
+    world = World()
+    world.watch()
+    [mine] = [m for m in status(world.deps)["mailboxes"] if m["address"] == MAILBOX]
+    assert {(f["watches"], f["resource"]) for f in mine["folders"]} == {
+        ("folder", f"users/{MAILBOX}/mailFolders('inbox')/messages"),
+        ("folder", f"users/{MAILBOX}/mailFolders('sentitems')/messages")}
+    assert all("excluded_folders" not in f for f in mine["folders"])
 
 
 def test_mail_filed_into_a_subfolder_is_captured_once(world: World) -> None:
