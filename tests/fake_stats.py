@@ -31,6 +31,13 @@ class InMemoryOutcomeStats:
         self.tallies[key] = {"counted": new if moved else before, "run": import_run or old["run"]}
         return Tally(before, new if moved else None, first_import)
 
+    def tally_many(self, emails: list[tuple[str, str, Counted, str]]) -> list[Tally]:
+        return [self.tally(mailbox, message_id, new, run) for mailbox, message_id, new, run in emails]
+
+    def add_many(self, changes: list[tuple[Counted, str, int, str]]) -> None:
+        for counted, mailbox, by, shard_of in changes:
+            self.add(counted, mailbox, by, shard_of)
+
     def add(self, counted: Counted, mailbox: str, by: int, shard_of: str) -> None:
         hour = f"h{counted.at.astimezone(UTC):%H}"
         for scope, grain, reason in (("*", hour, counted.reason), ("*", "d", counted.reason),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from azure.core import MatchConditions
@@ -48,11 +49,20 @@ class TableOutcomeStats:
         self._seen: dict[tuple[str, str], tuple[int, str]] = {}  # count and ETag this worker last wrote
         self._commits: GroupCommit[list[tuple[tuple[str, str, str, str, int], int]], None] = GroupCommit(limit=30)
 
+    def tally_many(self, emails: list[tuple[str, str, Counted, str]]) -> list[Tally]:
+        """A batch's emails (one mailbox: one partition) seen for the first time: their tallies in one transaction;
+        when any is counted already (the transaction then writes none), each is counted on its own."""
+        rows = [_tally_row(mailbox, message_id, new, run) for mailbox, message_id, new, run in emails]
+        if (not 1 < len(rows) <= 100 or len({r["PartitionKey"] for r in rows}) > 1
+                or len({r["RowKey"] for r in rows}) < len(rows) or self._legacy_left()
+                or not self._tallies.create_all(rows)):
+            return [self.tally(mailbox, message_id, new, run) for mailbox, message_id, new, run in emails]
+        return [Tally(None, new, bool(run)) for _, _, new, run in emails]
+
     def tally(self, mailbox: str, message_id: str, new: Counted, import_run: str = "") -> Tally:
         """Count an email once: captured beats anything later; otherwise its latest decision counts."""
-        pk, rk = f"tally-{safe_key(mailbox)}", email_key(mailbox, message_id)
-        row = {"PartitionKey": pk, "RowKey": rk, "At": new.at, "Outcome": new.outcome, "Reason": new.reason,
-               "ImportRun": import_run, "ExpiresAt": new.at + KEEP}
+        row = _tally_row(mailbox, message_id, new, import_run)
+        pk, rk = row["PartitionKey"], row["RowKey"]
         if self._legacy_left():
             self._adopt(pk, rk)
         for _ in range(ATTEMPTS):
@@ -93,21 +103,31 @@ class TableOutcomeStats:
             self._table.delete(pk, rk)
 
     def add(self, counted: Counted, mailbox: str, by: int, shard_of: str) -> None:
-        """Add ``by`` to the organisation's hour and day rows and the mailbox's day row, in one transaction
-        (with what this process's other invocations add to the same day meanwhile: one transaction for all)."""
-        shard = int(shard_of[:4], 16) % SHARDS if shard_of else 0
-        hour = f"h{counted.at.astimezone(UTC):%H}"
-        rows = [((scope, grain, counted.outcome, reason, shard), by)
-                for scope, grain, reason in (("*", hour, counted.reason), ("*", "d", counted.reason),
-                                             (f"m:{mailbox}", "d", ""))]
-        pk = day_partition(counted.at)
-        self._commits.submit(pk, rows, lambda batch: self._add(pk, [row for rows in batch for row in rows]))
+        self.add_many([(counted, mailbox, by, shard_of)])
 
-    def _add(self, pk: str, rows: list[tuple[tuple[str, str, str, str, int], int]]) -> None:
+    def add_many(self, changes: list[tuple[Counted, str, int, str]]) -> None:
+        """Add each ``by`` to the organisation's hour and day rows and the mailbox's day row: one transaction per
+        day (with what this process's other invocations add to the same day meanwhile: one transaction for all)."""
+        by_day: dict[str, list[tuple[tuple[str, str, str, str, int], int]]] = {}
+        for counted, mailbox, by, shard_of in changes:
+            shard = int(shard_of[:4], 16) % SHARDS if shard_of else 0
+            hour = f"h{counted.at.astimezone(UTC):%H}"
+            by_day.setdefault(day_partition(counted.at), []).extend(
+                ((scope, grain, counted.outcome, reason, shard), by)
+                for scope, grain, reason in (("*", hour, counted.reason), ("*", "d", counted.reason),
+                                             (f"m:{mailbox}", "d", "")))
+        for pk, rows in by_day.items():
+            self._commits.submit(pk, rows, partial(self._add, pk))
+
+    def _add(self, pk: str, batch: list[list[tuple[tuple[str, str, str, str, int], int]]]) -> None:
         merged: dict[tuple[str, str, str, str, int], int] = {}
-        for row, by in rows:
+        for row, by in (row for rows in batch for row in rows):
             merged[row] = merged.get(row, 0) + by
-        merged = {row: by for row, by in merged.items() if by}
+        items = [(row, by) for row, by in merged.items() if by]
+        for start in range(0, len(items), 100):  # a transaction holds 100 operations; each part retries alone
+            self._add_part(pk, dict(items[start:start + 100]))
+
+    def _add_part(self, pk: str, merged: dict[tuple[str, str, str, str, int], int]) -> None:
         for _ in range(ATTEMPTS if merged else 0):
             operations = [self._operation(pk, *row, by) for row, by in merged.items()]
             try:
@@ -219,6 +239,11 @@ class TableOutcomeStats:
         for row in gone:
             self._tallies.delete(row["PartitionKey"], row["RowKey"])
         return len(old) + len(gone)
+
+
+def _tally_row(mailbox: str, message_id: str, new: Counted, import_run: str) -> dict[str, Any]:
+    return {"PartitionKey": f"tally-{safe_key(mailbox)}", "RowKey": email_key(mailbox, message_id), "At": new.at,
+            "Outcome": new.outcome, "Reason": new.reason, "ImportRun": import_run, "ExpiresAt": new.at + KEEP}
 
 
 def _utc(value: datetime) -> datetime:

@@ -9,7 +9,7 @@ from typing import Any
 
 from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
-from azure.data.tables import TableClient, TableServiceClient, UpdateMode
+from azure.data.tables import TableClient, TableServiceClient, TableTransactionError, UpdateMode
 
 from shared.config import Settings
 
@@ -61,6 +61,15 @@ class Table:
         except ResourceExistsError:
             return None
         return str(meta.get("etag", ""))
+
+    def create_all(self, entities: list[Entity]) -> bool:
+        """Insert up to 100 rows of one partition in one entity-group transaction (all or none): False when any
+        row exists already, and then none was written."""
+        try:
+            self.client.submit_transaction([("create", _clean(e)) for e in entities])
+        except (TableTransactionError, ResourceExistsError):
+            return False
+        return True
 
     def upsert(self, entity: Entity) -> str:
         return str(self.client.upsert_entity(_clean(entity), mode=UpdateMode.REPLACE).get("etag", ""))

@@ -16,7 +16,7 @@ from shared.domain.reasons import Outcome, Reason
 from shared.domain.work import WorkItem
 from shared.ports import FetchSpec
 from shared.services.contacts import match_contacts
-from shared.services.decision_log import DecisionRecorder
+from shared.services.decision_log import BatchLog, DecisionRecorder
 from shared.services.deps import Services
 from shared.services.files import attachment_files
 from shared.services.folders import placed
@@ -27,9 +27,11 @@ from shared.services.records import write_records
 logger = logging.getLogger(__name__)
 
 
-def process_message(item: WorkItem, deps: Services, *, owner: str, dequeue_count: int = 1) -> str:
-    """Returns the message-level outcome; raises TransientError to have the queue retry later."""
-    recorder = DecisionRecorder(deps, item)
+def process_message(item: WorkItem, deps: Services, *, owner: str, dequeue_count: int = 1,
+                    log: BatchLog | None = None) -> str:
+    """Returns the message-level outcome; raises TransientError to have the queue retry later. With ``log`` (a
+    batch's) the decisions are written with the batch's, when it ends."""
+    recorder = DecisionRecorder(deps, item, log)
     try:
         return _process(item, deps, owner, recorder)
     except TransientError as exc:
@@ -82,6 +84,8 @@ def _process(item: WorkItem, deps: Services, owner: str, recorder: DecisionRecor
     if written:  # counted in the outcome rows when the decision is logged; this instance's reading moves now
         read_at, count = deps.caches.captured_today.get(today, (time.monotonic(), 0))
         deps.caches.captured_today[today] = (read_at, count + 1)
+        deps.caches.unlogged_captures[today] = deps.caches.unlogged_captures.get(today, 0) + 1
+        recorder.capture_scope = today
         if options.link_replies_to_thread:  # later replies find these contacts by conversation or Message-ID
             deps.threads.add(own_thread_keys(msg), match.targets)
         tag_captured(msg, item.mailbox, item.message_id, options, deps)
@@ -97,11 +101,12 @@ def fetch_spec(options: Options, mailbox: Mailbox, folder: str) -> FetchSpec:
 
 
 def captured_today(mailbox: str, now: datetime, deps: Services, max_age_s: float = 10.0) -> int:
-    """The mailbox's count for the daily cap, re-read at most every 10 s (the cap is a guard, not a meter)."""
+    """The mailbox's count for the daily cap, re-read at most every 10 s (the cap is a guard, not a meter), with
+    this instance's captures whose decisions are not logged yet (a batch logs them when it ends)."""
     scope = f"{mailbox}|{now:%Y-%m-%d}"
     hit = deps.caches.captured_today.get(scope)
     if hit is None or time.monotonic() - hit[0] > max_age_s:
-        hit = (time.monotonic(), captured_on(deps, mailbox, now))
+        hit = (time.monotonic(), captured_on(deps, mailbox, now) + deps.caches.unlogged_captures.get(scope, 0))
         deps.caches.captured_today[scope] = hit
     return hit[1]
 

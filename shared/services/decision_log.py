@@ -12,21 +12,52 @@ from shared.domain.matching import ContactRef
 from shared.domain.model import MailMessage
 from shared.domain.reasons import Outcome, Reason
 from shared.domain.work import WorkItem
-from shared.services.outcome_stats import count_decision
+from shared.services.outcome_stats import count_decisions
 
 if TYPE_CHECKING:
     from shared.services.deps import Services
 
 
+class BatchLog:
+    """The decisions of a batch of emails (shared.services.batch), written when the batch ends: the entries share
+    the mailbox's partition, so one transaction per 100 of them, and the outcome counts once for the batch."""
+
+    def __init__(self, deps: Services) -> None:
+        self._deps = deps
+        self._entries: list[dict[str, Any]] = []
+        self._scopes: list[str] = []
+
+    def add(self, entries: list[dict[str, Any]], capture_scope: str) -> None:
+        self._entries += entries
+        self._scopes.append(capture_scope)
+
+    def write(self) -> None:
+        entries, scopes, self._entries, self._scopes = self._entries, self._scopes, [], []
+        write_decisions(self._deps, entries, scopes)
+
+
+def write_decisions(deps: Services, entries: list[dict[str, Any]], capture_scopes: list[str]) -> None:
+    """Log the entries, count each message-level one (what status and the charts count), then let the daily cap's
+    cache drop what these captures added to it until their outcome rows held them."""
+    if not entries:
+        return
+    deps.decisions.write(entries)
+    count_decisions(deps, [e for e in entries if not e.get("contact_id")])
+    unlogged = deps.caches.unlogged_captures
+    for scope in filter(None, capture_scopes):
+        unlogged[scope] = max(unlogged.get(scope, 0) - 1, 0)
+
+
 class DecisionRecorder:
-    def __init__(self, deps: Services, item: WorkItem) -> None:
-        self._deps, self._item = deps, item
+    def __init__(self, deps: Services, item: WorkItem, log: BatchLog | None = None) -> None:
+        self._deps, self._item, self._log = deps, item, log
         self._started = time.perf_counter()
         self._entries: list[dict[str, Any]] = []
         self._timings: dict[str, int] = {}
         self._about: dict[str, Any] = {}
         self.options_version = 0
         self.captured_reason: Reason | None = None  # why captured when a rule alone would not have
+        self.capture_scope = ""  # mailbox|day this capture was added to in the daily cap's cache
         self.key = hashlib.sha256(f"{item.mailbox}|{item.message_id}".encode()).hexdigest()[:40]
 
     def describe(self, msg: MailMessage) -> None:
@@ -84,11 +115,11 @@ class DecisionRecorder:
         return overall.value
 
     def flush(self) -> None:
-        self._deps.decisions.write(self._entries)
-        for entry in self._entries:
-            if not entry.get("contact_id"):  # the message-level decision: what status and the charts count
-                count_decision(self._deps, entry)
-        self._entries = []
+        if self._log is not None:  # a batch's email: written with the batch's others
+            self._log.add(self._entries, self.capture_scope)
+        else:
+            write_decisions(self._deps, self._entries, [self.capture_scope])
+        self._entries, self.capture_scope = [], ""
 
 
 def _record_detail(outcome: Outcome, record: CrmRecord, contact: ContactRef, record_id: str) -> str:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from shared.domain.errors import PermanentError, ResourceNotFound, SyncStateExpired
 from shared.domain.model import EXCLUDED_FOLDERS, Folder
 from shared.domain.options import BACKSTOP_TICK_MINUTES
-from shared.domain.work import CatchUp, WorkItem, to_payload
+from shared.domain.work import CatchUp, batches, to_payload
 from shared.services.deps import Services
 from shared.services.folders import folder_tree, graph_folder, known_folders, note_folder_problem
 
@@ -38,7 +38,7 @@ def initialise(mailbox: str, folder: str, deps: Services, since: datetime | None
     while True:
         page = deps.graph.delta_page(mailbox, ref, link, PAGE_SIZE)
         if since is not None:
-            deps.queue.send(to_payload(WorkItem(mailbox, i, folder, "delta")) for i in page.received_since(since))
+            deps.queue.send(to_payload(b) for b in batches(mailbox, page.received_since(since), folder, "delta"))
         if page.delta_link:
             _, etag = deps.delta_tokens.get(mailbox, ref)
             deps.delta_tokens.put(mailbox, ref, page.delta_link, etag, note="initialised")
@@ -62,7 +62,7 @@ def run_delta(mailbox: str, folder: str, deps: Services, since: datetime | None 
             page = deps.graph.delta_page(mailbox, ref, link, PAGE_SIZE)
         except SyncStateExpired:
             return queued + resync(mailbox, folder, deps, ref)
-        deps.queue.send(to_payload(WorkItem(mailbox, i, folder, "delta")) for i in page.message_ids)
+        deps.queue.send(to_payload(b) for b in batches(mailbox, page.message_ids, folder, "delta"))
         queued += len(page.message_ids)
         link = page.next_link or page.delta_link
         if link is None:
@@ -82,7 +82,7 @@ def resync(mailbox: str, folder: str, deps: Services, ref: str = "") -> int:
     queued, link = 0, None
     while True:
         ids, link = deps.graph.list_messages_since(mailbox, ref or folder, since, link, PAGE_SIZE)
-        deps.queue.send(to_payload(WorkItem(mailbox, i, folder, "resync")) for i in ids)
+        deps.queue.send(to_payload(b) for b in batches(mailbox, ids, folder, "resync"))
         queued += len(ids)
         if not link:
             break

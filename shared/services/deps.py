@@ -47,6 +47,7 @@ class WorkerCaches:
     (``bootstrap.override``) starts with empty caches: nothing leaks from one test or stack to the next."""
 
     captured_today: dict[str, tuple[float, int]] = field(default_factory=dict)  # mailbox|day -> (read at, count)
+    unlogged_captures: dict[str, int] = field(default_factory=dict)  # mailbox|day -> captured, not yet counted
     contacts: dict[str, tuple[float, tuple[ContactRef, ...]]] = field(default_factory=dict)  # address -> hit
     subscriptions: SubscriptionSnapshot = field(default_factory=SubscriptionSnapshot)  # the webhook's view
     last_seen: dict[str, float] = field(default_factory=dict)  # subscription id -> last "last notification" write

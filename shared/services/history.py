@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared.domain.errors import PermanentError, ResourceNotFound
-from shared.domain.work import ImportStep, WorkItem, to_payload
+from shared.domain.work import ImportStep, batches, to_payload
 from shared.services.deps import Services
 from shared.services.folders import graph_folder
 
@@ -46,7 +46,7 @@ def import_step(address: str, deps: Services) -> dict[str, Any]:
         ref = None
     ids, next_link = deps.graph.list_messages_since(address, ref, since, state.get("cursor"), PAGE_SIZE) \
         if ref is not None else ((), None)
-    deps.queue.send(to_payload(WorkItem(address, i, folder, "import")) for i in ids)
+    deps.queue.send(to_payload(b) for b in batches(address, ids, folder, "import"))  # a page: 7 queue messages
     state["queued"] += len(ids)
     if next_link:
         state["cursor"] = next_link

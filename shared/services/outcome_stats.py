@@ -19,19 +19,32 @@ from shared.services.deps import Services
 
 def count_decision(deps: Services, entry: dict[str, Any]) -> None:
     """Called with each message-level decision-log entry as it is written."""
-    now = Counted(entry["at"], entry["outcome"], entry.get("reason") or "")
-    mailbox, message_id = entry["mailbox"], entry["message_id"]
-    run = _import_run(deps, mailbox) if entry.get("source") == "import" else ""
-    tally = deps.stats.tally(mailbox, message_id, now, import_run=run)
-    shard = email_key(mailbox, message_id)
-    if tally.current is not None:
-        if tally.previous is not None:
-            deps.stats.add(tally.previous, mailbox, -1, shard)
-        deps.stats.add(tally.current, mailbox, 1, shard)
-    if tally.first_import:
-        deps.counters.incr("import-processed", mailbox)  # reset when an import starts
-    if entry["outcome"] == Outcome.FAILED.value and entry.get("reason") == Reason.RETRIES_EXHAUSTED.value:
-        deps.stats.note_poison(entry)
+    count_decisions(deps, [entry])
+
+
+def count_decisions(deps: Services, entries: list[dict[str, Any]]) -> None:
+    """Called with the message-level decision-log entries as they are written (one email's, or a batch's, each
+    email at most once): their tallies, outcome rows and import progress in as few writes as the rows allow."""
+    counted = [(e["mailbox"], e["message_id"], Counted(e["at"], e["outcome"], e.get("reason") or ""),
+                _import_run(deps, e["mailbox"]) if e.get("source") == "import" else "") for e in entries]
+    tallies = deps.stats.tally_many(counted)
+    changes: list[tuple[Counted, str, int, str]] = []
+    imported: Counter[str] = Counter()
+    for (mailbox, message_id, _, _), tally in zip(counted, tallies, strict=True):
+        shard = email_key(mailbox, message_id)
+        if tally.current is not None:
+            if tally.previous is not None:
+                changes.append((tally.previous, mailbox, -1, shard))
+            changes.append((tally.current, mailbox, 1, shard))
+        imported[mailbox] += tally.first_import
+    if changes:
+        deps.stats.add_many(changes)
+    for mailbox, processed in imported.items():
+        if processed:
+            deps.counters.incr("import-processed", mailbox, by=processed)  # reset when an import starts
+    for entry in entries:
+        if entry["outcome"] == Outcome.FAILED.value and entry.get("reason") == Reason.RETRIES_EXHAUSTED.value:
+            deps.stats.note_poison(entry)
 
 
 _RUNS: dict[str, tuple[float, str]] = {}

@@ -10,18 +10,22 @@ from typing import Any
 from shared.domain.errors import TransientError
 from shared.domain.model import Folder
 from shared.domain.work import (
+    MAX_DEFERRALS,
     BadWork,
     CatchUp,
     FolderRefresh,
     ImportStep,
     LifecycleEvent,
+    MessageBatch,
     Renewal,
     Work,
     WorkItem,
+    defer_delay,
     deferred,
     parse_work,
     to_payload,
 )
+from shared.services.batch import process_batch
 from shared.services.capture import process_message
 from shared.services.delta import run_delta, run_queued
 from shared.services.deps import Services
@@ -31,10 +35,6 @@ from shared.services.poison import record_poison
 from shared.services.subscriptions import on_lifecycle_event, renew_queued
 
 logger = logging.getLogger(__name__)
-
-
-MAX_DEFERRALS = 50  # Graph asks clients to keep honouring Retry-After; 50 × up to 5 min is hours
-MAX_DEFER_S = 300
 
 
 def handle_queue_body(body: bytes, deps: Services, *, owner: str, dequeue_count: int) -> str:
@@ -63,7 +63,7 @@ def handle_queue_message(payload: dict[str, Any], deps: Services, *, owner: str,
         if exc.retry_after is None or work.deferrals >= MAX_DEFERRALS:
             _last_attempt(payload, exc, deps, dequeue_count)
             raise
-        delay = int(min(max(exc.retry_after, 1), MAX_DEFER_S))
+        delay = defer_delay(exc.retry_after)
         deps.queue.send([to_payload(deferred(work))], visibility_timeout=delay)
         logger.info("throttled (%s): %s re-queued in %ss", exc, type(work).__name__, delay)
         return f"deferred {delay}s"
@@ -83,6 +83,8 @@ def _dispatch(work: Work, deps: Services, *, owner: str, dequeue_count: int) -> 
     match work:
         case WorkItem():
             return process_message(work, deps, owner=owner, dequeue_count=dequeue_count)
+        case MessageBatch():
+            return process_batch(work, deps, owner=owner)
         case LifecycleEvent():
             return handle_lifecycle(work.event, work.subscription_id, deps)
         case CatchUp():

@@ -171,3 +171,43 @@ def test_an_email_counted_before_tallies_had_their_own_table_counts_once(deps: A
     decide(deps, "a@x.example", "m3", "skipped", "bulk")
     assert outcome_stats.last_24h(deps, NOW + timedelta(minutes=5))["by_outcome"] == {"captured": 2, "skipped": 1}
     assert deps.stats._table.get("tally-a@x.example", email_key("a@x.example", "m1")) is None  # noqa: SLF001
+
+
+def _entry(message_id: str, outcome: str, reason: str = "", *, source: str = "import") -> dict[str, Any]:
+    return {"at": NOW, "mailbox": "a@x.example", "message_id": message_id, "key": "k" * 40, "outcome": outcome,
+            "reason": reason, "source": source, "detail": "d"}
+
+
+def test_a_batch_of_new_emails_is_counted_in_one_tally_transaction(deps: Any) -> None:
+    deps.mailboxes.put_progress("a@x.example", {"state": "running", "started_at": "run-b"})
+    outcome_stats._RUNS.clear()
+    tallies = deps.stats._tallies  # noqa: SLF001
+    sent: list[int] = []
+    real = tallies.client.submit_transaction
+    tallies.client.submit_transaction = lambda ops, **kw: (sent.append(len(list(ops))), real(ops, **kw))[1]
+    batch = [_entry(f"b{n}", "captured" if n % 3 else "skipped", "" if n % 3 else "bulk") for n in range(32)]
+    outcome_stats.count_decisions(deps, batch)
+    assert sent == [32]  # the tallies of the batch, in one request
+    assert outcome_stats.last_24h(deps, NOW)["by_outcome"] == {"captured": 21, "skipped": 11}
+    assert outcome_stats.import_processed(deps, "a@x.example") == 32
+    assert len(list(tallies.all())) == 32
+
+
+def test_a_batch_with_an_email_counted_before_counts_each_on_its_own(deps: Any) -> None:
+    """The transaction writes none when one tally exists (a re-delivered batch, the webhook got there first)."""
+    decide(deps, "a@x.example", "b1", "captured", source="webhook")
+    outcome_stats.count_decisions(deps, [_entry("b0", "skipped", "bulk"), _entry("b1", "duplicate",
+                                                                                 "already_captured"),
+                                         _entry("b2", "captured")])
+    assert outcome_stats.last_24h(deps, NOW)["by_outcome"] == {"captured": 2, "skipped": 1}  # b1: captured sticks
+    outcome_stats.count_decisions(deps, [_entry("b0", "skipped", "bulk"), _entry("b2", "duplicate",
+                                                                                 "already_captured")])
+    assert outcome_stats.last_24h(deps, NOW)["messages"] == 3
+
+
+def test_a_batch_touching_more_than_100_counter_rows_writes_them_in_parts(deps: Any) -> None:
+    """An entity-group transaction holds at most 100 operations (Azurite refuses more, as Azure does)."""
+    batch = [_entry(f"r{n}", "skipped", f"reason{n}", source="delta") for n in range(60)]  # 60 x (2 + 1) rows
+    outcome_stats.count_decisions(deps, batch)
+    counts = outcome_stats.last_24h(deps, NOW)
+    assert counts["messages"] == 60 and counts["by_reason"] == {f"reason{n}": 1 for n in range(60)}

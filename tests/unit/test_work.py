@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from shared.domain.work import (
+    BATCH_CHARS,
+    BATCH_IDS,
     VERSION,
     BadWork,
     CatchUp,
     FolderRefresh,
     ImportStep,
     LifecycleEvent,
+    MessageBatch,
     Renewal,
     Work,
     WorkItem,
+    batches,
     deferred,
     parse_work,
     to_payload,
@@ -34,6 +40,8 @@ EVERY_KIND: list[Work] = [
     Renewal("sub-2", deferrals=3),
     FolderRefresh("m@association.example"),
     CatchUp("m@association.example", "capture"),  # the mailbox's capture folder: its id stays on the mailbox row
+    MessageBatch("m@association.example", ("AAMk1=", "AAMk2="), "sentitems", "import"),
+    MessageBatch("m@association.example", ("AAMk3=",), "AAMkFolder==", "delta", deferrals=2),
 ]
 
 
@@ -41,7 +49,8 @@ class TestEnvelope:
     @pytest.mark.parametrize("work", EVERY_KIND, ids=lambda w: type(w).__name__)
     def test_every_kind_round_trips_with_its_version(self, work: Work) -> None:
         payload = to_payload(work)
-        assert payload["v"] == (VERSION if getattr(work, "folder", "inbox") == "capture" else 1)
+        expected = 3 if isinstance(work, MessageBatch) else 2 if getattr(work, "folder", "inbox") == "capture" else 1
+        assert payload["v"] == expected
         assert parse_work(payload) == work
 
     @pytest.mark.parametrize("folder", ["capture", "mailbox", "AAMkAGFolderId=="])
@@ -79,7 +88,45 @@ class TestEnvelope:
         ({"kind": "catch_up", "mailbox": "m", "folder": "inbox", "queued_at": "soon"}, "queued_at"),
         ({"kind": "import", "mailbox": "m", "deferrals": -1}, "deferrals"),
         ({"kind": "import", "mailbox": "m", "deferrals": True}, "deferrals"),
+        ({"v": 2, "kind": "messages", "mailbox": "m", "message_ids": ["a"]}, "version 3"),
+        ({"v": 3, "kind": "messages", "mailbox": "m"}, "message_ids must be a list"),
+        ({"v": 3, "kind": "messages", "mailbox": "m", "message_ids": "a,b"}, "message_ids must be a list"),
+        ({"v": 3, "kind": "messages", "mailbox": "m", "message_ids": []}, "message_ids must be a list"),
+        ({"v": 3, "kind": "messages", "mailbox": "m", "message_ids": ["a"] * 101}, "message_ids must be a list"),
+        ({"v": 3, "kind": "messages", "mailbox": "m", "message_ids": ["a", ""]}, "non-empty strings"),
+        ({"v": 3, "kind": "messages", "mailbox": "m", "message_ids": ["a", 7]}, "non-empty strings"),
+        ({"v": 3, "kind": "messages", "message_ids": ["a"]}, "mailbox"),
     ])
     def test_what_is_not_ours_is_refused_with_the_reason(self, payload: Any, says: str) -> None:
         with pytest.raises(BadWork, match=says):
             parse_work(payload)
+
+
+class TestBatches:
+    def test_a_worker_that_predates_batches_refuses_them(self) -> None:
+        """Version 3 is the batch's: a version-2 worker refuses it (BadWork, retried, poison) instead of reading
+        the unknown kind as something else and skipping the mail it names."""
+        assert VERSION == 3
+        payload = to_payload(MessageBatch("m@x.example", ("a",)))
+        assert payload["v"] == 3 and payload["kind"] == "messages" and payload["message_ids"] == ["a"]
+
+    def test_ids_are_cut_by_count_and_by_size_in_order(self) -> None:
+        ids = [f"id-{i}" for i in range(BATCH_IDS * 2 + 5)]
+        cut = list(batches("m@x.example", ids, "inbox", "import"))
+        assert [len(b.message_ids) for b in cut] == [BATCH_IDS, BATCH_IDS, 5]
+        assert [i for b in cut for i in b.message_ids] == ids
+        assert {(b.mailbox, b.folder, b.source) for b in cut} == {("m@x.example", "inbox", "import")}
+        long = ["x" * (BATCH_CHARS // 3 + 1)] * 4  # three do not fit
+        assert [len(b.message_ids) for b in batches("m@x.example", long, "inbox", "delta")] == [2, 2]
+        assert list(batches("m@x.example", [], "inbox", "delta")) == []
+
+    def test_a_full_batch_of_long_ids_stays_far_under_the_queue_message_limit(self) -> None:
+        """64 KiB per message (Put Message), and the host base64-encodes it (4/3)."""
+        graph_id = "AAMkAGI2TG93AAA=" * 10  # ~160 characters, as long as Graph's message ids
+        batch = next(batches("m@association.example", [f"{graph_id}{i}" for i in range(500)], "inbox", "import"))
+        wire = base64.b64encode(json.dumps(to_payload(batch)).encode())
+        assert len(batch.message_ids) == BATCH_IDS and len(wire) < 32 * 1024
+
+    def test_an_id_named_twice_is_captured_once(self) -> None:
+        work = parse_work({"v": 3, "kind": "messages", "mailbox": "M@x.example", "message_ids": ["a", "b", "a"]})
+        assert work == MessageBatch("m@x.example", ("a", "b"), "inbox", "import")
