@@ -24,6 +24,8 @@ def _printable(value: Any, limit: int = 1024) -> str:
 def record_poison(payload: dict[str, Any], exc: BaseException, deps: Services, attempts: int) -> None:
     kind = str(payload.get("kind", "message"))
     message_id = payload.get("message_id") if kind == "message" else f"({kind} {payload.get('event') or ''})"
+    if kind == "messages" and isinstance(payload.get("message_ids"), list):  # a batch: replaying it retries them all
+        message_id = f"(batch of {len(payload['message_ids'])} message ids)"
     item = WorkItem(_printable(payload.get("mailbox")).lower(), _printable(message_id or "(none)"),
                     _printable(payload.get("folder") or "inbox", 256), _printable(payload.get("source") or kind, 40))
     detail = _printable(f"Gave up after {attempts} attempts: {type(exc).__name__}: {exc}. "

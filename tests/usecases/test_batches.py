@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from shared.domain.errors import GraphUnavailable
+from shared.domain.errors import GraphUnavailable, TransientError
 from shared.domain.work import BATCH_IDS, MessageBatch, WorkItem, parse_work
 from shared.ports import FetchSpec
 from shared.services import batch as batch_service
+from shared.services.admin_ops import replay_poison
 from shared.services.delta import run_delta
 from shared.services.history import start_import
 from shared.services.outcome_stats import import_processed
@@ -137,6 +138,27 @@ class TestFailures:
         run_delta(MAILBOX, "inbox", world.deps)
         assert _step(world) == "captured 1, requeued 2"
         assert _queued(world) == [MessageBatch(MAILBOX, tuple(ids[1:]), "inbox", "delta")]
+        world.run()
+        _captured_once(world, ids)
+
+
+    def test_a_batch_that_keeps_failing_ends_in_poison_with_the_reason_and_replays(self, world: World) -> None:
+        ids = _mailbox_with(world, 3)
+        _failing(world, {ids[1]}, lambda: GraphUnavailable("Graph answered 503"), times=world.deps.max_dequeue_count)
+        run_delta(MAILBOX, "inbox", world.deps)
+        real_send = world.queue.send
+
+        def send(payloads: Any, visibility_timeout: int | None = None) -> None:
+            raise TransientError("the queue refused the message")
+
+        world.queue.send = send  # type: ignore[method-assign]
+        world.run()
+        assert [p["kind"] for p in world.poison.sent] == ["messages"]
+        gave_up = [e for e in world.log.entries if e["reason"] == "retries_exhausted"]
+        assert [e["message_id"] for e in gave_up] == ["(batch of 3 message ids)"]
+        assert "the queue refused the message" in gave_up[0]["detail"]
+        world.queue.send = real_send  # type: ignore[method-assign]
+        assert replay_poison(world.deps) == {"requeued": 1, "kept": 0}
         world.run()
         _captured_once(world, ids)
 
