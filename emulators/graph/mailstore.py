@@ -131,3 +131,34 @@ class MailStore:
         del mailbox.messages[message.id]
         mailbox.rest_ids.pop(message.rest_id, None)
         self._emit(StoreEvent("deleted", mailbox, message, message.folder_id))
+
+    @staticmethod
+    def _deletable(mailbox: Mailbox, ref: str) -> Folder:
+        root = ref.lower() == "msgfolderroot" or ref == mailbox.root_id
+        folder = None if root else MailStore.graph_folder(mailbox, ref)  # unknown id: 404 ErrorItemNotFound
+        if folder is None or folder.well_known is not None:
+            # EWS's ResponseCode for this (learn.microsoft.com/exchange/client-developer/web-service-reference/
+            # responsecode): "an attempt is made to delete a distinguished folder". Graph passes Exchange's codes
+            # through (concepts/errors.md); the HTTP status Graph pairs with it is not documented: 400 here.
+            raise bad_request("Distinguished folders cannot be deleted.", code="ErrorDeleteDistinguishedFolder")
+        return folder
+
+    def delete_folder(self, mailbox: Mailbox, ref: str) -> None:
+        """DELETE /users/{id}/mailFolders/{id} (api-reference/v1.0/api/mailfolder-delete.md: 204, by id or
+        well-known name): the folder, its subfolders and their mail move to Deleted Items, as Outlook does (a
+        recoverable delete; ``permanentDelete`` is the separate action that removes a folder). Its id and its
+        messages' ids stay: nothing moves out of the folder, so no message is notified or tombstoned."""
+        folder = self._deletable(mailbox, ref)
+        folder.parent_id = self.graph_folder(mailbox, "deleteditems").id
+
+    def purge_folder(self, mailbox: Mailbox, ref: str) -> None:
+        """POST /users/{id}/mailFolders/{id}/permanentDelete (api-reference/v1.0/api/mailfolder-permanentdelete.md:
+        204; "Permanently deleted folders are removed from the mailbox"): the folder, its subfolders and their mail
+        are gone; each message's deletion is recorded and notified like any other, and the ids no longer resolve."""
+        gone = [self._deletable(mailbox, ref)]
+        for folder in gone:  # grows while walking: breadth first through the subfolders
+            gone += [f for f in mailbox.folders.values() if f.parent_id == folder.id]
+        for folder in gone:
+            for message in mailbox.in_folder(folder.id):
+                self.delete(mailbox, message)
+            del mailbox.folders[folder.id]

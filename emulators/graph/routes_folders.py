@@ -7,6 +7,8 @@ References (microsoftgraph/microsoft-graph-docs-contrib):
 - api-reference/v1.0/api/mailfolder-list-childfolders.md: the same for ``/mailFolders/{id}/childFolders``.
 - api-reference/v1.0/api/mailfolder-get.md: ``{id}`` is a folder id or a well-known name (resources/mailfolder.md,
   ``msgfolderroot`` among them); an unknown one is ErrorItemNotFound (concepts/errors.md).
+- api-reference/v1.0/api/mailfolder-delete.md (DELETE, 204 No Content, no body) and mailfolder-permanentdelete.md
+  (POST .../permanentDelete, 204): what each does to the store is in mailstore.py (delete_folder, purge_folder).
 The emulator evaluates no ``$filter``/``$orderby``/``$search`` on folders: it refuses them (400) rather than
 answering an unfiltered list a client would take as filtered.
 """
@@ -49,6 +51,9 @@ def _selected(body: dict[str, Any], select: list[str] | None) -> dict[str, Any]:
 
 async def get_folder(request: Request) -> Response:
     mailbox = _mailbox(request)
+    if request.method == "DELETE":
+        state_of(request).store.delete_folder(mailbox, request.path_params["folder"])
+        return Response(status_code=204)
     folder = MailStore.graph_folder(mailbox, request.path_params["folder"])
     context = f"{graph_base(request)}/$metadata#users('{mailbox.id}')/mailFolders/$entity"
     select = parse_list(query(request).get("$select"))
@@ -80,9 +85,15 @@ async def list_folders(request: Request) -> Response:
     return graph_json(out)
 
 
+async def permanent_delete(request: Request) -> Response:
+    state_of(request).store.purge_folder(_mailbox(request), request.path_params["folder"])
+    return Response(status_code=204)
+
+
 def folder_routes() -> list[Route]:
     return [
         Route("/v1.0/users/{user}/mailFolders", list_folders),
-        Route("/v1.0/users/{user}/mailFolders/{folder}", get_folder),
+        Route("/v1.0/users/{user}/mailFolders/{folder}", get_folder, methods=["GET", "DELETE"]),
+        Route("/v1.0/users/{user}/mailFolders/{folder}/permanentDelete", permanent_delete, methods=["POST"]),
         Route("/v1.0/users/{user}/mailFolders/{folder}/childFolders", list_folders),
     ]

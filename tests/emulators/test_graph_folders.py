@@ -84,3 +84,55 @@ def test_a_rule_filing_on_arrival_is_created_in_the_folder(emu: Emulator) -> Non
     message = emu.api.get(f"/users/{BOX}/messages/{delivered['id']}", params={"$select": "parentFolderId"}).json()
     assert message["parentFolderId"] == alpha
     assert emu.api.get(f"/users/{BOX}/mailFolders/inbox/messages").json()["value"] == []
+
+
+def parent_of(emu: Emulator, folder_id: str) -> str:
+    return str(emu.api.get(f"/users/{BOX}/mailFolders/{folder_id}").json()["parentFolderId"])
+
+
+def test_a_deleted_folder_moves_with_its_mail_and_subfolders_to_deleted_items(emu: Emulator) -> None:
+    emu.mailbox()
+    crm = folder(emu, "CRM", "inbox")
+    inner = folder(emu, "Old", crm)
+    kept = emu.deliver(BOX, {"subject": "filed"}, folder=crm)
+    answer = emu.api.delete(f"/users/{BOX}/mailFolders/{crm}")
+    assert answer.status_code == 204 and answer.content == b""
+    deleted_items = emu.api.get(f"/users/{BOX}/mailFolders/deleteditems").json()["id"]
+    assert parent_of(emu, crm) == deleted_items and parent_of(emu, inner) == crm  # same ids, now under Deleted
+    assert names(emu.api.get(f"/users/{BOX}/mailFolders/inbox/childFolders").json()) == []
+    assert names(emu.api.get(f"/users/{BOX}/mailFolders/deleteditems/childFolders").json()) == ["CRM"]
+    message = emu.api.get(f"/users/{BOX}/messages/{kept['id']}", params={"$select": "parentFolderId"}).json()
+    assert message["parentFolderId"] == crm
+
+
+def test_permanent_delete_removes_the_folder_its_subfolders_and_their_mail(emu: Emulator) -> None:
+    emu.mailbox()
+    crm = folder(emu, "CRM")
+    inner = folder(emu, "Old", crm)
+    gone = emu.deliver(BOX, {"subject": "filed"}, folder=inner)
+    assert emu.api.delete(f"/users/{BOX}/mailFolders/{crm}").status_code == 204  # to Deleted Items first
+    assert emu.api.post(f"/users/{BOX}/mailFolders/{crm}/permanentDelete").status_code == 204
+    for path in (f"/mailFolders/{crm}", f"/mailFolders/{inner}/messages/delta", f"/messages/{gone['id']}"):
+        answer = emu.api.get(f"/users/{BOX}{path}")
+        assert answer.status_code == 404 and answer.json()["error"]["code"] == "ErrorItemNotFound"
+
+
+@pytest.mark.parametrize("ref", ["nope", "AAMkAGVmMDEzM"])
+@pytest.mark.parametrize("how", ["DELETE", "POST"])
+def test_deleting_an_unknown_folder_is_graphs_404(emu: Emulator, ref: str, how: str) -> None:
+    emu.mailbox()
+    path = f"/users/{BOX}/mailFolders/{ref}" + ("/permanentDelete" if how == "POST" else "")
+    answer = emu.api.request(how, path)
+    assert answer.status_code == 404 and answer.json()["error"]["code"] == "ErrorItemNotFound"
+    assert set(answer.json()["error"]) == {"code", "message", "innerError"}
+
+
+@pytest.mark.parametrize("ref", ["inbox", "DeletedItems", "sentitems", "msgfolderroot"])
+def test_a_well_known_folder_cannot_be_deleted(emu: Emulator, ref: str) -> None:
+    emu.mailbox()
+    before = names(emu.api.get(f"/users/{BOX}/mailFolders", params={"$top": "50"}).json())
+    for how, path in (("DELETE", ""), ("POST", "/permanentDelete")):
+        answer = emu.api.request(how, f"/users/{BOX}/mailFolders/{ref}{path}")
+        assert answer.status_code == 400, (how, ref)
+        assert answer.json()["error"]["code"] == "ErrorDeleteDistinguishedFolder"
+    assert names(emu.api.get(f"/users/{BOX}/mailFolders", params={"$top": "50"}).json()) == before

@@ -39,6 +39,28 @@ def outcome_of(driver: StackDriver, mailbox: str, message_id: str) -> dict:
     return driver.wait_for_outcomes({(mailbox, message_id)})[(mailbox, message_id)]
 
 
+def backstop_round(stack: Stack) -> None:
+    """The timer's round now: every folder walked (the host answers 202 before the walks are queued)."""
+    answer = httpx.post(f"{stack.host_url}/admin/functions/DeltaBackstop", json={"input": ""},
+                        headers={"x-functions-key": stack.master_key}, timeout=30)
+    assert answer.status_code == 202, answer.text
+
+
+def mailbox_status(driver: StackDriver, address: str) -> dict:
+    return next(m for m in driver.status()["mailboxes"] if m["address"] == address)
+
+
+def capture_walked_at(driver: StackDriver, address: str) -> str:
+    mine = mailbox_status(driver, address)
+    return str(next(f for f in mine["folders"] if f["folder"] == "capture")["delta_updated_at"])
+
+
+def as_owner(stack: Stack, method: str, path: str) -> httpx.Response:
+    """The mailbox owner's own Graph call (Outlook's doing), on the emulator's Graph API."""
+    return httpx.request(method, f"{stack.graph_url}{path}", headers={"Authorization": "Bearer dev-token"},
+                         timeout=10)
+
+
 class TestCaptureFolder:
     def test_bulk_mail_filed_in_the_capture_folder_is_captured_once(self, driver: StackDriver) -> None:
         address, ids = new_mailbox(driver, ("CRM", "inbox"))  # found as Inbox (top level), then CRM inside
@@ -51,6 +73,32 @@ class TestCaptureFolder:
         entry = outcome_of(driver, address, in_folder)
         assert (entry["outcome"], entry["reason"]) == ("captured", "capture_folder")
         captured_once(driver, [subject_of(filed)])
+
+    def test_a_capture_folder_its_owner_deletes_then_purges_ends_as_a_folder_problem(
+            self, stack: Stack, driver: StackDriver) -> None:
+        """Deleting a folder in Outlook moves it, mail and all, under Deleted Items with the same ids: the walks
+        go on and nothing is captured twice. Emptying it from there removes it: the next walk finds it gone, which
+        is shown as the mailbox's folder_problem (no retry loop), and the rest of the mailbox goes on."""
+        address, ids = new_mailbox(driver, ("CRM", ""))
+        driver.add_mailbox(address, capture_folder="CRM", import_days=0)
+        filed = bulk_mail(address)
+        filed_id = driver.deliver(address, filed, folder=ids["CRM"])["id"]
+        assert outcome_of(driver, address, filed_id)["reason"] == "capture_folder"
+        assert as_owner(stack, "DELETE", f"/users/{address}/mailFolders/{ids['CRM']}").status_code == 204
+        walked = capture_walked_at(driver, address)
+        backstop_round(stack)
+        driver.wait_until(lambda: capture_walked_at(driver, address) != walked, 60, "the capture folder's walk")
+        captured_once(driver, [subject_of(filed)])
+        assert mailbox_status(driver, address)["folder_problem"] == ""  # in Deleted Items: nothing lost or doubled
+
+        purge = as_owner(stack, "POST", f"/users/{address}/mailFolders/{ids['CRM']}/permanentDelete")
+        assert purge.status_code == 204
+        backstop_round(stack)
+        driver.wait_until(lambda: mailbox_status(driver, address)["folder_problem"] != "", 60, "the folder problem")
+        assert mailbox_status(driver, address)["folder_problem"].startswith("the capture folder is gone")
+        later = customer_mail(address)
+        assert outcome_of(driver, address, driver.deliver(address, later)["id"])["outcome"] == "captured"
+        captured_once(driver, [subject_of(filed), subject_of(later)])
 
     def test_a_folder_that_is_not_there_is_a_400_naming_it(self, driver: StackDriver) -> None:
         address, _ = new_mailbox(driver)
