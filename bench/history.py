@@ -2,9 +2,9 @@
 throughput (emails/s) on the same run.
 
 The mailbox is bulk-loaded into the Graph emulator without notifications, then onboarded with
-``import_days``: the import lists the folders page by page and queues every message for the worker. Graph's
-documented per-mailbox limit (10,000 requests per 10 minutes, 4 concurrent) is time-scaled: the emulator's
-throttling window and the app's GRAPH_MAILBOX_BUDGET use the same ``window`` seconds. The fastest time that
+``import_days``: the import lists the folders page by page and queues the ids for the worker, 32 per queue
+message. Graph's documented per-mailbox limit (10,000 requests per 10 minutes, 4 concurrent) is time-scaled: the
+emulator's throttling window and the app's GRAPH_MAILBOX_BUDGET use the same ``window`` seconds. The fastest time that
 limit allows for the R requests the import made is ``window * floor((R - 1) / limit)`` (any requests beyond a
 multiple of the limit must wait for the window to slide).
 
