@@ -27,6 +27,7 @@ from bench import (
     history,
     instances,
     pipeline,
+    preview,
     scale,
     status,
     storage_calls,
@@ -58,6 +59,7 @@ def plan(quick: bool, mailboxes: int = 1000) -> dict[str, Callable[[Path], dict[
         "instances4_scaled": lambda d: instances.run(d, 4, **instances.SIZES["scaled"]),
         "instances8_scaled": lambda d: instances.run(d, 8, **instances.SIZES["scaled"]),
         "scale": lambda d: scale.run(d, n=20 if quick else mailboxes),
+        "preview": lambda d: preview.run(d, rounds=1 if quick else 3),
     }
 
 
@@ -116,6 +118,10 @@ def summary(results: dict[str, Any]) -> list[str]:
             line(f"{run['processes']} hosts, {run['emails']} msgs: s (ratio)", f"{run['seconds']} "
                  f"({run['ratio_to_fastest']}x)", "<= 1.25x")
             line("  concurrency 429s / CRM problems", f"{run['concurrency_429']} / {run['crm_problems']}", "0 / 0")
+    if "side_by_side_median_s" in r.get("preview", {}):
+        pre = r["preview"]
+        line(f"options preview of {pre['emails']} emails s (1 / {pre['concurrency']} at a time)",
+             f"{pre['one_by_one_median_s']} / {pre['side_by_side_median_s']}", note=f"identical {pre['identical']}")
     if "outage_1h" in r.get("scale", {}):
         sc = r["scale"]
         line(f"scale: {sc['mailboxes']} mailboxes onboarded s", sc["onboarding"]["seconds"])

@@ -5,6 +5,8 @@ nothing, and shows the record fields the worker then writes."""
 from __future__ import annotations
 
 import copy
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -82,3 +84,30 @@ def test_the_fields_are_what_the_worker_then_writes(logged: World) -> None:
     assert len(created) == 1
     written = logged.crm.records_for(created[0].id)
     assert len(written) == 1 and dict(written[0].fields) == preview["fields"]
+
+
+def test_emails_are_previewed_side_by_side_and_answered_in_the_logs_order(world: World) -> None:
+    """Four at a time (Graph's concurrency per mailbox), the result the same as one after another: the first
+    logged emails are made the slowest to fetch, so an answer in completion order would come out reversed."""
+    for n in range(8):
+        world.receive(world.mail(sender=ALICE if n % 2 else STRANGER, subject=f"Question {n}"))
+    one_by_one = preview_options(proposed(world), 20, world.deps, concurrency=1)
+    fetch, lock = world.graph.get_message, threading.Lock()
+    in_flight, most = [0], [0]
+    order = {e["message_id"]: i for i, e in enumerate(world.deps.decisions.search(contact_id="", limit=20))}
+
+    def slow_fetch(mailbox: str, message_id: str, spec: Any) -> Any:
+        with lock:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+        try:
+            time.sleep(0.005 * (len(order) - order[message_id]))  # the newest logged (listed first): slowest
+            return fetch(mailbox, message_id, spec)
+        finally:
+            with lock:
+                in_flight[0] -= 1
+
+    world.graph.get_message = slow_fetch  # type: ignore[method-assign]
+    side_by_side = preview_options(proposed(world), 20, world.deps)
+    assert side_by_side == one_by_one and len(side_by_side) == 8
+    assert most[0] == 4  # bounded by PREVIEW_CONCURRENCY, and really concurrent
