@@ -8,7 +8,7 @@ import azure.functions as func
 
 from shared.bootstrap import get_services
 from shared.services.delta import run_all, run_due
-from shared.services.maintenance import purge_expired
+from shared.services.maintenance import daily
 from shared.services.startup import startup_check
 from shared.services.subscriptions import renew_subscriptions
 
@@ -47,4 +47,4 @@ def delta_backstop(timer: func.TimerRequest) -> None:
 @bp_timers.function_name("Maintenance")
 @bp_timers.timer_trigger(arg_name="timer", schedule="0 17 3 * * *", run_on_startup=False)
 def maintenance(timer: func.TimerRequest) -> None:
-    logger.info("maintenance: %s", purge_expired(get_services()))
+    logger.info("maintenance: %s", daily(get_services()))

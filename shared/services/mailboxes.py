@@ -49,6 +49,17 @@ def queue_folder_refreshes(changes: list[dict[str, Any]], deps: Services) -> int
     return len(addresses)
 
 
+def queue_capture_folder_checks(deps: Services) -> int:
+    """Once a day (the maintenance timer): one refresh per enabled mailbox with a capture folder. A folder its owner
+    deletes in Outlook moves under Deleted Items with the same id (Graph's DELETE mailFolders/{id}), so its
+    subscription and walks go on and nothing tells; out of its path it now resolves to nothing: it becomes the
+    mailbox's folder_problem and its subscription goes, and a folder made again under the name is picked up."""
+    options = deps.current_options().options
+    addresses = [m.address for m in deps.mailboxes.all() if m.enabled and m.capture_folder_name(options)]
+    deps.queue.send(to_payload(FolderRefresh(a)) for a in addresses)
+    return len(addresses)
+
+
 def refresh_folders(address: str, deps: Services) -> str:
     """The worker's side: the mailbox's capture folder resolved again (one that is not there becomes its
     folder_problem, as no admin is waiting for a 400), its subscriptions matched to its folders, and a first
@@ -56,12 +67,14 @@ def refresh_folders(address: str, deps: Services) -> str:
     mailbox = deps.mailboxes.get(address)
     if mailbox is None or not mailbox.enabled:
         return "not watched"
+    stored = mailbox
     try:
         mailbox = with_capture_folder(mailbox, deps)
     except FolderNotFound as exc:
         mailbox = mailbox.model_copy(update={"capture_folder_id": "", "folder_problem": str(exc)})
-    deps.mailboxes.put(mailbox)
-    deps.forget_mailbox(mailbox.address)  # this instance uses the new settings at once (others within 15 s)
+    if mailbox != stored:  # the daily check of an unchanged folder writes nothing
+        deps.mailboxes.put(mailbox)
+        deps.forget_mailbox(mailbox.address)  # this instance uses the new settings at once (others within 15 s)
     created = ensure_subscriptions(mailbox, deps)
     for folder in folders_for(mailbox, deps):
         if deps.delta_tokens.get(address, row_key(address, folder.value, deps))[0] is None:

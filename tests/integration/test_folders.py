@@ -39,11 +39,16 @@ def outcome_of(driver: StackDriver, mailbox: str, message_id: str) -> dict:
     return driver.wait_for_outcomes({(mailbox, message_id)})[(mailbox, message_id)]
 
 
-def backstop_round(stack: Stack) -> None:
-    """The timer's round now: every folder walked (the host answers 202 before the walks are queued)."""
-    answer = httpx.post(f"{stack.host_url}/admin/functions/DeltaBackstop", json={"input": ""},
+def run_timer(stack: Stack, name: str) -> None:
+    """A timer function now (the host answers 202 before it has run)."""
+    answer = httpx.post(f"{stack.host_url}/admin/functions/{name}", json={"input": ""},
                         headers={"x-functions-key": stack.master_key}, timeout=30)
     assert answer.status_code == 202, answer.text
+
+
+def backstop_round(stack: Stack) -> None:
+    """The backstop's round now: every folder walked."""
+    run_timer(stack, "DeltaBackstop")
 
 
 def mailbox_status(driver: StackDriver, address: str) -> dict:
@@ -99,6 +104,25 @@ class TestCaptureFolder:
         later = customer_mail(address)
         assert outcome_of(driver, address, driver.deliver(address, later)["id"])["outcome"] == "captured"
         captured_once(driver, [subject_of(filed), subject_of(later)])
+
+    def test_a_capture_folder_its_owner_deletes_is_dropped_by_the_daily_check_and_made_again_picked_up(
+            self, stack: Stack, driver: StackDriver) -> None:
+        address, ids = new_mailbox(driver, ("CRM", ""))
+        driver.add_mailbox(address, capture_folder="CRM", import_days=0)
+        assert as_owner(stack, "DELETE", f"/users/{address}/mailFolders/{ids['CRM']}").status_code == 204
+        run_timer(stack, "Maintenance")
+        driver.wait_until(lambda: mailbox_status(driver, address)["folder_problem"] != "", 60, "the folder problem")
+        mine = mailbox_status(driver, address)
+        assert "no folder named 'CRM' at the top of the mailbox" in mine["folder_problem"]
+        assert [f["folder"] for f in mine["folders"]] == ["inbox", "sentitems"]  # its subscription went
+
+        again = driver.graph.post(f"/mailboxes/{address}/folders", json={"displayName": "CRM", "parent": ""})
+        run_timer(stack, "Maintenance")
+        driver.wait_until(lambda: mailbox_status(driver, address)["folder_problem"] == "", 60, "the folder again")
+        filed = bulk_mail(address)
+        filed_id = driver.deliver(address, filed, folder=again.json()["id"])["id"]
+        assert outcome_of(driver, address, filed_id)["reason"] == "capture_folder"
+        captured_once(driver, [subject_of(filed)])
 
     def test_a_folder_that_is_not_there_is_a_400_naming_it(self, driver: StackDriver) -> None:
         address, _ = new_mailbox(driver)

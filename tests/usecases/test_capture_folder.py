@@ -12,6 +12,7 @@ from shared.domain.mailbox import Mailbox
 from shared.domain.work import CatchUp, LifecycleEvent, to_payload
 from shared.services.delta import run_all, run_queued
 from shared.services.mailboxes import onboard_mailbox
+from shared.services.maintenance import daily
 from shared.services.status import status
 from shared.services.subscriptions import renew_subscriptions
 from tests.usecases.world import MAILBOX, World
@@ -205,3 +206,49 @@ def test_pointing_it_at_another_folder_moves_the_subscription_and_starts_a_fresh
     world.notify(mid, folder="capture")
     world.run()
     assert world.outcome(mid)["reason"] == "capture_folder"
+
+
+def deleted_in_outlook(world: World, folder_id: str) -> None:
+    """Outlook's delete (Graph DELETE mailFolders/{id}): the folder moves under Deleted Items, same id."""
+    top = world.graph.tree[(MAILBOX, None)]
+    [folder] = [f for f in top if f.id == folder_id]
+    top.remove(folder)
+    world.graph.tree.setdefault((MAILBOX, world.graph.folder_ref_id("deleteditems")), []).append(folder)
+
+
+def test_a_folder_its_owner_deleted_goes_within_a_day_and_one_made_again_is_picked_up(world: World) -> None:
+    deleted_in_outlook(world, world.crm_folder)  # type: ignore[attr-defined]
+    assert daily(world.deps)["capture_folder_checks"] == 1
+    world.run()
+    stored = world.deps.mailboxes.get(MAILBOX)
+    assert stored is not None and stored.capture_folder_id == ""
+    assert "no folder named 'crm' at the top of the mailbox" in stored.folder_problem
+    assert "capture" not in {s.folder for s in world.deps.subscriptions.for_mailbox(MAILBOX)}
+    again = world.graph.add_folder(MAILBOX, "CRM")
+    daily(world.deps)
+    world.run()
+    stored = world.deps.mailboxes.get(MAILBOX)
+    assert stored is not None and (stored.capture_folder_id, stored.folder_problem) == (again, "")
+    [sub] = [s for s in world.deps.subscriptions.for_mailbox(MAILBOX) if s.folder == "capture"]
+    assert again in sub.resource
+    world.crm_folder = again  # type: ignore[attr-defined]
+    assert world.outcome(filed(world))["reason"] == "capture_folder"
+
+
+def test_the_daily_check_of_an_unchanged_folder_writes_nothing(world: World,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    puts: list[Mailbox] = []
+    monkeypatch.setattr(world.deps.mailboxes, "put", puts.append)
+    subs = {s.id for s in world.deps.subscriptions.for_mailbox(MAILBOX)}
+    calls = world.graph.calls.count("list_folders")
+    daily(world.deps)
+    world.run()
+    assert puts == []
+    assert {s.id for s in world.deps.subscriptions.for_mailbox(MAILBOX)} == subs
+    assert world.graph.calls.count("list_folders") == calls + 1  # one listing of the top level
+
+
+def test_mailboxes_without_a_capture_folder_are_not_checked() -> None:
+    world = World()
+    world.watch()
+    assert daily(world.deps)["capture_folder_checks"] == 0
