@@ -9,6 +9,7 @@ from typing import Any
 from kiota_abstractions.base_request_configuration import RequestConfiguration
 
 from shared.adapters.graph_message import GRAPH_EXPAND, GRAPH_SELECT, MESSAGE_CLASS_PROPERTY, SENSITIVITY_PROPERTY
+from shared.adapters.graph_urls import expand_once
 from shared.ports import DeltaPage, FetchSpec, GraphSubscription
 
 # Every call about messages asks for immutable ids: the default id changes when a rule or a person moves the
@@ -38,15 +39,13 @@ class GraphCalls:
     def __init__(self, client: Any) -> None:
         self._c = client
 
-    @property
-    def client(self) -> Any:
-        return self._c
+    client = property(lambda self: self._c)
 
     async def _json(self, request_info: Any) -> dict[str, Any]:
         """Send through the SDK's request adapter (auth, retry, telemetry middleware) and keep the wire JSON:
         parsing into SDK models and serialising back costs more CPU than the rest of the pipeline."""
         from msgraph.generated.models.o_data_errors.o_data_error import ODataError
-
+        expand_once(request_info, self._c.request_adapter.base_url)  # graph_urls: the query part expanded once
         raw = await self._c.request_adapter.send_primitive_async(request_info, "bytes", {"XXX": ODataError})
         value = json.loads(raw or b"{}")
         return value if isinstance(value, dict) else {}
