@@ -11,9 +11,12 @@ Admin-changeable policy (filters, mapping, mailboxes) is *not* here: see ``share
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 # Queue names are fixed: trigger decorators need literals, and Bicep declares the same two queues.
@@ -227,6 +230,16 @@ def _check_timezone(raw: dict[str, str], problems: dict[str, str]) -> None:
 
 def describe(name: str) -> Setting:
     return _BY_NAME[name]
+
+
+def requests_environment(env: Mapping[str, str] = os.environ, home: Path | None = None) -> tuple[bool, str]:
+    """What ``requests`` (the storage SDKs' transport) takes from the environment per request: whether a proxy (any
+    ``*_proxy`` variable, as urllib reads them; off Linux, the system's settings too) or netrc credentials, and the
+    CA bundle it verifies TLS with ("": its own). Session.merge_environment_settings, prepare_request."""
+    home = Path.home() if home is None else home
+    reads = (sys.platform != "linux" or bool(env.get("NETRC")) or (home / ".netrc").exists()
+             or (home / "_netrc").exists() or any(v and k.lower().endswith("_proxy") for k, v in env.items()))
+    return reads, env.get("REQUESTS_CA_BUNDLE") or env.get("CURL_CA_BUNDLE") or ""
 
 
 def host_override(environ: Mapping[str, str], path: str) -> str:

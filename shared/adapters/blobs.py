@@ -8,11 +8,13 @@ from typing import Any
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.storage.blob import BlobServiceClient, ContentSettings
 
+from shared.adapters.tables import storage_options
 from shared.config import Settings
 
 
 def blob_service(settings: Settings, credential: Any = None, **options: Any) -> BlobServiceClient:
     """``options`` go to azure-core (e.g. retry_total, read_timeout)."""
+    options = storage_options() | options
     if settings.storage_connection:
         return BlobServiceClient.from_connection_string(settings.storage_connection, **options)
     url = settings.blob_service_uri or f"https://{settings.storage_account_name}.blob.core.windows.net"

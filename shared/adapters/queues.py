@@ -17,6 +17,7 @@ from typing import Any
 from azure.core.exceptions import ResourceExistsError
 from azure.storage.queue import BinaryBase64DecodePolicy, BinaryBase64EncodePolicy, QueueClient
 
+from shared.adapters.tables import storage_options
 from shared.config import Settings
 
 SENDERS = 8  # concurrent Put Message requests per queue client (the SDK's clients are thread-safe)
@@ -24,7 +25,7 @@ SENDERS = 8  # concurrent Put Message requests per queue client (the SDK's clien
 
 def queue_client(settings: Settings, name: str, credential: Any = None) -> QueueClient:
     policies: dict[str, Any] = {"message_encode_policy": BinaryBase64EncodePolicy(),
-                "message_decode_policy": BinaryBase64DecodePolicy()}
+                                "message_decode_policy": BinaryBase64DecodePolicy(), **storage_options()}
     if settings.storage_connection:
         return QueueClient.from_connection_string(settings.storage_connection, name, **policies)
     url = settings.queue_service_uri or f"https://{settings.storage_account_name}.queue.core.windows.net"

@@ -11,7 +11,7 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import TableClient, TableServiceClient, TableTransactionError, UpdateMode
 
-from shared.config import Settings
+from shared.config import Settings, requests_environment
 
 Entity = dict[str, Any]
 FORBIDDEN_KEY_CHARS = str.maketrans({c: "_" for c in "/\\#?\t\n\r"})
@@ -25,8 +25,19 @@ def safe_key(value: str) -> str:
     return cleaned
 
 
+def storage_options() -> dict[str, Any]:
+    """azure-core's ``use_env_settings`` (its RequestsTransport's trust_env) off when the environment holds no proxy
+    or netrc for requests (shared.config), which then re-reads none of it on every storage request (~0.1 ms of host
+    CPU each, py-spy: docs/benchmarks.md); the CA bundle it would have read is given as ``connection_verify``."""
+    reads, bundle = requests_environment()
+    if reads:
+        return {}
+    return {"use_env_settings": False} | ({"connection_verify": bundle} if bundle else {})
+
+
 def table_service(settings: Settings, credential: Any = None, **options: Any) -> TableServiceClient:
     """``options`` go to azure-core (e.g. retry_total, read_timeout)."""
+    options = storage_options() | options
     if settings.storage_connection:
         return TableServiceClient.from_connection_string(settings.storage_connection, **options)
     endpoint = settings.table_service_uri or f"https://{settings.storage_account_name}.table.core.windows.net"
