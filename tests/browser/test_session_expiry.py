@@ -25,6 +25,7 @@ from playwright.sync_api import expect
 from devhost.stack import Stack
 from tests.browser.pages import use_key
 from tests.browser.support import admin_client, full_stack
+from tests.browser.test_admin_setup import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 PRINCIPAL = base64.b64encode(json.dumps({
@@ -81,6 +82,9 @@ def tab(browser: Any, stack: Stack) -> Iterator[tuple[Any, EasyAuth]]:
     opened.goto(f"{stack.host_url}/api/manage/ui")
     opened.wait_for_selector("body[data-ready=yes]")
     use_key(opened, stack)
+    # The load started with the page may finish after the key's (its calls read the key when sent): let both
+    # land before editing, or the second rebuilds the form over the edit.
+    opened.wait_for_load_state("networkidle")
     yield opened, auth
     context.close()
     assert not errors, f"script errors on the page: {errors}"
@@ -107,6 +111,7 @@ class TestSessionExpired:
         expect(page.locator("#options-message")).to_contain_text("sign in again")
         link = page.get_by_role("link", name="Sign in again")
         expect(link).to_have_attribute("href", LOGIN)
+        assert axe_violations(page, "#session") == []
         screenshot(page)
         assert stored_category(stack) == before  # refused before anything was written
 
