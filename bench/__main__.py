@@ -88,6 +88,9 @@ def summary(results: dict[str, Any]) -> list[str]:
         line(f"webhook p50/p99 ms at {split['rate']:g}/s, worker busy", f"{lat.get('p50')} / {lat.get('p99')}",
              "p99 <= 50")
         line("  worker emails/s meanwhile (separate host)", split["worker_emails_per_second_meanwhile"])
+        if split.get("webhook_sharing_cores"):
+            lat = split["webhook_sharing_cores"]["latency_ms"]
+            line("  same, both hosts free on every core", f"{lat.get('p50')} / {lat.get('p99')}")
     if "latency_s" in r.get("e2e", {}):
         e2e = r["e2e"]
         line("end-to-end p50/p99 s (delivery -> CRM)", f"{e2e['latency_s']['p50']} / {e2e['latency_s']['p99']}",

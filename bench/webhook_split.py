@@ -8,16 +8,25 @@ processes on one storage account: the HTTP host with the non-HTTP functions disa
 the HTTP functions disabled, through the host's own ``AzureWebJobs.<name>.Disabled`` app settings
 (devhost/disabled.py). A mixed mailbox is imported first, so the worker is busy throughout; then the load
 generator posts notifications at ``rate``/s to the HTTP host.
+
+Each Flex instance has its own CPU ("CPU and network bandwidth are allocated proportionally" to
+``instanceMemoryMB``: learn.microsoft.com/javascript/api/@azure/arm-appservice/functionsscaleandconcurrency), so the
+worker's CPU is never the webhook's; what the two groups share is the storage account. Locally the nearest model on
+two cores is CPU affinity: the HTTP host on CPU 0, the worker host on CPU 1, Azurite (the shared storage account)
+and the emulators on both. The headline runs (50/s, then ``rate``/s) use it; one more run at ``rate``/s with every
+process free on both cores shows what sharing the cores costs.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 from pathlib import Path
 from typing import Any
 
 from bench.mailmix import mix
-from bench.stackrun import cpu_by_child, cpu_delta, prepare, queue_depth, running_stack
+from bench.stackrun import child_pids, cpu_by_child, cpu_delta, prepare, queue_depth, running_stack
 from bench.webhook import _load
 from devhost.stack import Stack
 
@@ -49,6 +58,13 @@ def _backlog(driver: Any, n: int) -> None:
                               json={"messages": batch[i:i + 500], "folder": folder, "notify": False}).raise_for_status()
 
 
+def _pin(pid: int, cpus: set[int]) -> None:
+    """Every thread of ``pid`` on ``cpus`` (Linux affinity is per thread; threads started later inherit it)."""
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(ProcessLookupError):
+            os.sched_setaffinity(int(task.name), cpus)
+
+
 def run(workdir: Path, rate: float = 200.0, seconds: float = 20.0, backlog: int = 3000) -> dict[str, Any]:
     functions = _functions()
     http = [name for name, trigger in functions.items() if trigger == "httpTrigger"]
@@ -66,6 +82,11 @@ def run(workdir: Path, rate: float = 200.0, seconds: float = 20.0, backlog: int 
             _backlog(driver, backlog)
             driver.add_mailbox(BACKLOG, "Backlog", import_days=30)
             time.sleep(10)  # the import pages are queued and the worker is busy before the load starts
+            every = os.sched_getaffinity(0)
+            pinned = len(every) >= 2
+            if pinned:  # one CPU per instance group (see above)
+                _pin(child_pids(stack)["host"], {min(every)})
+                _pin(child_pids(worker)["host"], every - {min(every)})
             depth_before, worker_cpu = queue_depth(stack), cpu_by_child(worker)
             fetched_before = driver.graph.get("/requests").json()["perKind"].get("message", 0)
             started = time.monotonic()
@@ -74,8 +95,13 @@ def run(workdir: Path, rate: float = 200.0, seconds: float = 20.0, backlog: int 
             fetched = driver.graph.get("/requests").json()["perKind"].get("message", 0) - fetched_before
             worker_seconds = time.monotonic() - started
             worker_cpu = cpu_delta(worker_cpu, cpu_by_child(worker))
+            for pid in (child_pids(stack)["host"], child_pids(worker)["host"]):
+                _pin(pid, every)
+            shared_cores = _load(stack, rate, seconds, *notes, clear=False) if pinned else None
     return {"rate": rate, "seconds": seconds, "layout": "HTTP host + worker host (function_app, Disabled settings)",
-            "webhook": under_load, "webhook_at_50": gentle, "backlog_queued_before": depth_before,
+            "cpus": "HTTP host on CPU 0, worker host on the others" if pinned else "one CPU: no affinity",
+            "webhook": under_load, "webhook_at_50": gentle, "webhook_sharing_cores": shared_cores,
+            "backlog_queued_before": depth_before,
             "worker_messages_fetched_meanwhile": fetched,
             "worker_emails_per_second_meanwhile": round(fetched / worker_seconds, 1),
             "worker_cpu_seconds": worker_cpu, "target_p99_ms": 50,
