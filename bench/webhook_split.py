@@ -14,7 +14,10 @@ Each Flex instance has its own CPU ("CPU and network bandwidth are allocated pro
 worker's CPU is never the webhook's; what the two groups share is the storage account. Locally the nearest model on
 two cores is CPU affinity: the HTTP host on CPU 0, the worker host on CPU 1, Azurite (the shared storage account)
 and the emulators on both. The headline runs (50/s, then ``rate``/s) use it; one more run at ``rate``/s with every
-process free on both cores shows what sharing the cores costs.
+process free on both cores shows what sharing the cores costs. Azurite runs each storage service in its own process
+(``Stack(services_apart=True)``): in Azure the Queue service has its own endpoint and scale targets (20,000
+messages/s per account, 2,000/s per queue: learn.microsoft.com/azure/storage/queues/scalability-targets), so the
+webhook's Put Message does not wait behind the worker's Table writes in one Node.js process.
 """
 
 from __future__ import annotations
@@ -69,7 +72,7 @@ def run(workdir: Path, rate: float = 200.0, seconds: float = 20.0, backlog: int 
     functions = _functions()
     http = [name for name, trigger in functions.items() if trigger == "httpTrigger"]
     other = [name for name in functions if name not in http]
-    with running_stack(workdir / "http", extra_env=_disable(other)) as (stack, driver):
+    with running_stack(workdir / "http", extra_env=_disable(other), services_apart=True) as (stack, driver):
         shared = {"GRAPH_BASE_URL": stack.graph_url, "IMIS_BASE_URL": stack.imis_url,
                   "GRAPH_CLIENT_STATE": stack.client_state, "WEBHOOK_BASE_URL": stack.host_url + "/api"}
         with Stack(workdir / "worker", storage=stack.connection_string, emulators=False,

@@ -6,7 +6,10 @@
 ``Stack(..., emulators=False)`` or ``host=False`` leaves parts out; ``storage=<connection string>`` uses that
 storage instead of starting Azurite (e.g. a second stack sharing the first one's Azurite). Azurite keeps its data under
 ``workdir/azurite`` and keeps its ports across ``restart_azurite()``; the host keeps its port across
-``kill_host()``/``start_host()``. Child output goes to ``workdir/logs/<name>.log``.
+``kill_host()``/``start_host()``. Child output goes to ``workdir/logs/<name>.log``. ``services_apart=True`` runs
+Blob, Queue and Table storage as three Azurite processes (``azurite-blob`` ...), so one service's load does not
+queue another's requests: Azure serves them at separate endpoints with their own scale targets (e.g. Queue Storage,
+learn.microsoft.com/azure/storage/queues/scalability-targets). The connection string is the same.
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ __all__ = ["Stack", "StackError", "seed_credentials"]
 class Stack:
     def __init__(self, workdir: Path, *, host: bool = True, emulators: bool = True,
                  extra_env: dict[str, str] | None = None, app: str = "function_app",
-                 host_json: Path | None = None, storage: str | None = None, timeout: float = 30.0) -> None:
+                 host_json: Path | None = None, storage: str | None = None, timeout: float = 30.0,
+                 services_apart: bool = False) -> None:
         self.workdir = Path(workdir).resolve()
         self._storage = storage  # an existing storage connection string: no Azurite of our own
         self._want_host, self._want_emulators = host, emulators
@@ -52,6 +56,7 @@ class Stack:
         self.client_state = secrets.token_hex(16)  # 32 characters
         self._children: dict[str, Child] = {}
         self._azurite_started = False
+        self._services_apart = services_apart
 
     @property
     def connection_string(self) -> str:
@@ -105,22 +110,31 @@ class Stack:
         if self._storage is not None:
             raise StackError("this stack uses the storage it was given (storage=...), not an Azurite of its own")
         for attempt in range(3):
-            child = self._spawn("azurite", [
-                str(AZURITE), "--location", str(self.workdir / "azurite"), "--silent", "--skipApiVersionCheck",
-                "--loose", "--disableTelemetry", "--blobPort", str(self._blob), "--queuePort", str(self._queue),
-                "--tablePort", str(self._table)])
+            common = ["--location", str(self.workdir / "azurite"), "--silent", "--skipApiVersionCheck", "--loose",
+                      "--disableTelemetry"]
+            ports = {"blob": self._blob, "queue": self._queue, "table": self._table}
+            if self._services_apart:
+                children = [self._spawn(f"azurite-{kind}", [f"{AZURITE}-{kind}", *common, f"--{kind}Port", str(port)])
+                            for kind, port in ports.items()]
+            else:
+                children = [self._spawn("azurite", [str(AZURITE), *common,
+                                                    *(a for k, p in ports.items() for a in (f"--{k}Port", str(p)))])]
             try:
-                child.wait_ready(self._azurite_ready, self._timeout, "Azurite answers on its three ports")
+                children[0].wait_ready(functools.partial(self._azurite_ready, children), self._timeout,
+                                       "Azurite answers on its three ports")
                 self._azurite_started = True
                 return
             except StackError:
-                self._stop("azurite", hard=True)
+                self.stop_azurite(hard=True)
                 # a port taken since we picked it: pick again, but only before anyone saw the old ports
-                if self._azurite_started or attempt == 2 or "EADDRINUSE" not in child.tail():
+                if self._azurite_started or attempt == 2 or not any("EADDRINUSE" in c.tail() for c in children):
                     raise
                 self._blob, self._queue, self._table = free_ports(3)
 
-    def _azurite_ready(self) -> bool:
+    def _azurite_ready(self, children: list[Child]) -> bool:
+        for child in children[1:]:  # wait_ready watches the first; a sibling that exited fails at once too
+            if not child.running:
+                raise StackError(f"{child.name} exited before Azurite answered; last output:\n{child.tail()}")
         if not all(port_open(p) for p in (self._blob, self._queue, self._table)):
             return False
         service = QueueServiceClient.from_connection_string(self.connection_string,
@@ -131,8 +145,9 @@ class Stack:
         except Exception:
             return False
 
-    def stop_azurite(self) -> None:
-        self._stop("azurite")
+    def stop_azurite(self, hard: bool = False) -> None:
+        for name in ("azurite", "azurite-blob", "azurite-queue", "azurite-table"):
+            self._stop(name, hard=hard)
 
     def restart_azurite(self) -> None:
         self.stop_azurite()

@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from azure.storage.queue import QueueClient
+from azure.core.exceptions import ServiceRequestError
+from azure.data.tables import TableServiceClient
+from azure.storage.queue import LinearRetry, QueueClient
 
 from devhost.stack import Stack, StackError, seed_credentials
 from devhost.storage import encode_message
@@ -74,3 +76,19 @@ class TestChildren:
         stack = Stack(tmp_path, app="tests.devhost.no_such_app")  # fails on import, before it needs storage
         with pytest.raises(StackError, match="(?s)host exited.*No module named 'tests.devhost.no_such_app'"):
             stack.start_host()
+
+    def test_storage_services_apart_answer_from_their_own_processes(self, tmp_path: Path, unique: str) -> None:
+        with Stack(tmp_path, services_apart=True, host=False, emulators=False) as stack:
+            queue = QueueClient.from_connection_string(stack.connection_string, f"apart-{unique}")
+            queue.create_queue()
+            queue.send_message("kept")
+            stack.restart_azurite()  # all three come back on the same ports, with their data
+            assert [m.content for m in queue.peek_messages()] == ["kept"]
+            tables = TableServiceClient.from_connection_string(stack.connection_string)
+            stack._stop("azurite-queue")  # noqa: SLF001 - a queue outage alone: Table storage still answers
+            tables.create_table(f"apart{unique}")
+            assert f"apart{unique}" in [t.name for t in tables.list_tables()]
+            down = QueueClient.from_connection_string(stack.connection_string, f"apart-{unique}",
+                                                      retry_policy=LinearRetry(retry_total=0))
+            with pytest.raises(ServiceRequestError):
+                down.get_queue_properties(timeout=2)
