@@ -40,7 +40,6 @@ def build_services(settings: Settings) -> Services:
         TableContactCache,
         TableCounters,
         TableDecisionLog,
-        TableThreadIndex,
     )
     from shared.adapters.config_store import (
         TableDeltaTokenRepository,
@@ -56,6 +55,7 @@ def build_services(settings: Settings) -> Services:
     from shared.adapters.queues import StorageMessageQueue, queue_client
     from shared.adapters.stats_store import TableOutcomeStats
     from shared.adapters.tables import Tables, table_service
+    from shared.adapters.thread_store import TableThreadIndex
 
     storage_cred = storage_credential(settings)
     tables = Tables(table_service(settings, storage_cred), settings.table_prefix)

@@ -315,6 +315,7 @@ class InMemoryContactCache:
 class InMemoryThreadIndex:
     def __init__(self) -> None:
         self.rows: dict[str, dict[str, ContactRef]] = {}
+        self.writes = 0  # add_many calls
 
     def contacts_for(self, keys: list[str]) -> tuple[ContactRef, ...]:
         found: dict[str, ContactRef] = {}
@@ -327,6 +328,11 @@ class InMemoryThreadIndex:
         for key in keys:
             for contact in contacts:
                 self.rows.setdefault(key, {})[contact.id] = contact
+
+    def add_many(self, links: list[tuple[list[str], tuple[ContactRef, ...]]]) -> None:
+        self.writes += 1
+        for keys, contacts in links:
+            self.add(keys, contacts)
 
 
 class InMemoryLimitStore:

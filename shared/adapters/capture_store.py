@@ -1,4 +1,4 @@
-"""Capture ledger (effectively-once CRM writes), decision log, contact cache, thread index."""
+"""Capture ledger (effectively-once CRM writes), decision log, contact cache (the thread index: thread_store)."""
 
 from __future__ import annotations
 
@@ -176,26 +176,6 @@ class TableContactCache:
 
     def purge(self) -> int:
         return self._counters.incr("contact-cache", "generation")
-
-
-class TableThreadIndex:
-    """Conversation id / Message-ID → contacts already captured, so replies reach the same contacts."""
-
-    def __init__(self, table: Table) -> None:
-        self._table = table
-
-    def contacts_for(self, keys: list[str]) -> tuple[ContactRef, ...]:
-        found: dict[str, ContactRef] = {}
-        for key in keys:
-            for row in self._table.partition(safe_key(key)):
-                found.setdefault(row["ContactId"], ContactRef(row["ContactId"], row.get("Name", "")))
-        return tuple(found.values())
-
-    def add(self, keys: list[str], contacts: tuple[ContactRef, ...]) -> None:
-        for key in keys:
-            for contact in contacts:
-                self._table.upsert({"PartitionKey": safe_key(key), "RowKey": safe_key(contact.id),
-                                    "ContactId": contact.id, "Name": contact.name})
 
 
 def _utc(value: datetime) -> datetime:

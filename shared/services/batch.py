@@ -1,9 +1,9 @@
 """A batch of message ids in one queue message (the historical import, the delta backstop and resync).
 
 Each id is captured as a single WorkItem would be (``capture.process_message``: the same ledger, daily cap, thread
-index, tagging and decisions), one after another; what the batch shares is its writes: the decision-log entries
-and outcome counts of all its emails go out when it ends (``decision_log.BatchLog``), and the queue carries one
-message for up to BATCH_IDS emails.
+index, tagging and decisions), one after another; what the batch shares is its writes: the decision-log entries,
+outcome counts and thread-index rows of all its emails go out when it ends (``decision_log.BatchLog``,
+``PendingThreads``), and the queue carries one message for up to BATCH_IDS emails.
 
 Nothing is lost or doubled:
 - An id that fails (a Graph or CRM 5xx, a 429, anything) is queued again alone, as a normal WorkItem, and the
@@ -14,7 +14,8 @@ Nothing is lost or doubled:
   can hold each request up to 30 s, and the invocation must end well within host.json's 5-minute functionTimeout.
 - A crash part-way re-delivers the whole batch (same queue message id, so the same ledger owner): the ids it had
   written are found DONE in the capture ledger and logged ``duplicate`` / ``already_captured``, no second CRM
-  record, as when a single WorkItem is re-delivered after its CRM write.
+  record, as when a single WorkItem is re-delivered after its CRM write; their thread rows, which the crash kept
+  from being stored, are written then (``relink``).
 """
 
 from __future__ import annotations
@@ -22,9 +23,12 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from dataclasses import replace
 
 from shared.domain.errors import TransientError
+from shared.domain.matching import ContactRef
 from shared.domain.work import MessageBatch, WorkItem, defer_delay, to_payload
+from shared.ports import ThreadIndex
 from shared.services.capture import process_message
 from shared.services.decision_log import BatchLog
 from shared.services.deps import Services
@@ -38,23 +42,57 @@ logger = logging.getLogger(__name__)
 BATCH_DEADLINE_S = 120.0
 
 
-def process_batch(batch: MessageBatch, deps: Services, *, owner: str) -> str:
+class PendingThreads:
+    """The thread index as a batch's emails see it: what an earlier email of the batch linked is visible at once
+    (a reply later in the batch reaches its contacts, as when queued one by one) and stored when the batch ends, in
+    one transaction per bucket (shared.adapters.thread_store) instead of one request per key and contact."""
+
+    def __init__(self, stored: ThreadIndex) -> None:
+        self._stored = stored
+        self._pending: list[tuple[list[str], tuple[ContactRef, ...]]] = []
+
+    def contacts_for(self, keys: list[str]) -> tuple[ContactRef, ...]:
+        found = {c.id: c for c in self._stored.contacts_for(keys)}
+        for linked, contacts in self._pending:
+            if set(keys).intersection(linked):
+                for contact in contacts:
+                    found.setdefault(contact.id, contact)
+        return tuple(found.values())
+
+    def add(self, keys: list[str], contacts: tuple[ContactRef, ...]) -> None:
+        self._pending.append((list(keys), contacts))
+
+    def add_many(self, links: list[tuple[list[str], tuple[ContactRef, ...]]]) -> None:
+        self._pending += links
+
+    def flush(self) -> None:
+        pending, self._pending = self._pending, []
+        if pending:
+            self._stored.add_many(pending)
+
+
+def process_batch(batch: MessageBatch, deps: Services, *, owner: str, dequeue_count: int = 1) -> str:
     """Capture the batch's ids; returns a summary of their outcomes (e.g. "captured 20, skipped 12")."""
+    threads = PendingThreads(deps.threads)
+    deps = replace(deps, threads=threads)  # this batch's view: the same adapters and caches
     log = BatchLog(deps)
     outcomes: Counter[str] = Counter()
     try:
-        _run(batch, deps, owner, log, outcomes)
-    except Exception:  # a queue send failed: the batch is re-delivered; log what is decided so far first
+        _run(batch, deps, owner, log, outcomes, relink=dequeue_count > 1)
+    except Exception:  # a queue send failed: the batch is re-delivered; store what is decided so far first
         try:
+            threads.flush()
             log.write()
         except Exception:  # noqa: BLE001 - the first error is the one to report
             logger.exception("batch of %s: the decisions so far were not logged", batch.mailbox)
         raise
+    threads.flush()
     log.write()
     return ", ".join(f"{outcome} {n}" for outcome, n in sorted(outcomes.items()))
 
 
-def _run(batch: MessageBatch, deps: Services, owner: str, log: BatchLog, outcomes: Counter[str]) -> None:
+def _run(batch: MessageBatch, deps: Services, owner: str, log: BatchLog, outcomes: Counter[str], *,
+         relink: bool) -> None:
     started = time.monotonic()
     ids = batch.message_ids
     for i, message_id in enumerate(ids):
@@ -64,7 +102,7 @@ def _run(batch: MessageBatch, deps: Services, owner: str, log: BatchLog, outcome
             return
         item = batch.item(message_id)
         try:
-            outcomes[process_message(item, deps, owner=owner, log=log)] += 1
+            outcomes[process_message(item, deps, owner=owner, log=log, relink=relink)] += 1
         except TransientError as exc:
             delay = defer_delay(exc.retry_after) if exc.retry_after is not None else None
             _alone(item, batch, deps, exc, delay)

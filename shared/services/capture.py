@@ -28,12 +28,13 @@ logger = logging.getLogger(__name__)
 
 
 def process_message(item: WorkItem, deps: Services, *, owner: str, dequeue_count: int = 1,
-                    log: BatchLog | None = None) -> str:
+                    log: BatchLog | None = None, relink: bool = False) -> str:
     """Returns the message-level outcome; raises TransientError to have the queue retry later. With ``log`` (a
-    batch's) the decisions are written with the batch's, when it ends."""
+    batch's) the decisions are written with the batch's, when it ends. ``relink``: a batch delivered again, whose
+    thread rows (written when it ends) may be missing for emails it had captured: written again for those."""
     recorder = DecisionRecorder(deps, item, log)
     try:
-        return _process(item, deps, owner, recorder)
+        return _process(item, deps, owner, recorder, relink)
     except TransientError as exc:
         if dequeue_count >= deps.max_dequeue_count:
             recorder.message(Outcome.FAILED, Reason.RETRIES_EXHAUSTED,
@@ -42,7 +43,7 @@ def process_message(item: WorkItem, deps: Services, *, owner: str, dequeue_count
         raise
 
 
-def _process(item: WorkItem, deps: Services, owner: str, recorder: DecisionRecorder) -> str:
+def _process(item: WorkItem, deps: Services, owner: str, recorder: DecisionRecorder, relink: bool) -> str:
     mailbox = deps.mailbox(item.mailbox)
     if mailbox is None or not mailbox.enabled:
         return recorder.skip(Reason.MAILBOX_NOT_WATCHED, f"{item.mailbox} is not a watched mailbox.")
@@ -81,13 +82,13 @@ def _process(item: WorkItem, deps: Services, owner: str, recorder: DecisionRecor
     files = attachment_files(fetched.files, options)
     written = write_records(msg, options, context, mailbox, match.targets, key, owner, deps, recorder, files)
     recorder.timing("crm_ms", started)
+    if options.link_replies_to_thread and (written or (relink and recorder.already_captured())):
+        deps.threads.add(own_thread_keys(msg), match.targets)  # later replies find these contacts by thread
     if written:  # counted in the outcome rows when the decision is logged; this instance's reading moves now
         read_at, count = deps.caches.captured_today.get(today, (time.monotonic(), 0))
         deps.caches.captured_today[today] = (read_at, count + 1)
         deps.caches.unlogged_captures[today] = deps.caches.unlogged_captures.get(today, 0) + 1
         recorder.capture_scope = today
-        if options.link_replies_to_thread:  # later replies find these contacts by conversation or Message-ID
-            deps.threads.add(own_thread_keys(msg), match.targets)
         tag_captured(msg, item.mailbox, item.message_id, options, deps)
     return recorder.finish()
 

@@ -98,6 +98,10 @@ class DecisionRecorder:
         self.flush()
         return Outcome.SKIPPED.value
 
+    def already_captured(self) -> bool:
+        """Some record of this email was found written already (the ledger's ``duplicate``)."""
+        return any(e.get("record_kind") and e["outcome"] == Outcome.DUPLICATE.value for e in self._entries)
+
     def finish(self) -> str:
         """The message-level outcome: captured if any record was written, duplicate if all existed."""
         outcomes = [e["outcome"] for e in self._entries if e.get("record_kind")]

@@ -84,7 +84,7 @@ def _dispatch(work: Work, deps: Services, *, owner: str, dequeue_count: int) -> 
         case WorkItem():
             return process_message(work, deps, owner=owner, dequeue_count=dequeue_count)
         case MessageBatch():
-            return process_batch(work, deps, owner=owner)
+            return process_batch(work, deps, owner=owner, dequeue_count=dequeue_count)
         case LifecycleEvent():
             return handle_lifecycle(work.event, work.subscription_id, deps)
         case CatchUp():

@@ -56,7 +56,6 @@ def azure_stores(connection: str) -> Stores:
         TableContactCache,
         TableCounters,
         TableDecisionLog,
-        TableThreadIndex,
     )
     from shared.adapters.config_store import (
         TableDeltaTokenRepository,
@@ -67,6 +66,7 @@ def azure_stores(connection: str) -> Stores:
     from shared.adapters.limit_store import AzureLimitStore, limit_clients
     from shared.adapters.queues import StorageMessageQueue, queue_client
     from shared.adapters.tables import Tables, table_service
+    from shared.adapters.thread_store import TableThreadIndex
 
     settings = Settings.from_env({"AzureWebJobsStorage": connection, "GRAPH_AUTH_MODE": "static_token",
                                   "GRAPH_STATIC_TOKEN": "t", "GRAPH_CLIENT_STATE": "c" * 32,

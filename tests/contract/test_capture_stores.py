@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from shared.adapters.thread_store import _bucket as bucket_of
 from shared.domain.matching import ContactRef
 from shared.ports import ClaimState
 from tests.contract.conftest import Stores
@@ -124,6 +125,15 @@ class TestThreadIndex:
         stores.threads.add(["mid:b@x"], (ContactRef("c1", "Ada"),))
         assert sorted(c.id for c in stores.threads.contacts_for(["mid:a@x", "mid:b@x"])) == ["c1", "c2"]
         assert stores.threads.contacts_for(["conv:none"]) == ()
+
+    def test_many_emails_at_once_and_no_key_answers_for_another(self, stores: Stores) -> None:
+        # a key that starts like another and goes on with "|", in the same partition of the Table layout
+        longer = next(f"mid:c@x|{n}" for n in range(1000) if bucket_of(f"mid:c@x|{n}") == bucket_of("mid:c@x"))
+        stores.threads.add_many([(["conv:2", "mid:c@x"], (ContactRef("c3", "Cy"),)),
+                                 ([longer, "mid:c@x.y"], (ContactRef("c4", "Di"), ContactRef("c3", "Cy")))])
+        assert sorted(c.id for c in stores.threads.contacts_for([longer])) == ["c3", "c4"]
+        assert [(c.id, c.name) for c in stores.threads.contacts_for(["conv:2", "mid:c@x"])] == [("c3", "Cy")]
+        assert stores.threads.contacts_for(["mid:c"]) == ()
 
 
 class TestCounters:

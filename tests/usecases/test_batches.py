@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from shared.domain.dedupe import normalise_message_id
 from shared.domain.errors import GraphUnavailable, TransientError
 from shared.domain.work import BATCH_IDS, MessageBatch, WorkItem, parse_work
 from shared.ports import FetchSpec
@@ -18,6 +19,7 @@ from shared.services.delta import run_delta
 from shared.services.history import start_import
 from shared.services.outcome_stats import import_processed
 from shared.services.worker import handle_queue_message
+from tests.fakes import InMemoryThreadIndex
 from tests.usecases.world import MAILBOX, World
 
 
@@ -183,6 +185,9 @@ class TestCrash:
         # as a re-delivered single WorkItem: the ledger knows the first two; the third is found in the CRM
         assert [world.outcome(i)["outcome"] for i in ids] == ["duplicate", "duplicate", "captured", "captured",
                                                                "captured"]
+        # the thread rows the crash kept from being stored are written by the second delivery
+        threads = _threads(world)
+        assert all(f"mid:{normalise_message_id(_internet_id(world, i))}" in threads.rows for i in ids)
 
 
 class TestDailyCap:
@@ -200,3 +205,28 @@ class TestDailyCap:
         assert [world.outcome(i)["outcome"] for i in ids] == ["captured"] * 5 + ["skipped"] * 3
         assert {world.outcome(i)["reason"] for i in ids[5:]} == {"daily_cap"}
         assert world.deps.caches.unlogged_captures == {f"{MAILBOX}|{world.deps.clock.now():%Y-%m-%d}": 0}
+
+
+def _threads(world: World) -> InMemoryThreadIndex:
+    assert isinstance(world.deps.threads, InMemoryThreadIndex)
+    return world.deps.threads
+
+
+def _internet_id(world: World, message_id: str) -> str:
+    return world.graph.messages[(MAILBOX, message_id)].message.internet_message_id
+
+
+class TestThreads:
+    def test_a_reply_later_in_the_batch_reaches_the_contacts_of_an_earlier_email(self, world: World) -> None:
+        world.watch(MAILBOX)
+        first = world.mail(conversation_id="conv-1")
+        reply = world.mail(sender="alice.private@example.net", conversation_id="conv-1",
+                           in_reply_to=first.internet_message_id)
+        world.arrive(first)
+        world.arrive(reply)
+        run_delta(MAILBOX, "inbox", world.deps)
+        writes = _threads(world).writes
+        world.run()
+        assert len(world.crm.records_for(world.alice.id)) == 2  # as when each was queued alone
+        assert _threads(world).writes == writes + 1  # the batch's rows in one write, when it ends
+        assert {"conv:conv-1", f"mid:{normalise_message_id(first.internet_message_id)}"} <= set(_threads(world).rows)

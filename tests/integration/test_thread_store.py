@@ -1,0 +1,50 @@
+"""The thread index on Azurite: a batch's rows go out in one transaction per bucket, and rows written in the
+former layout (partition = the key) are still found."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from types import SimpleNamespace
+
+import pytest
+
+from devhost.stack import Stack
+from shared.adapters import thread_store
+from shared.adapters.tables import Tables, table_service
+from shared.adapters.thread_store import TableThreadIndex
+from shared.domain.matching import ContactRef
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def storage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with Stack(tmp_path_factory.mktemp("threads"), host=False, emulators=False) as stack:
+        yield stack.connection_string
+
+
+@pytest.fixture
+def index(storage: str) -> TableThreadIndex:
+    tables = Tables(table_service(SimpleNamespace(storage_connection=storage)),  # type: ignore[arg-type]
+                    f"t{uuid.uuid4().hex[:8]}")
+    return TableThreadIndex(tables.threads)
+
+
+def test_a_batch_of_emails_is_one_transaction_per_bucket(index: TableThreadIndex) -> None:
+    table = index._table  # noqa: SLF001
+    sent: list[int] = []
+    real = table.client.submit_transaction
+    table.client.submit_transaction = lambda ops, **kw: (sent.append(len(list(ops))), real(ops, **kw))[1]
+    links = [([f"conv:c{n}", f"mid:m{n}@example.org"], (ContactRef(f"{n}", f"Member {n}"),)) for n in range(40)]
+    index.add_many(links)
+    assert sum(sent) == 80 and len(sent) <= thread_store.BUCKETS  # 80 rows, not 80 requests
+    assert [c.id for c in index.contacts_for(["mid:m7@example.org"])] == ["7"]
+    assert [c.name for c in index.contacts_for(["conv:c39", "conv:c1"])] == ["Member 39", "Member 1"]
+
+
+def test_rows_of_the_former_layout_are_still_found(index: TableThreadIndex) -> None:
+    index._table.upsert({"PartitionKey": "mid:old@example.org", "RowKey": "20001",  # noqa: SLF001
+                         "ContactId": "20001", "Name": "Alice Moreau"})
+    index.add(["mid:old@example.org"], (ContactRef("20002", "Bob"),))
+    assert sorted(c.id for c in index.contacts_for(["mid:old@example.org"])) == ["20001", "20002"]
