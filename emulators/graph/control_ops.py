@@ -60,7 +60,7 @@ async def throttling(request: Request) -> Response:
         _apply(limits, await read_json(request), {"enabled": "enabled", "concurrency": "concurrency",
                                                   "requests": "requests", "windowSeconds": "window_s",
                                                   "concurrencyRetryAfter": "concurrency_retry_after_s",
-                                                  "scope": "scope"})
+                                                  "scope": "scope", "serviceMs": "service_ms"})
     return JSONResponse(_fields(limits))
 
 

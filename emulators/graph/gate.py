@@ -111,6 +111,8 @@ class GraphGate:
             st.stats.max_concurrency_per_mailbox[label] = max(st.stats.max_concurrency_per_mailbox[label],
                                                               throttler.in_flight(key))  # type: ignore[arg-type]
         try:
+            if key is not None and throttler.limits.enabled and throttler.limits.service_ms:
+                await asyncio.sleep(throttler.limits.service_ms / 1000)  # serving: the slot stays taken
             await self._faulted_or_real(scope, receive, send, path, keys, rid)
         finally:
             st.stats.in_flight -= 1

@@ -40,6 +40,15 @@ class TestThrottling:
         assert stats["maxConcurrencyPerMailbox"]["alice@contoso.com"] == 4
         assert stats["throttledByReason"] == {"mailboxConcurrency": 2}
 
+    def test_a_service_time_makes_requests_overlap_so_the_concurrency_limit_binds(self, emu: Emulator) -> None:
+        emu.mailbox()
+        inbox = "/users/alice@contoso.com/mailFolders/inbox"
+        emu.set("throttling", {"serviceMs": 300})
+        assert emu.get("throttling")["service_ms"] == 300
+        statuses = sorted(r.status_code for r in concurrently(emu, [("app-a", inbox)] * 6))
+        assert statuses == [200] * 4 + [429] * 2
+        assert emu.get("requests")["maxConcurrencyPerMailbox"]["alice@contoso.com"] == 4
+
     def test_request_budget_per_window_then_recovery_on_the_clock(self, emu: Emulator) -> None:
         emu.mailbox()
         emu.mailbox("bob@contoso.com", "Bob")
