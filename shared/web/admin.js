@@ -20,7 +20,7 @@ let loading = Promise.resolve();
 function loadAll() {
   const load = async () => {
     await Promise.all([schemaLoaded, loadMappingCatalog()]);
-    await Promise.all([loadOptions(), loadStatus(), loadCharts(), loadMailboxes()]);
+    await Promise.all([loadOptions({ keepEdits: true }), loadStatus(), loadCharts(), loadMailboxes()]);
   };
   loading = loading.then(load, load);
   return loading;

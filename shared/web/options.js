@@ -12,9 +12,30 @@ let form = null;
 let etag = "";
 let baseline = ""; // the form's value as loaded: anything else is an unsaved edit
 
-export async function loadOptions() {
+// An unsaved edit: anything the form holds that differs from what was loaded (an invalid advanced JSON too).
+function unsaved() {
+  if (!form) return false;
+  try {
+    return JSON.stringify(form.value()) !== baseline;
+  } catch {
+    return true;
+  }
+}
+
+// keepEdits (loads the admin did not ask for: a key set, the page's own start): unsaved edits are never dropped;
+// the form stays, with its ETag, so saving over a version stored since is refused (412). Reload drops them.
+export async function loadOptions({ keepEdits = false } = {}) {
   try {
     const { data, response } = await call("GET", "options");
+    if (keepEdits && unsaved()) {
+      const tag = response.headers.get("ETag") || `"v${data.version}"`;
+      if (tag !== etag) {
+        say("options-message", `The stored options changed (version ${data.version}) since this form was loaded: `
+          + "Reload shows them and drops your unsaved edits.", "error");
+      }
+      loadHistory();
+      return;
+    }
     const draft = JSON.parse(sessionStorage.getItem(DRAFT) || "null");
     sessionStorage.removeItem(DRAFT);
     show(data, response.headers.get("ETag"), draft);
@@ -135,6 +156,6 @@ function keepDraft() {
 export function initOptions() {
   keepOnSignIn(keepDraft);
   byId("options-form").addEventListener("submit", save);
-  byId("options-reload").addEventListener("click", loadOptions);
+  byId("options-reload").addEventListener("click", () => loadOptions());
   byId("options-preview").addEventListener("click", preview);
 }

@@ -92,6 +92,36 @@ class TestValidChange:
         expect(page.get_by_label("Look-back days")).to_have_value("7")
 
 
+class TestUnsavedEdits:
+    def test_a_load_the_admin_did_not_ask_for_keeps_them_and_reload_drops_them(self, page: Any, stack: Stack) -> None:
+        use_key(page, stack)
+        stored_days = str(stored(stack)["options"]["look_back_days"])
+        days = page.get_by_label("Look-back days")
+        days.fill("11")
+        # The key again: every section loads anew; the options' load ends by asking for their history.
+        with page.expect_response(lambda r: "/manage/options/history" in r.url):
+            page.get_by_role("button", name="Use key").click()
+        expect(days).to_have_value("11")
+        page.get_by_role("button", name="Reload").click()  # asked for: the stored options, edits dropped
+        expect(days).to_have_value(stored_days)
+
+    def test_a_version_stored_meanwhile_is_announced_and_the_edits_stay(self, page: Any, stack: Stack) -> None:
+        use_key(page, stack)
+        current = stored(stack)
+        page.get_by_label("Look-back days").fill("12")
+        with admin_client(stack) as admin:
+            admin.patch("/options", json={"retention_days": 91}, headers={"If-Match": f'"v{current["version"]}"'}
+                        ).raise_for_status()
+        with page.expect_response(lambda r: "/manage/options/history" in r.url):
+            page.get_by_role("button", name="Use key").click()
+        expect(page.locator("#options-message")).to_contain_text(
+            f"The stored options changed (version {current['version'] + 1})")
+        expect(page.get_by_label("Look-back days")).to_have_value("12")
+        page.get_by_role("button", name="Save").click()  # against the version it was edited from: refused
+        expect(page.locator("#options-message")).to_contain_text("changed by someone else: reload")
+        assert stored(stack)["options"]["retention_days"] == 91
+
+
 class TestPreview:
     def test_shows_which_logged_emails_the_proposed_options_would_decide_differently(
             self, page: Any, stack: Stack) -> None:
