@@ -6,12 +6,14 @@ of many emails (a batch of the import or the backstop: ~2 keys per captured emai
 transaction per bucket instead of one request per row. The spread holds the partition targets at any volume this
 service reaches: 2,000 entities per second per partition
 (https://learn.microsoft.com/en-us/azure/storage/tables/scalability-targets), 16,000 rows/s over eight.
-Rows written before (partition = the key, row = the contact) are still read; they are never rewritten.
+Rows written before (partition = the key, row = the contact) are still read while there are any (looked for every
+5 minutes); they are never rewritten.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 
 from shared.adapters.tables import Table, safe_key
 from shared.domain.matching import ContactRef
@@ -26,18 +28,32 @@ def _bucket(key: str) -> str:
 class TableThreadIndex:
     def __init__(self, table: Table) -> None:
         self._table = table
+        self._former_checked = (-1e9, True)  # when this process last looked for rows of the former layout, and if any
 
     def contacts_for(self, keys: list[str]) -> tuple[ContactRef, ...]:
         found: dict[str, ContactRef] = {}
+        former = self._former_left()
         for key in keys:
             low = f"{safe_key(key)}|"  # "|" + 1 is "}": this key's rows (and longer keys that go on with "|")
             rows = [*self._table.query("PartitionKey eq @pk and RowKey ge @low and RowKey lt @high",
                                        pk=_bucket(key), low=low, high=low[:-1] + "}"),
-                    *self._table.partition(safe_key(key))]  # the former layout
+                    *(self._table.partition(safe_key(key)) if former else ())]
             for row in rows:
                 if row.get("Key", key) == key:  # the range may hold a longer key that continues with "|"
                     found.setdefault(row["ContactId"], ContactRef(row["ContactId"], row.get("Name", "")))
         return tuple(found.values())
+
+    def _former_left(self, max_age_s: float = 300.0) -> bool:
+        """Whether the table holds rows of the former layout (their partitions, "conv:…", "mid:…" or a hash, all sort
+        before "thread-"; a worker of the former version may still write some during an upgrade): one first-page
+        query every 5 minutes; while there are, each key is looked up there too."""
+        at, left = self._former_checked
+        if time.monotonic() - at > max_age_s:
+            pages = self._table.client.query_entities("PartitionKey lt 'thread-'", results_per_page=1,
+                                                      select=["PartitionKey"])
+            left = next(iter(pages), None) is not None
+            self._former_checked = (time.monotonic(), left)
+        return left
 
     def add(self, keys: list[str], contacts: tuple[ContactRef, ...]) -> None:
         self.add_many([(keys, contacts)])

@@ -48,3 +48,13 @@ def test_rows_of_the_former_layout_are_still_found(index: TableThreadIndex) -> N
                          "ContactId": "20001", "Name": "Alice Moreau"})
     index.add(["mid:old@example.org"], (ContactRef("20002", "Bob"),))
     assert sorted(c.id for c in index.contacts_for(["mid:old@example.org"])) == ["20001", "20002"]
+
+
+def test_without_rows_of_the_former_layout_a_key_is_one_query(index: TableThreadIndex) -> None:
+    index.add(["conv:new"], (ContactRef("20003", "Cy"),))
+    table = index._table  # noqa: SLF001
+    looked: list[str] = []
+    real = table.partition
+    table.partition = lambda pk: (looked.append(pk), real(pk))[1]  # type: ignore[method-assign]
+    assert [c.id for c in index.contacts_for(["conv:new", "mid:none@example.org"])] == ["20003"]
+    assert looked == []
