@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -154,14 +155,23 @@ def _entry(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+GENERATION_S = 15.0  # the workers keep hot addresses in memory as long (services.contacts.LOCAL_TTL_S)
+
+
 class TableContactCache:
-    """Cached CRM look-ups by address. Purge bumps a generation counter: O(1), old rows age out."""
+    """Cached CRM look-ups by address. Purge bumps a generation counter: O(1), old rows age out. The generation is
+    read again at most every GENERATION_S: a purge reaches every worker within it, as their in-memory contacts do."""
 
     def __init__(self, table: Table, counters: TableCounters) -> None:
         self._table, self._counters = table, counters
+        self._generation = (-1e9, 0)  # (monotonic time read, generation)
 
     def _pk(self) -> str:
-        return f"g{self._counters.get('contact-cache', 'generation')}"
+        at, generation = self._generation
+        if time.monotonic() - at > GENERATION_S:
+            generation = self._counters.get("contact-cache", "generation")
+            self._generation = (time.monotonic(), generation)
+        return f"g{generation}"
 
     def get(self, email: str, ttl: timedelta, now: datetime) -> tuple[ContactRef, ...] | None:
         row = self._table.get(self._pk(), safe_key(email))
@@ -175,7 +185,9 @@ class TableContactCache:
                                                for c in contacts])})
 
     def purge(self) -> int:
-        return self._counters.incr("contact-cache", "generation")
+        generation = self._counters.incr("contact-cache", "generation")
+        self._generation = (time.monotonic(), generation)  # this worker: at once
+        return generation
 
 
 def _utc(value: datetime) -> datetime:
