@@ -2,14 +2,17 @@
 
 Claim a ledger row first (atomic insert). A NEW claim writes straight away: one CRM request. A RECOVER
 claim (the row was left pending by a crash) first asks the CRM for a record carrying the capture key,
-so a crash between the CRM write and the ledger update never produces a second record.
+so a crash between the CRM write and the ledger update never produces a second record. A write that fails in an
+unknown state (any error but the CRM's refusal) leaves the row unowned (``abandon``): the next attempt checks the
+CRM at once even when it comes under another queue message (an id of a batch queued again alone), instead of
+waiting out the failed attempt's lease.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from shared.domain.errors import CrmRejected, TransientError
+from shared.domain.errors import CrmRejected
 from shared.domain.filters import MailboxContext, direction
 from shared.domain.mailbox import Mailbox
 from shared.domain.mapping import CrmRecord, to_activity, to_interaction, token_values
@@ -75,13 +78,13 @@ def write_records(msg: MailMessage, options: Options, context: MailboxContext, m
                 if found is None:
                     try:
                         record_id = deps.crm.write_record(record, [])
-                    except TransientError:
-                        deps.ledger.abandon(ledger_key, contact.id)
-                        raise
                     except CrmRejected as exc:
                         deps.ledger.release(ledger_key, contact.id)
                         recorder.record(contact, record, Outcome.FAILED, Reason.CRM_REJECTED, "", str(exc))
                         continue
+                    except Exception:  # written or not (a timeout, an answer that cannot be read): abandoned
+                        deps.ledger.abandon(ledger_key, contact.id)
+                        raise
                 pending = steps.names
                 # The record id is kept before any later step runs: a failed file never causes a second record.
                 deps.ledger.complete(ledger_key, contact.id, record_id, record.kind, deps.clock.now(), pending, owner)
@@ -119,10 +122,10 @@ class FileSteps:
             try:
                 if file is not None:
                     file_id = self._deps.crm.attach_file(record, record_id, file)
-            except TransientError:
-                self._deps.ledger.abandon(ledger_key, contact_id)  # the next attempt, anyone's, resumes here
-                raise
             except CrmRejected as exc:
                 refused.append(f"{file.name if file else step} not attached: {exc}")
+            except Exception:
+                self._deps.ledger.abandon(ledger_key, contact_id)  # the next attempt, anyone's, resumes here
+                raise
             self._deps.ledger.step_done(ledger_key, contact_id, step, file_id)
         return "; ".join(refused)

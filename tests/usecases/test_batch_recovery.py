@@ -1,0 +1,53 @@
+"""An id of a batch that fails in an unknown state is queued again alone, under a new queue message: the capture
+ledger must let that message take the claim at once (checking the CRM first), not wait out the batch's lease."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.domain.model import AttachmentContent
+from shared.services.delta import run_delta
+from shared.services.worker import handle_queue_message
+from tests.usecases.world import MAILBOX, World
+
+
+def _step(world: World) -> str:
+    """The host runs the next visible queue message once."""
+    message = world.queue.receive()
+    assert message is not None
+    return handle_queue_message(message.payload, world.deps, owner=message.id, dequeue_count=message.dequeue_count)
+
+
+def test_a_crm_answer_that_cannot_be_read_leaves_the_claim_to_the_id_queued_again(world: World) -> None:
+    world.watch(MAILBOX)
+    ids = [world.arrive(world.mail(subject=f"Order {i}")) for i in range(3)]
+    real, writes = world.crm.write_record, []
+
+    def write_record(record: Any, files: Any) -> str:
+        writes.append(record)
+        if len(writes) == 2:  # stored in the CRM, but its answer is not what the adapter can read
+            world.crm.crash_after_write = ValueError("iMIS answered 200 with a body that is not JSON")
+        return real(record, files)
+
+    world.crm.write_record = write_record  # type: ignore[method-assign]
+    run_delta(MAILBOX, "inbox", world.deps)
+    assert _step(world) == "captured 2, requeued 1"
+    # the id alone, under its own queue message: claimed at once and found in the CRM (not "deferred 8s" while the
+    # batch's claim runs out its lease, one 8 s wait after another)
+    assert _step(world) == "captured"
+    records = world.crm.records_for(world.alice.id)
+    assert len(records) == len({r.capture_key for r in records}) == 3
+    assert all(world.outcome(i)["outcome"] == "captured" for i in ids)
+
+
+def test_a_file_step_that_fails_unexpectedly_is_resumed_at_once_by_the_id_queued_again(world: World) -> None:
+    world.watch(MAILBOX)
+    world.set_options(internal_domains=["association.example"], attachments="all")
+    files = (AttachmentContent("agenda.pdf", "application/pdf", b"%PDF-1.7"),)
+    ids = [world.arrive(world.mail(subject=f"Agenda {i}", has_attachments=True), files=files) for i in range(2)]
+    world.crm.attach_failures = [ValueError("iMIS answered 201 with a body that is not JSON")]
+    run_delta(MAILBOX, "inbox", world.deps)
+    assert _step(world) == "captured 1, requeued 1"
+    assert _step(world) == "captured"
+    assert sorted(len(attached) for _, attached in world.crm.records.values()) == [1, 1]
+    assert all(world.outcome(i)["outcome"] == "captured" for i in ids)
