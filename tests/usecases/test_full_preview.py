@@ -88,20 +88,26 @@ def test_the_fields_are_what_the_worker_then_writes(logged: World) -> None:
 
 def test_emails_are_previewed_side_by_side_and_answered_in_the_logs_order(world: World) -> None:
     """Four at a time (Graph's concurrency per mailbox), the result the same as one after another: the first
-    logged emails are made the slowest to fetch, so an answer in completion order would come out reversed."""
+    logged emails are made the slowest to fetch, so an answer in completion order would come out reversed. The
+    first four fetches wait for each other (a barrier, not a timing window: a loaded CI machine may start a
+    thread late), so a preview that does not run four at once fails here."""
     for n in range(8):
         world.receive(world.mail(sender=ALICE if n % 2 else STRANGER, subject=f"Question {n}"))
     one_by_one = preview_options(proposed(world), 20, world.deps, concurrency=1)
-    fetch, lock = world.graph.get_message, threading.Lock()
-    in_flight, most = [0], [0]
+    fetch, lock, together = world.graph.get_message, threading.Lock(), threading.Barrier(4)
+    in_flight, most, started = [0], [0], [0]
     order = {e["message_id"]: i for i, e in enumerate(world.deps.decisions.search(contact_id="", limit=20))}
 
     def slow_fetch(mailbox: str, message_id: str, spec: Any) -> Any:
         with lock:
             in_flight[0] += 1
             most[0] = max(most[0], in_flight[0])
+            started[0] += 1
+            first_four = started[0] <= 4
         try:
-            time.sleep(0.005 * (len(order) - order[message_id]))  # the newest logged (listed first): slowest
+            if first_four:
+                together.wait(timeout=20)  # BrokenBarrierError unless four are in flight at once
+            time.sleep(0.02 * (len(order) - order[message_id]))  # the newest logged (listed first): slowest
             return fetch(mailbox, message_id, spec)
         finally:
             with lock:
