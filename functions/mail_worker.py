@@ -1,5 +1,6 @@
-"""Queue worker: one message id (or control step) per invocation. Raising means "retry later"; after
-host.json's maxDequeueCount the host moves the message to mail-messages-poison (the reason is logged)."""
+"""Queue worker: one message id, a batch of them (import, backstop) or a control step per invocation. Raising
+means "retry later"; after host.json's maxDequeueCount the host moves the message to mail-messages-poison (the
+reason is logged)."""
 
 from __future__ import annotations
 

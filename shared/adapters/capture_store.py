@@ -95,7 +95,7 @@ class TableDecisionLog:
         self._table = table
 
     def write(self, entries: list[dict[str, Any]]) -> None:
-        """One message's entries share the mailbox partition: one batch request instead of one per entry."""
+        """Entries of one mailbox (an email's, or a batch's) share its partition: one transaction per 100 of them."""
         rows = []
         for entry in entries:
             at: datetime = entry["at"]

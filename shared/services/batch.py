@@ -102,7 +102,8 @@ def _run(batch: MessageBatch, deps: Services, owner: str, log: BatchLog, outcome
             return
         item = batch.item(message_id)
         try:
-            outcomes[process_message(item, deps, owner=owner, log=log, relink=relink)] += 1
+            # dequeue_count 0: never the id's last attempt here (a failing id is queued again alone, for its own)
+            outcomes[process_message(item, deps, owner=owner, dequeue_count=0, log=log, relink=relink)] += 1
         except TransientError as exc:
             delay = defer_delay(exc.retry_after) if exc.retry_after is not None else None
             _alone(item, batch, deps, exc, delay)

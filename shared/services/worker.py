@@ -1,4 +1,4 @@
-"""What the worker does with one queue message: an email to capture, or a control step
+"""What the worker does with one queue message: an email to capture, a batch of them, or a control step
 (lifecycle event, delta catch-up, historical-import page) that must not run inside a webhook."""
 
 from __future__ import annotations

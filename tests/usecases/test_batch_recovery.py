@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.domain.errors import CrmUnavailable
 from shared.domain.model import AttachmentContent
 from shared.services.delta import run_delta
 from shared.services.worker import handle_queue_message
@@ -51,3 +52,17 @@ def test_a_file_step_that_fails_unexpectedly_is_resumed_at_once_by_the_id_queued
     assert _step(world) == "captured"
     assert sorted(len(attached) for _, attached in world.crm.records.values()) == [1, 1]
     assert all(world.outcome(i)["outcome"] == "captured" for i in ids)
+
+
+def test_an_id_of_a_batch_is_never_on_its_last_attempt_there(world: World) -> None:
+    """With host.json's maxDequeueCount at 1, a batch's failing id is still queued again alone (its own attempt),
+    so the batch must not log it as given up and in the poison queue."""
+    world.deps.max_dequeue_count = 1
+    world.watch(MAILBOX)
+    ids = [world.arrive(world.mail(subject=f"Order {i}")) for i in range(3)]
+    world.crm.failures = [CrmUnavailable("503 from iMIS")]
+    run_delta(MAILBOX, "inbox", world.deps)
+    assert _step(world) == "captured 2, requeued 1"
+    assert not [e for e in world.log.entries if e["reason"] == "retries_exhausted"]
+    assert _step(world) == "captured"
+    assert all(world.outcome(i)["outcome"] == "captured" for i in ids) and world.poison.depth() == 0
