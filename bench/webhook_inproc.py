@@ -15,7 +15,7 @@ from bench.loadgen import notification
 from bench.stackrun import percentiles
 from shared import bootstrap
 from shared.ports import Clock, SubscriptionRecord
-from shared.services.deps import Services
+from shared.services.deps import Services, WorkerCaches
 
 
 class _Out(func.Out[list[str]]):
@@ -33,8 +33,9 @@ def handler_only(mailbox: str, n: int = 3000) -> dict[str, Any]:
     import function_app
 
     record = SubscriptionRecord("sub-bench", mailbox, "inbox", "resource", "s" * 32, datetime(2030, 1, 1, tzinfo=UTC))
-    fake = SimpleNamespace(subscriptions=SimpleNamespace(get=lambda _: record), clock=Clock(),
-                           counters=SimpleNamespace(touch=lambda *a, **k: None, incr=lambda *a, **k: 0))
+    fake = SimpleNamespace(subscriptions=SimpleNamespace(get=lambda _: record, all=lambda: [record]), clock=Clock(),
+                           counters=SimpleNamespace(touch=lambda *a, **k: None, incr=lambda *a, **k: 0),
+                           caches=WorkerCaches())  # the webhook's subscription snapshot lives here
     fn = next(f for f in function_app.app.get_functions() if f.get_function_name() == "GraphNotifications")
     handler = fn.get_user_function()
     bootstrap.override(cast(Services, fake))
