@@ -77,17 +77,20 @@ def process_batch(batch: MessageBatch, deps: Services, *, owner: str, dequeue_co
     deps = replace(deps, threads=threads)  # this batch's view: the same adapters and caches
     log = BatchLog(deps)
     outcomes: Counter[str] = Counter()
+    # The decisions go first: when storing the thread rows then fails, the re-delivered batch logs duplicates (the
+    # captures stay counted as captured) and stores the rows (relink). Rows first, their failure kept the decisions
+    # from being logged and the re-delivery counted every capture of the batch as a duplicate.
     try:
         _run(batch, deps, owner, log, outcomes, relink=dequeue_count > 1)
     except Exception:  # a queue send failed: the batch is re-delivered; store what is decided so far first
         try:
-            threads.flush()
             log.write()
+            threads.flush()
         except Exception:  # noqa: BLE001 - the first error is the one to report
-            logger.exception("batch of %s: the decisions so far were not logged", batch.mailbox)
+            logger.exception("batch of %s: the decisions or thread rows so far were not stored", batch.mailbox)
         raise
-    threads.flush()
     log.write()
+    threads.flush()
     return ", ".join(f"{outcome} {n}" for outcome, n in sorted(outcomes.items()))
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from shared.domain.errors import CrmUnavailable
 from shared.domain.model import AttachmentContent
+from shared.services import outcome_stats
 from shared.services.delta import run_delta
 from shared.services.worker import handle_queue_message
 from tests.usecases.world import MAILBOX, World
@@ -66,3 +67,24 @@ def test_an_id_of_a_batch_is_never_on_its_last_attempt_there(world: World) -> No
     assert not [e for e in world.log.entries if e["reason"] == "retries_exhausted"]
     assert _step(world) == "captured"
     assert all(world.outcome(i)["outcome"] == "captured" for i in ids) and world.poison.depth() == 0
+
+
+def test_a_batch_whose_thread_rows_fail_to_store_still_counts_its_captures(world: World) -> None:
+    """The batch's decisions are logged (and counted) before its thread rows are stored: when storing the rows
+    fails, the re-delivered batch finds the emails written (duplicate) and stores the rows, and the captures
+    still count as captured (status, charts, the daily cap on other instances), not as duplicates."""
+    world.watch(MAILBOX)
+    ids = [world.arrive(world.mail(subject=f"Order {i}")) for i in range(3)]
+    threads = world.deps.threads
+    real = threads.add_many
+
+    def add_many(links: Any) -> None:
+        threads.add_many = real  # type: ignore[method-assign]  # fails once
+        raise ConnectionError("Table storage did not answer")
+
+    threads.add_many = add_many  # type: ignore[method-assign]
+    run_delta(MAILBOX, "inbox", world.deps)
+    world.run()
+    assert outcome_stats.last_24h(world.deps, world.deps.clock.now())["by_outcome"] == {"captured": 3}
+    assert len(world.crm.records_for(world.alice.id)) == 3
+    assert all(world.outcome(i)["outcome"] in ("captured", "duplicate") for i in ids)
