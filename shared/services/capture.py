@@ -31,10 +31,11 @@ def process_message(item: WorkItem, deps: Services, *, owner: str, dequeue_count
                     log: BatchLog | None = None, relink: bool = False) -> str:
     """Returns the message-level outcome; raises TransientError to have the queue retry later. With ``log`` (a
     batch's) the decisions are written with the batch's, when it ends. ``relink``: a batch delivered again, whose
-    thread rows (written when it ends) may be missing for emails it had captured: written again for those."""
+    thread rows (written when it ends) may be missing for emails it had captured: written again for those. A
+    message delivered again (dequeue_count > 1) relinks too: its rows are stored after its decision is logged."""
     recorder = DecisionRecorder(deps, item, log)
     try:
-        return _process(item, deps, owner, recorder, relink)
+        return _process(item, deps, owner, recorder, relink or dequeue_count > 1)
     except TransientError as exc:
         if dequeue_count >= deps.max_dequeue_count:
             recorder.message(Outcome.FAILED, Reason.RETRIES_EXHAUSTED,
@@ -82,15 +83,17 @@ def _process(item: WorkItem, deps: Services, owner: str, recorder: DecisionRecor
     files = attachment_files(fetched.files, options)
     written = write_records(msg, options, context, mailbox, match.targets, key, owner, deps, recorder, files)
     recorder.timing("crm_ms", started)
-    if options.link_replies_to_thread and (written or (relink and recorder.already_captured())):
-        deps.threads.add(own_thread_keys(msg), match.targets)  # later replies find these contacts by thread
+    link = options.link_replies_to_thread and (written or (relink and recorder.already_captured()))
     if written:  # counted in the outcome rows when the decision is logged; this instance's reading moves now
         read_at, count = deps.caches.captured_today.get(today, (time.monotonic(), 0))
         deps.caches.captured_today[today] = (read_at, count + 1)
         deps.caches.unlogged_captures[today] = deps.caches.unlogged_captures.get(today, 0) + 1
         recorder.capture_scope = today
         tag_captured(msg, item.mailbox, item.message_id, options, deps)
-    return recorder.finish()
+    outcome = recorder.finish()  # logged first: if storing the rows fails, the retry is a duplicate still counted
+    if link:  # later replies find these contacts by thread (a retry that finds the email written: relink)
+        deps.threads.add(own_thread_keys(msg), match.targets)
+    return outcome
 
 
 def fetch_spec(options: Options, mailbox: Mailbox, folder: str) -> FetchSpec:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.domain.dedupe import normalise_message_id
 from shared.domain.errors import CrmUnavailable
 from shared.domain.model import AttachmentContent
 from shared.services import outcome_stats
@@ -88,3 +89,24 @@ def test_a_batch_whose_thread_rows_fail_to_store_still_counts_its_captures(world
     assert outcome_stats.last_24h(world.deps, world.deps.clock.now())["by_outcome"] == {"captured": 3}
     assert len(world.crm.records_for(world.alice.id)) == 3
     assert all(world.outcome(i)["outcome"] in ("captured", "duplicate") for i in ids)
+
+
+def test_an_email_whose_thread_rows_fail_to_store_is_counted_captured_and_linked_on_its_retry(world: World) -> None:
+    """One queued email (a webhook's): the decision is logged before the thread rows; the retry, finding the email
+    written, stores them (as a re-delivered batch does), so later replies still reach its contacts."""
+    world.watch(MAILBOX)
+    mail = world.mail(subject="Renewal")
+    mid = world.arrive(mail)
+    threads = world.deps.threads
+    real = threads.add
+
+    def add(keys: Any, contacts: Any) -> None:
+        threads.add = real  # type: ignore[method-assign]  # fails once
+        raise ConnectionError("Table storage did not answer")
+
+    threads.add = add  # type: ignore[method-assign]
+    world.notify(mid)
+    world.run()
+    assert outcome_stats.last_24h(world.deps, world.deps.clock.now())["by_outcome"] == {"captured": 1}
+    assert world.outcome(mid)["outcome"] == "duplicate" and len(world.crm.records_for(world.alice.id)) == 1
+    assert threads.contacts_for([f"mid:{normalise_message_id(mail.internet_message_id)}"]) == (world.alice,)
