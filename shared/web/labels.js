@@ -42,7 +42,7 @@ export const OPTION_LABELS = {
   link_replies_to_thread: L("step-limits", "Follow the conversation", "Replies are saved for the contacts the first email was saved for."),
   capture_bcc_on_sent: L("step-limits", "Include Bcc of sent mail", "Bcc recipients of mail the mailbox sent are matched too."),
   retention_days: L("step-limits", "Decision log retention (days)", "How long the log of what happened to each email is kept."),
-  contact_cache_ttl_minutes: L("step-limits", "Purging cache: contact look-ups kept (minutes)", "How long a CRM look-up is reused; Purge contact cache under Status forgets them at once."),
+  contact_cache_ttl_minutes: L("step-limits", "Purging cache: contact look-ups kept (minutes)", "How long a CRM look-up is reused; Purge contact cache under Status forgets them (every worker within 15 s)."),
   skip_private_mail: L("step-limits", "Skip private mail", "Mail marked Personal, Private or Confidential in Outlook is not saved."),
   never_capture_category: L("step-limits", "Never-capture category", "An Outlook category, e.g. Not for CRM, that keeps a message out; empty for none."),
   auto_link_excluded_domains: L("step-limits", "Never link or create from these domains", "Free-mail and similar domains: never an organisation, never a new contact (mail from existing contacts is still saved)."),
