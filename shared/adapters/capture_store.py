@@ -64,8 +64,9 @@ class TableCaptureLedger:
                            "Files": files, **({"Status": "done", "Owner": ""} if not left else {})})
 
     def abandon(self, key: str, contact_id: str) -> None:
-        """The CRM write failed in an unknown state (timeout, 5xx): leave the row pending but unowned, so
-        the next attempt, whoever makes it, checks the CRM first instead of waiting out the lease."""
+        """The CRM write failed in an unknown state (a timeout, a 5xx, an answer that cannot be read): leave the
+        row pending but unowned, so the next attempt, whoever makes it, checks the CRM first instead of waiting out
+        the lease."""
         self._table.merge({"PartitionKey": key, "RowKey": safe_key(contact_id), "Owner": "",
                            "ClaimedAt": datetime(2000, 1, 1, tzinfo=UTC)})
 
