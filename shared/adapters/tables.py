@@ -11,6 +11,7 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import TableClient, TableServiceClient, TableTransactionError, UpdateMode
 
+from shared.adapters import multipart
 from shared.config import Settings, requests_environment
 
 Entity = dict[str, Any]
@@ -37,6 +38,7 @@ def storage_options() -> dict[str, Any]:
 
 def table_service(settings: Settings, credential: Any = None, **options: Any) -> TableServiceClient:
     """``options`` go to azure-core (e.g. retry_total, read_timeout)."""
+    multipart.install()  # transactions without azure-core's per-request thread pools (shared/adapters/multipart.py)
     options = storage_options() | options
     if settings.storage_connection:
         return TableServiceClient.from_connection_string(settings.storage_connection, **options)
