@@ -30,7 +30,12 @@ def expand_once(info: RequestInformation, base_url: str) -> None:
         expanded = _expand(query, info.query_parameters, {})
         if len(_QUERIES) < _KEEP:
             _QUERIES[key] = expanded
-    info.url = _expand(path, {}, {"baseurl": base_url, **info.path_parameters}) + expanded
+    url = _expand(path, {}, {"baseurl": base_url, **info.path_parameters}) + expanded
+    # kiota's url setter clears path_parameters, and that dict is the request builder's own (shared by reference):
+    # cleared, the builder's next request (the fetch's fallback without a second $expand) had no mailbox or id.
+    info.path_parameters = dict(info.path_parameters)
+    info.query_parameters = dict(info.query_parameters)
+    info.url = url
 
 
 def _expand(template: str, query: dict[str, Any], path: dict[str, Any]) -> str:

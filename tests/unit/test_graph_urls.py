@@ -89,3 +89,19 @@ def test_a_raw_url_is_left_to_kiota() -> None:
         link).to_get_request_information()
     graph_urls.expand_once(info, BASE)
     assert info.url == link
+
+
+def test_one_request_builder_serves_several_requests() -> None:
+    """The fetch's fallback asks the same builder again (without a second $expand); kiota's url setter clears the
+    request's path parameters, which are the builder's own dict, so expanding must not empty the builder's."""
+    builder = MessageItemRequestBuilder(_Adapter(), {"user%2Did": MAILBOX, "message%2Did": IDS[1]})  # type: ignore
+    query = MessageItemRequestBuilder.MessageItemRequestBuilderGetQueryParameters
+    infos = [builder.to_get_request_information(RequestConfiguration(query_parameters=query(select=["id"],
+                                                                                           expand=[e])))
+             for e in (GRAPH_EXPAND, CLASS_EXPAND)]
+    expected = [_kiota_url(info) for info in infos]
+    graph_urls.expand_once(infos[0], BASE)
+    again = builder.to_get_request_information(RequestConfiguration(query_parameters=query(select=["id"],
+                                                                                          expand=[CLASS_EXPAND])))
+    graph_urls.expand_once(again, BASE)
+    assert [infos[0].url, again.url] == expected
