@@ -28,6 +28,9 @@ def test_a_missing_column_stops_capture_until_the_site_is_fixed(driver: StackDri
         ("activity", "NOTE_2")]
     assert "activity.NOTE_2: missing" in driver.status()["crm_preflight"]["why"]
 
+    # onboarding's first delta walks done first: one that runs after the delivery queues the email a second time
+    # (a batch beside the webhook's message, both deferred: depth 2, correct but not what is waited for below)
+    driver.wait_until(lambda: driver.status()["queue"]["depth"] == 0, 30, "onboarding's delta walks to finish")
     fetched = driver.graph.get("/requests").json()["perKind"].get("message", 0)
     raw = customer_mail(mailbox)
     driver.deliver(mailbox, raw)
