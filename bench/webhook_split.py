@@ -18,6 +18,9 @@ process free on both cores shows what sharing the cores costs. Azurite runs each
 (``Stack(services_apart=True)``): in Azure the Queue service has its own endpoint and scale targets (20,000
 messages/s per account, 2,000/s per queue: learn.microsoft.com/azure/storage/queues/scalability-targets), so the
 webhook's Put Message does not wait behind the worker's Table writes in one Node.js process.
+``webhook_split_memory`` runs the same with Azurite in memory (``Stack(storage_in_memory=True)``): with its data on
+disk Azurite saves each service's whole database every few seconds and stalls its requests meanwhile, which with
+the worker's backlog in the queue database sets the webhook's tail; Azure Storage has no such pause.
 """
 
 from __future__ import annotations
@@ -68,11 +71,13 @@ def _pin(pid: int, cpus: set[int]) -> None:
             os.sched_setaffinity(int(task.name), cpus)
 
 
-def run(workdir: Path, rate: float = 200.0, seconds: float = 20.0, backlog: int = 3000) -> dict[str, Any]:
+def run(workdir: Path, rate: float = 200.0, seconds: float = 20.0, backlog: int = 3000,
+        storage_in_memory: bool = False) -> dict[str, Any]:
     functions = _functions()
     http = [name for name, trigger in functions.items() if trigger == "httpTrigger"]
     other = [name for name in functions if name not in http]
-    with running_stack(workdir / "http", extra_env=_disable(other), services_apart=True) as (stack, driver):
+    with running_stack(workdir / "http", extra_env=_disable(other), services_apart=True,
+                       storage_in_memory=storage_in_memory) as (stack, driver):
         shared = {"GRAPH_BASE_URL": stack.graph_url, "IMIS_BASE_URL": stack.imis_url,
                   "GRAPH_CLIENT_STATE": stack.client_state, "WEBHOOK_BASE_URL": stack.host_url + "/api"}
         with Stack(workdir / "worker", storage=stack.connection_string, emulators=False,

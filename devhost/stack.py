@@ -10,6 +10,8 @@ storage instead of starting Azurite (e.g. a second stack sharing the first one's
 Blob, Queue and Table storage as three Azurite processes (``azurite-blob`` ...), so one service's load does not
 queue another's requests: Azure serves them at separate endpoints with their own scale targets (e.g. Queue Storage,
 learn.microsoft.com/azure/storage/queues/scalability-targets). The connection string is the same.
+``storage_in_memory=True`` starts Azurite with ``--inMemoryPersistence``: nothing on disk, so no pause while it
+saves its whole database every few seconds (a pause Azure Storage does not have); it cannot be restarted.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ class Stack:
     def __init__(self, workdir: Path, *, host: bool = True, emulators: bool = True,
                  extra_env: dict[str, str] | None = None, app: str = "function_app",
                  host_json: Path | None = None, storage: str | None = None, timeout: float = 30.0,
-                 services_apart: bool = False) -> None:
+                 services_apart: bool = False, storage_in_memory: bool = False) -> None:
         self.workdir = Path(workdir).resolve()
         self._storage = storage  # an existing storage connection string: no Azurite of our own
         self._want_host, self._want_emulators = host, emulators
@@ -57,6 +59,7 @@ class Stack:
         self._children: dict[str, Child] = {}
         self._azurite_started = False
         self._services_apart = services_apart
+        self._in_memory = storage_in_memory
 
     @property
     def connection_string(self) -> str:
@@ -110,8 +113,9 @@ class Stack:
         if self._storage is not None:
             raise StackError("this stack uses the storage it was given (storage=...), not an Azurite of its own")
         for attempt in range(3):
-            common = ["--location", str(self.workdir / "azurite"), "--silent", "--skipApiVersionCheck", "--loose",
-                      "--disableTelemetry"]
+            # in memory: no --location (Azurite refuses both) and none of its periodic saves of the whole database
+            where = ["--inMemoryPersistence"] if self._in_memory else ["--location", str(self.workdir / "azurite")]
+            common = [*where, "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry"]
             ports = {"blob": self._blob, "queue": self._queue, "table": self._table}
             if self._services_apart:
                 children = [self._spawn(f"azurite-{kind}", [f"{AZURITE}-{kind}", *common, f"--{kind}Port", str(port)])
@@ -150,6 +154,8 @@ class Stack:
             self._stop(name, hard=hard)
 
     def restart_azurite(self) -> None:
+        if self._in_memory:
+            raise StackError("Azurite in memory (storage_in_memory=True) would lose every row and message on restart")
         self.stop_azurite()
         self.start_azurite()
 

@@ -92,3 +92,13 @@ class TestChildren:
                                                       retry_policy=LinearRetry(retry_total=0))
             with pytest.raises(ServiceRequestError):
                 down.get_queue_properties(timeout=2)
+
+    def test_storage_in_memory_writes_nothing_to_disk_and_refuses_a_restart(self, tmp_path: Path, unique: str) -> None:
+        with Stack(tmp_path, storage_in_memory=True, services_apart=True, host=False, emulators=False) as stack:
+            queue = QueueClient.from_connection_string(stack.connection_string, f"memory-{unique}")
+            queue.create_queue()
+            queue.send_message("in memory")
+            assert [m.content for m in queue.peek_messages()] == ["in memory"]
+            assert not (tmp_path / "azurite").exists()  # --inMemoryPersistence, no --location
+            with pytest.raises(StackError, match="lose every row"):
+                stack.restart_azurite()
