@@ -2,32 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import socket
-
 from devhost.host import listening_socket
+from tests.sockets import accepted_nodelay
 
 
 def test_accepted_connections_have_tcp_nodelay() -> None:
-    async def accepted_nodelay() -> int:
-        seen: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-
-        class Probe(asyncio.Protocol):
-            def connection_made(self, transport: asyncio.BaseTransport) -> None:
-                sock = transport.get_extra_info("socket")
-                seen.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
-                transport.close()
-
-        server = await asyncio.get_running_loop().create_server(Probe, sock=listening_socket(0))
-        port = server.sockets[0].getsockname()[1]
-        async with server:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-            try:
-                return await asyncio.wait_for(seen, 5)
-            finally:
-                writer.close()
-
-    assert asyncio.run(accepted_nodelay()) != 0
+    assert accepted_nodelay(listening_socket(0)) != 0
 
 
 def test_listens_on_loopback_only() -> None:
