@@ -334,6 +334,11 @@ class InMemoryThreadIndex:
         for keys, contacts in links:
             self.add(keys, contacts)
 
+    def forget_contact(self, contact_id: str) -> int:
+        gone = [key for key, contacts in self.rows.items() if contacts.pop(contact_id, None) is not None]
+        self.rows = {key: contacts for key, contacts in self.rows.items() if contacts}
+        return len(gone)
+
 
 class InMemoryLimitStore:
     """Slots leased until a deadline on the monotonic clock, and sub-window counters, like the Azure store

@@ -8,6 +8,7 @@ service reaches: 2,000 entities per second per partition
 (https://learn.microsoft.com/en-us/azure/storage/tables/scalability-targets), 16,000 rows/s over eight.
 Rows written before (partition = the key, row = the contact) are still read while there are any (looked for every
 5 minutes); they are never rewritten.
+A contact's rows (both layouts) are deleted when its captured mail is erased (``forget_contact``).
 """
 
 from __future__ import annotations
@@ -63,3 +64,9 @@ class TableThreadIndex:
         self._table.upsert_many([{"PartitionKey": _bucket(key), "RowKey": f"{safe_key(key)}|{safe_key(contact.id)}",
                                   "Key": key, "ContactId": contact.id, "Name": contact.name}
                                  for keys, contacts in links for key in keys for contact in contacts])
+
+    def forget_contact(self, contact_id: str) -> int:
+        """Delete every row naming the contact, in the buckets and in the former layout: one query on the contact
+        column over the table (it holds thread rows only), deletes in one transaction per partition (per 100)."""
+        rows = self._table.query("ContactId eq @cid", cid=contact_id)
+        return self._table.delete_many([{"PartitionKey": r["PartitionKey"], "RowKey": r["RowKey"]} for r in rows])

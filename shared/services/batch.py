@@ -65,6 +65,10 @@ class PendingThreads:
     def add_many(self, links: list[tuple[list[str], tuple[ContactRef, ...]]]) -> None:
         self._pending += links
 
+    def forget_contact(self, contact_id: str) -> int:
+        self._pending = [(keys, tuple(c for c in contacts if c.id != contact_id)) for keys, contacts in self._pending]
+        return self._stored.forget_contact(contact_id)
+
     def flush(self) -> None:
         pending, self._pending = self._pending, []
         if pending:

@@ -9,7 +9,8 @@ cascade is documented): the ledger keeps their ids and they are deleted first, t
 deleted once: a refusal is reported and its ledger row kept; an outage stops the run (nothing is retried in a
 loop). Every deletion is logged. The .eml copies of the erased emails in Blob storage (``<mailbox>/<capture
 key>.eml``) are deleted too: the decision log names the mailbox that wrote each record (a copy older than the
-log's retention is not found this way).
+log's retention is not found this way). The thread index's rows naming the listed contacts (their id and name
+against conversation ids and Message-IDs) are deleted too: they are personal data and links of the contact.
 """
 
 from __future__ import annotations
@@ -89,9 +90,22 @@ def erase(kind: str, value: str, confirm: str, who: str, deps: Services) -> dict
         _log_deletion(record, gone, who, deps)
     files = sum(r["attachments_deleted"] for r in report["deleted"] + report["already_gone"])
     copies = _delete_eml_copies(report["deleted"] + report["already_gone"], deps)
+    links = _forget_thread_links(listing["contacts"], who, deps)
     return {kind: value, "by": who, "at": deps.clock.now().isoformat(),
             **{name: len(rows) for name, rows in report.items()}, "attachments_deleted": files,
-            "eml_copies_deleted": copies, "records": report}
+            "eml_copies_deleted": copies, "thread_links_deleted": links, "records": report}
+
+
+def _forget_thread_links(contacts: list[dict[str, str]], who: str, deps: Services) -> int:
+    """Every listed contact's thread-index rows, whatever became of its records (a refused record does not keep
+    the contact's links: the erasure was confirmed for the contact)."""
+    total = 0
+    for contact in contacts:
+        gone = deps.threads.forget_contact(contact["id"])
+        if gone:
+            logger.warning("erasure: %d thread link(s) of contact %s deleted; erased by %s", gone, contact["id"], who)
+        total += gone
+    return total
 
 
 def _delete_eml_copies(erased: list[dict[str, Any]], deps: Services) -> int:

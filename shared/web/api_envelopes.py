@@ -236,6 +236,7 @@ class ErasureReport(TypedDict, total=False):
     not_attempted: int
     attachments_deleted: int
     eml_copies_deleted: Annotated[int, Field(description="Copies of the erased emails deleted from Blob storage")]
+    thread_links_deleted: Annotated[int, Field(description="Thread-index rows naming the erased contacts")]
     by: str
     at: Time
     records: dict[str, Any]

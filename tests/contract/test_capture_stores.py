@@ -135,6 +135,14 @@ class TestThreadIndex:
         assert [(c.id, c.name) for c in stores.threads.contacts_for(["conv:2", "mid:c@x"])] == [("c3", "Cy")]
         assert stores.threads.contacts_for(["mid:c"]) == ()
 
+    def test_forgetting_a_contact_deletes_its_links_only(self, stores: Stores) -> None:
+        keys = [f"mid:m{n}@x" for n in range(120)]  # over 100 rows: more than one transaction in some bucket
+        stores.threads.add_many([(keys, (ContactRef("c1", "Ada"), ContactRef("c2", "Bob"))),
+                                 (["conv:9"], (ContactRef("c1", "Ada"),))])
+        assert stores.threads.forget_contact("c1") == 121
+        assert [c.id for c in stores.threads.contacts_for([*keys, "conv:9"])] == ["c2"]
+        assert stores.threads.forget_contact("c1") == 0
+
 
 class TestCounters:
     def test_incr_get_touch_and_scope(self, stores: Stores) -> None:

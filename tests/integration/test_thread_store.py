@@ -58,3 +58,23 @@ def test_without_rows_of_the_former_layout_a_key_is_one_query(index: TableThread
     table.partition = lambda pk: (looked.append(pk), real(pk))[1]  # type: ignore[method-assign]
     assert [c.id for c in index.contacts_for(["conv:new", "mid:none@example.org"])] == ["20003"]
     assert looked == []
+
+
+def test_forgetting_a_contact_deletes_its_rows_of_both_layouts(index: TableThreadIndex) -> None:
+    table = index._table  # noqa: SLF001
+    for pk, contact in (("mid:old@example.org", "20001"), ("mid:old@example.org", "20002"), ("conv:old", "20001")):
+        table.upsert({"PartitionKey": pk, "RowKey": contact, "ContactId": contact, "Name": f"Contact {contact}"})
+    index.add(["mid:new@example.org", "conv:old"], (ContactRef("20001", "Alice"), ContactRef("20002", "Bob")))
+    assert index.forget_contact("20001") == 4
+    assert [c.id for c in index.contacts_for(["mid:old@example.org", "mid:new@example.org", "conv:old"])] == ["20002"]
+    assert [r["ContactId"] for r in table.all()] == ["20002"] * 3
+
+
+def test_a_row_already_gone_does_not_keep_the_others(index: TableThreadIndex) -> None:
+    """Table storage fails a whole batch on one missing row (a concurrent erasure): the rest are still deleted."""
+    index.add(["conv:a", "conv:b"], (ContactRef("20004", "Di"),))
+    table = index._table  # noqa: SLF001
+    rows = [{"PartitionKey": r["PartitionKey"], "RowKey": r["RowKey"]} for r in table.all()]
+    ghost = {"PartitionKey": rows[0]["PartitionKey"], "RowKey": "conv:gone|20004"}
+    assert table.delete_many([*rows, ghost]) == 2
+    assert list(table.all()) == []

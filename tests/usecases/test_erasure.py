@@ -57,6 +57,17 @@ def test_deletion_with_the_token_deletes_logs_and_never_writes_again(captured: W
     assert captured.crm.records_for("20001") == []
 
 
+def test_the_contacts_thread_links_are_erased_and_others_stay(captured: World) -> None:
+    rows = captured.deps.threads.rows  # type: ignore[attr-defined]
+    alices = sum("20001" in contacts for contacts in rows.values())
+    bobs = {key for key, contacts in rows.items() if "20002" in contacts}
+    assert alices >= 2 and bobs  # the captured emails linked their conversation ids and Message-IDs
+    report = erase("address", ALICE, erasure_list("address", ALICE, captured.deps)["confirm"], "dpo", captured.deps)
+    assert report["thread_links_deleted"] == alices
+    assert not any("20001" in contacts for contacts in captured.deps.threads.rows.values())  # type: ignore[attr-defined]
+    assert {c.id for c in captured.deps.threads.contacts_for(sorted(bobs))} == {"20002"}
+
+
 def test_attached_files_are_erased_with_their_record(world: World) -> None:
     """Attachments are separate CRM records the record's deletion leaves behind: the ledger keeps their ids and
     erasure deletes them too, and only this email's."""
