@@ -339,6 +339,9 @@ class InMemoryThreadIndex:
         self.rows = {key: contacts for key, contacts in self.rows.items() if contacts}
         return len(gone)
 
+    def move_former_rows(self, limit: int) -> int:
+        return 0  # one layout in memory
+
 
 class InMemoryLimitStore:
     """Slots leased until a deadline on the monotonic clock, and sub-window counters, like the Azure store

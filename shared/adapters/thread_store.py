@@ -7,7 +7,7 @@ transaction per bucket instead of one request per row. The spread holds the part
 service reaches: 2,000 entities per second per partition
 (https://learn.microsoft.com/en-us/azure/storage/tables/scalability-targets), 16,000 rows/s over eight.
 Rows written before (partition = the key, row = the contact) are still read while there are any (looked for every
-5 minutes); they are never rewritten.
+5 minutes); the daily maintenance moves a bounded number of them into the buckets per run (``move_former_rows``).
 A contact's rows (both layouts) are deleted when its captured mail is erased (``forget_contact``).
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from itertools import islice
 
 from shared.adapters.tables import Table, safe_key
 from shared.domain.matching import ContactRef
@@ -70,3 +71,24 @@ class TableThreadIndex:
         column over the table (it holds thread rows only), deletes in one transaction per partition (per 100)."""
         rows = self._table.query("ContactId eq @cid", cid=contact_id)
         return self._table.delete_many([{"PartitionKey": r["PartitionKey"], "RowKey": r["RowKey"]} for r in rows])
+
+    def move_former_rows(self, limit: int) -> int:
+        """Up to ``limit`` rows of the former layout rewritten into the buckets, then deleted: a look-up during the
+        move finds the link in one layout or both, and a run stopped half-way is redone by the next (upserts). The
+        former partition is the key itself ("conv:…", "mid:…") or, for a key with characters Table keys forbid or
+        over 200 characters, its hash (``safe_key``), whose key — and so its bucket — is lost: such a row goes to
+        every bucket under the hash (row ``<hash>|<contact>``, no Key column), where a look-up of the key finds it."""
+        pages = self._table.client.query_entities("PartitionKey lt 'thread-'", results_per_page=min(limit, 1000))
+        rows = list(islice(pages, limit))
+        moved = []
+        for row in rows:
+            key = row["PartitionKey"]
+            known = key.startswith(("conv:", "mid:"))
+            moved += [{"PartitionKey": bucket, "RowKey": f"{key}|{row['RowKey']}", "ContactId": row["ContactId"],
+                       "Name": row.get("Name", "")} | ({"Key": key} if known else {})
+                      for bucket in ([_bucket(key)] if known else [f"thread-{n}" for n in range(BUCKETS)])]
+        self._table.upsert_many(moved)
+        self._table.delete_many([{"PartitionKey": r["PartitionKey"], "RowKey": r["RowKey"]} for r in rows])
+        if rows:
+            self._former_checked = (-1e9, True)  # looked for again at the next look-up
+        return len(rows)

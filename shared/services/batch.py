@@ -69,6 +69,9 @@ class PendingThreads:
         self._pending = [(keys, tuple(c for c in contacts if c.id != contact_id)) for keys, contacts in self._pending]
         return self._stored.forget_contact(contact_id)
 
+    def move_former_rows(self, limit: int) -> int:
+        return self._stored.move_former_rows(limit)
+
     def flush(self) -> None:
         pending, self._pending = self._pending, []
         if pending:

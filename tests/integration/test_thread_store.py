@@ -11,7 +11,7 @@ import pytest
 
 from devhost.stack import Stack
 from shared.adapters import thread_store
-from shared.adapters.tables import Tables, table_service
+from shared.adapters.tables import Tables, safe_key, table_service
 from shared.adapters.thread_store import TableThreadIndex
 from shared.domain.matching import ContactRef
 
@@ -78,3 +78,27 @@ def test_a_row_already_gone_does_not_keep_the_others(index: TableThreadIndex) ->
     ghost = {"PartitionKey": rows[0]["PartitionKey"], "RowKey": "conv:gone|20004"}
     assert table.delete_many([*rows, ghost]) == 2
     assert list(table.all()) == []
+
+
+def test_rows_of_the_former_layout_move_into_the_buckets_a_bounded_number_a_run(index: TableThreadIndex) -> None:
+    table = index._table  # noqa: SLF001
+    hashed = "conv:AAQkAGI2/x+y="  # "/" is forbidden in Table keys: its former partition is a hash of it
+    former = [("mid:old@example.org", "20001"), ("conv:plain", "20002"), (safe_key(hashed), "20003")]
+    for pk, contact in former:
+        table.upsert({"PartitionKey": pk, "RowKey": contact, "ContactId": contact, "Name": f"Contact {contact}"})
+    index.add(["conv:plain"], (ContactRef("20002", "Bob"),))  # linked again since: the same link in both layouts
+    keys = ["mid:old@example.org", "conv:plain", hashed]
+    real, table.delete_many = table.delete_many, _fail  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):  # stopped between the rewrite and the delete
+        index.move_former_rows(2)
+    table.delete_many = real  # type: ignore[method-assign]
+    assert sorted(c.id for c in index.contacts_for(keys)) == ["20001", "20002", "20003"]
+    assert index.move_former_rows(2) == 2 and index.move_former_rows(2) == 1 and index.move_former_rows(2) == 0
+    assert not [r for r in table.all() if r["PartitionKey"] < "thread-"]
+    assert not index._former_left()  # noqa: SLF001
+    assert [[c.id for c in index.contacts_for([key])] for key in keys] == [["20001"], ["20002"], ["20003"]]
+    assert index.forget_contact("20003") == thread_store.BUCKETS  # the hashed key's row, in every bucket
+
+
+def _fail(rows: object) -> int:
+    raise RuntimeError("stopped")
