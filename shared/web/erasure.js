@@ -62,8 +62,8 @@ async function erase() {
   try {
     const { data } = await call("POST", "erasure", { json: { ...wanted, confirm: listed.confirm } });
     await show(wanted); // what is left now (refused records are listed again)
-    say("erasure-message", `Deleted ${data.deleted} record(s), ${data.attachments_deleted} attached file(s) and ` +
-      `${data.eml_copies_deleted} .eml copy(ies) in Blob storage; ` +
+    say("erasure-message", `Deleted ${data.deleted} record(s), ${data.attachments_deleted} attached file(s), ` +
+      `${data.eml_copies_deleted} .eml copy(ies) in Blob storage, and ${data.thread_links_deleted} thread link(s); ` +
       `${data.already_gone} already gone, ${data.refused} refused, ${data.not_attempted} not attempted.`,
       data.refused || data.not_attempted ? "error" : "ok");
   } catch (error) {

@@ -93,8 +93,8 @@ def test_the_listed_records_and_their_files_are_deleted_on_the_second_click(
     assert [a["PartyId"] for a in crm(stack)["activities"]].count("20002") == 1  # armed only: nothing deleted yet
     button.click()
     expect(page.locator("#erasure-message")).to_have_text(
-        "Deleted 1 record(s), 1 attached file(s) and 0 .eml copy(ies) in Blob storage; 0 already gone, 0 refused, "
-        "0 not attempted.")
+        "Deleted 1 record(s), 1 attached file(s), 0 .eml copy(ies) in Blob storage, and 2 thread link(s); "
+        "0 already gone, 0 refused, 0 not attempted.")  # the thread links: its conversation id and Message-ID
     expect(page.locator("#erasure-result")).to_contain_text("0 record(s) with 0 attached file(s) for 1 contact(s); "
                                                             "1 already erased.")  # listed again: what is left
     expect(button).to_be_hidden()
