@@ -9,8 +9,11 @@ azure/core/utils/_pipeline_transport_rest_shared.py). Each pool starts and joins
 start and join under the GIL (py-spy ``--idle``, docs/benchmarks.md "Fourth round").
 
 ``install()`` swaps in the same steps run in the calling thread, in order (the policies are sans-I/O and pure:
-order among parts never mattered, the pool's ``map`` already returned in order). It is applied only to the
-azure-core version whose code these mirror; any other version keeps the library's own code (slower, never wrong).
+order among parts never mattered, the pool's ``map`` already returned in order). It also builds the body and
+reads the answer as bytes instead of through the ``email`` package and ``http.client`` (shared/adapters/
+multipart_wire.py, multipart_answer.py: the same bytes and parts, the library's code for anything unusual). It is
+applied only to the azure-core version whose code these mirror; any other version keeps the library's own code
+(slower, never wrong).
 """
 
 from __future__ import annotations
@@ -22,7 +25,11 @@ import azure.core
 from azure.core.pipeline import Pipeline, PipelineContext, PipelineRequest, PipelineResponse
 from azure.core.pipeline._tools import await_result
 from azure.core.pipeline.transport import _base as transport_base
+from azure.core.rest import _helpers as rest_helpers
 from azure.core.rest import _http_response_impl
+from azure.core.utils import _pipeline_transport_rest_shared as library
+
+from shared.adapters import multipart_answer, multipart_wire
 
 logger = logging.getLogger(__name__)
 VERIFIED_VERSION = "1.41.0"  # the azure-core whose _prepare_multipart_mixed_request / _parts_helper these mirror
@@ -59,6 +66,30 @@ def response_parts(response: Any) -> Any:
     return parts
 
 
+def prepare_body(request: Any, content_index: int = 0) -> int:
+    """``_prepare_multipart_body_helper``: the body as bytes (multipart_wire), else the library's own code."""
+    if not request.multipart_mixed_info:
+        return 0
+    built = multipart_wire.multipart_body(request, content_index, library._serialize_request)  # noqa: SLF001
+    if built is None:
+        return int(library._prepare_multipart_body_helper(request, content_index))  # noqa: SLF001
+    body, boundary, content_index = built
+    request.set_bytes_body(body)
+    request.headers["Content-Type"] = "multipart/mixed; boundary=" + boundary
+    return content_index
+
+
+def raw_parts(response: Any, http_response_type: Any) -> Any:
+    """``_get_raw_parts_helper`` of azure.core.rest responses: the parts read as bytes (multipart_answer), else the
+    library's own parser."""
+    if http_response_type is _http_response_impl.RestHttpClientTransportResponse:
+        parts = multipart_answer.decode(response.content_type, response.body(),
+                                        response.request.multipart_mixed_info[0], response.request, http_response_type)
+        if parts is not None:
+            return parts
+    return library._get_raw_parts_helper(response, http_response_type)  # noqa: SLF001
+
+
 def install(version: str = azure.core.__version__) -> bool:
     """Use the sequential steps when azure-core is the verified version; True when installed."""
     if version != VERIFIED_VERSION:
@@ -68,4 +99,8 @@ def install(version: str = azure.core.__version__) -> bool:
     # parts() of both response families looks the helper up in its own module
     _http_response_impl._parts_helper = response_parts
     transport_base._parts_helper = response_parts
+    # the body and the answer as bytes, for azure.core.rest requests (azure-data-tables' send_request): each module
+    # looks its helper up in its own globals
+    rest_helpers._prepare_multipart_body_helper = prepare_body  # type: ignore[assignment]
+    _http_response_impl._get_raw_parts_helper = raw_parts
     return True
