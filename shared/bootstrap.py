@@ -32,8 +32,6 @@ def max_dequeue_count(host_json: Path = Path(__file__).resolve().parent.parent /
 
 
 def build_services(settings: Settings) -> Services:
-    import httpx
-
     from shared.adapters.blobs import AzureBlobStore, blob_service
     from shared.adapters.capture_store import (
         TableCaptureLedger,
@@ -50,6 +48,7 @@ def build_services(settings: Settings) -> Services:
     from shared.adapters.credentials import graph_credential, storage_credential
     from shared.adapters.graph import SdkGraphClient, build_sdk_client
     from shared.adapters.imis import ImisCrmClient
+    from shared.adapters.imis import http_client as imis_http_client
     from shared.adapters.mime import message_from_mime
     from shared.adapters.pacing import MailboxPacer
     from shared.adapters.queues import StorageMessageQueue, queue_client
@@ -61,7 +60,7 @@ def build_services(settings: Settings) -> Services:
     tables = Tables(table_service(settings, storage_cred), settings.table_prefix)
     counters = TableCounters(tables.counters)
     limits = _shared_limits(settings, storage_cred)
-    imis_http = httpx.Client(base_url=settings.imis_base_url, timeout=httpx.Timeout(30.0, connect=10.0))
+    imis_http = imis_http_client(settings.imis_base_url)
     return Services(
         settings=settings,
         graph=SdkGraphClient(build_sdk_client(graph_credential(settings), settings.graph_base_url),

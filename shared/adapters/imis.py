@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 import httpx
 
+from shared.adapters.http_costs import lean_cookies
 from shared.adapters.imis_probe import ENTITIES, KEY_COLUMN, PARENT_COLUMN, ImisProbe
 from shared.adapters.imis_wire import (
     activity_body,
@@ -38,6 +39,13 @@ from shared.ports import CrmFile
 TRANSIENT = {408, 429, 500, 502, 503, 504}
 PAGE = 100
 SCAN_LIMIT = 2000  # records of one contact paged through when the site ignores the capture-key filter
+
+
+def http_client(base_url: str) -> httpx.Client:
+    """The connection pool for one iMIS site (cookies extracted only from responses that set some)."""
+    client = httpx.Client(base_url=base_url, timeout=httpx.Timeout(30.0, connect=10.0))
+    lean_cookies(client)
+    return client
 
 
 class ImisCrmClient(ImisProbe):
