@@ -28,6 +28,7 @@ from bench import (
     instances,
     pipeline,
     preview,
+    queue_depth,
     scale,
     status,
     storage_calls,
@@ -62,6 +63,7 @@ def plan(quick: bool, mailboxes: int = 1000) -> dict[str, Callable[[Path], dict[
         "instances8_scaled": lambda d: instances.run(d, 8, **instances.SIZES["scaled"]),
         "scale": lambda d: scale.run(d, n=20 if quick else mailboxes),
         "preview": lambda d: preview.run(d, rounds=1 if quick else 3),
+        "queue_depth": lambda d: queue_depth.run(d, depths=(100, 1_000) if quick else queue_depth.DEPTHS),
     }
 
 
@@ -95,6 +97,9 @@ def summary(results: dict[str, Any]) -> list[str]:
         if split.get("webhook_sharing_cores"):
             lat = split["webhook_sharing_cores"]["latency_ms"]
             line("  same, both hosts free on every core", f"{lat.get('p50')} / {lat.get('p99')}")
+    for row in r.get("queue_depth", {}).get("by_depth", []):
+        line(f"Azurite queue at depth {row['depth']:,}: receive+delete / put ms",
+             f"{row['receive_delete_ms_per_message']} / {row['put_ms']}", note="(Azure: flat in depth)")
     if "latency_s" in r.get("e2e", {}):
         e2e = r["e2e"]
         line("end-to-end p50/p99 s (delivery -> CRM)", f"{e2e['latency_s']['p50']} / {e2e['latency_s']['p99']}",
