@@ -32,6 +32,7 @@ from bench import (
     scale,
     status,
     storage_calls,
+    transactions,
     webhook,
     webhook_split,
 )
@@ -54,6 +55,7 @@ def plan(quick: bool, mailboxes: int = 1000) -> dict[str, Callable[[Path], dict[
         "import": lambda d: history.run(d, n=1000 if quick else 10_000),
         "import_paced": lambda d: history.run(d, n=400 if quick else 2_000, limit=200 if quick else 1_000),
         "storage_calls": lambda d: storage_calls.run(d, n=300 if quick else 1_000),
+        "transactions": lambda d: transactions.run(d, rounds=3 if quick else 10, repeats=2 if quick else 5),
         "status": lambda d: status.run(d, sizes=(1_000, 5_000) if quick else (10_000, 100_000)),
         # the form: one mailbox's 10,000 emails against Graph's real limit (10,000 requests / 10 min)
         "instances4": lambda d: instances.run(d, 4, **instances.SIZES["quick" if quick else "full"]),
@@ -143,6 +145,11 @@ def summary(results: dict[str, Any]) -> list[str]:
                  note=f"queue idle after {run['until_queue_idle_s']} s" if run["until_queue_idle_s"] else "")
         line("  1-hour outage: all missed mail decided after s", sc["outage_1h"]["recovered_s"],
              note=f"{sc['outage_1h']['emails_missed']} emails")
+    for way in ("library", "no threads", "bytes"):
+        if way in r.get("transactions", {}):
+            cells = r["transactions"][way]
+            line(f"Table transaction CPU ms 32/100 upserts: {way}",
+                 f"{cells['32 upserts']['cpu_ms']} / {cells['100 upserts']['cpu_ms']}")
     if "pipeline_ms_per_email" in r.get("pipeline", {}):
         line("pipeline CPU ms/email", r["pipeline"]["pipeline_ms_per_email"], "<= 2")
     if "import" in r.get("coldstart", {}):
