@@ -5,6 +5,7 @@ Tests replace the whole thing with ``override(services)``; nothing else construc
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import threading
@@ -110,6 +111,10 @@ def get_services() -> Services:
     with _lock:
         if _services is None:
             _services = build_services(Settings.from_env(os.environ))
+            # What is loaded by now (the app, the SDKs, their clients) lives as long as the process: moved out of
+            # the collector's way, a full collection no longer walks it (40-120 ms a time with the SDKs loaded,
+            # a pause of every invocation): https://docs.python.org/3.11/library/gc.html#gc.freeze
+            gc.freeze()
         return _services
 
 
