@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 NEWLINES = re.compile(rb"\r\n|\r|\n")  # email.generator NLCRE: the generator writes each part's lines with CRLF
 BOUNDARY = re.compile(r"[0-9A-Za-z'()+_,\-./:=?]{1,70}")  # RFC 2046 bchars, no space: never quoted or refolded
@@ -29,6 +30,8 @@ def request_bytes(request: Any) -> bytes | None:
     method, url, body = request.method, request.url, request.body
     if not (method.isascii() and method.isalpha() and url.isascii() and url.isprintable() and " " not in url):
         return None
+    if url.startswith("http"):
+        urlsplit(url)  # http.client's putrequest splits it for its Host header: a malformed URL fails there too
     if body is None:
         data = b""
         length = "0" if method.upper() in BODY_METHODS else None

@@ -220,6 +220,7 @@ PARTS = {
     "a Host header": lambda: [HttpRequest("POST", "http://h/T", headers={"Host": "elsewhere", "Accept-Encoding": "x"})],
     "non-ASCII": lambda: [HttpRequest("POST", "http://h/T", content="\u00e4".encode())],
     "a space in the URL": lambda: [HttpRequest("POST", "http://h/T a")],
+    "a malformed host": lambda: [HttpRequest("POST", "http://[::1/T")],
     "no part": lambda: [],
 }
 
