@@ -71,6 +71,8 @@ def build_services(settings: Settings) -> Services:
                           site_slots=limits["crm"]),
         queue=StorageMessageQueue(queue_client(settings, settings.queue_name, storage_cred)),
         poison_queue=StorageMessageQueue(queue_client(settings, settings.poison_queue_name, storage_cred)),
+        bulk_queue=StorageMessageQueue(queue_client(settings, settings.bulk_queue_name, storage_cred)),
+        bulk_poison_queue=StorageMessageQueue(queue_client(settings, settings.bulk_poison_queue_name, storage_cred)),
         options=TableOptionsRepository(tables.options, tables.optionshistory),
         mailboxes=TableMailboxRepository(tables.mailboxes),
         subscriptions=TableSubscriptionRepository(tables.subscriptions),

@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-# Queue names are fixed: trigger decorators need literals, and Bicep declares the same two queues.
-QUEUE_NAME = "mail-messages"
-POISON_QUEUE_NAME = "mail-messages-poison"
+# Queue names are fixed: trigger decorators need literals, and Bicep declares the same four queues. Two lanes
+# (shared/domain/lanes.py): live mail on mail-messages (the name deployed apps already use), the import's and the
+# backstop's bulk work on mail-bulk; the host moves a message that keeps failing to "<queue>-poison".
+QUEUE_NAME, POISON_QUEUE_NAME = "mail-messages", "mail-messages-poison"
+BULK_QUEUE_NAME, BULK_POISON_QUEUE_NAME = "mail-bulk", "mail-bulk-poison"
 GRAPH_AUTH_MODES = ("managed_identity_federation", "client_secret", "certificate", "managed_identity",
                     "workload_identity", "static_token")
 # Audience of the managed identity's token that a federated credential accepts (Entra: "configure an application
@@ -141,8 +143,8 @@ class Settings:
         requests, seconds = self.graph_mailbox_budget.split("/")
         return int(requests), float(seconds)
 
-    queue_name = QUEUE_NAME
-    poison_queue_name = POISON_QUEUE_NAME
+    queue_name, poison_queue_name = QUEUE_NAME, POISON_QUEUE_NAME
+    bulk_queue_name, bulk_poison_queue_name = BULK_QUEUE_NAME, BULK_POISON_QUEUE_NAME
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:

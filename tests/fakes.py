@@ -695,7 +695,8 @@ def fake_services(settings: Settings = SETTINGS, now: datetime | None = None) ->
     counters = InMemoryCounters()
     return Services(
         settings=settings, graph=FakeGraph(clock), crm=FakeCrm(), queue=InMemoryQueue(clock),
-        poison_queue=InMemoryQueue(clock), options=InMemoryOptionsRepository(),
+        poison_queue=InMemoryQueue(clock), bulk_queue=InMemoryQueue(clock), bulk_poison_queue=InMemoryQueue(clock),
+        options=InMemoryOptionsRepository(),
         mailboxes=InMemoryMailboxRepository(), subscriptions=InMemorySubscriptionRepository(),
         delta_tokens=InMemoryDeltaTokenRepository(clock), ledger=InMemoryCaptureLedger(),
         decisions=InMemoryDecisionLog(), contact_cache=InMemoryContactCache(counters),

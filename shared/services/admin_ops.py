@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.domain.errors import BadRequest
+from shared.domain.lanes import Lane
 from shared.domain.model import Folder
 from shared.domain.options import parse_options
 from shared.domain.work import WorkItem, to_payload
@@ -25,17 +26,23 @@ def replay(items: list[dict[str, Any]], deps: Services) -> int:
             raise BadRequest(f"each email needs a mailbox and a message_id (strings): {str(item)[:200]}")
         folder = str(item.get("folder") or Folder.INBOX.value)
         work.append(to_payload(WorkItem(str(item["mailbox"]).lower(), str(item["message_id"]), folder, "replay")))
-    deps.queue.send(work)
+    deps.queue.send(work)  # the live lane: an admin is waiting for these few (shared/domain/lanes.py)
     return len(work)
 
 
 def replay_poison(deps: Services, limit: int = 32) -> dict[str, int]:
-    moved = deps.poison_queue.drain(limit)
-    good = [m for m in moved if "raw" not in m]
-    deps.queue.send(good)
-    if len(good) != len(moved):  # keep what cannot be re-queued where an admin can see it
-        deps.poison_queue.send([m for m in moved if "raw" in m])
-    return {"requeued": len(good), "kept": len(moved) - len(good)}
+    """Up to ``limit`` messages of each lane's poison queue, each back on its own lane's queue."""
+    counts = {"requeued": 0, "kept": 0}
+    for lane in Lane:
+        poison = deps.poison_of(lane)
+        moved = poison.drain(limit)
+        good = [m for m in moved if "raw" not in m]
+        deps.queue_of(lane).send(good)
+        if len(good) != len(moved):  # keep what cannot be re-queued where an admin can see it
+            poison.send([m for m in moved if "raw" in m])
+        counts["requeued"] += len(good)
+        counts["kept"] += len(moved) - len(good)
+    return counts
 
 
 def purge_contact_cache(deps: Services) -> dict[str, int]:

@@ -130,8 +130,9 @@ def _run(batch: MessageBatch, deps: Services, owner: str, log: BatchLog, outcome
 def _alone(item: WorkItem, batch: MessageBatch, deps: Services, exc: Exception, delay: int | None) -> None:
     """Queue one id again as a WorkItem (a deferral when throttled: it spends none of the queue's attempts)."""
     deferrals = batch.deferrals + (1 if delay is not None else 0)
-    deps.queue.send([to_payload(WorkItem(item.mailbox, item.message_id, item.folder, item.source,
-                                         deferrals=deferrals))], visibility_timeout=delay)
+    # On the batch's own lane (bulk for the import and the backstop): a failing id must not jump ahead of live mail.
+    deps.follow_up.send([to_payload(WorkItem(item.mailbox, item.message_id, item.folder, item.source,
+                                             deferrals=deferrals))], visibility_timeout=delay)
     logger.info("batch of %s: %s queued again alone%s (%s: %s)", item.mailbox, item.message_id,
                 f" in {delay}s" if delay else "", type(exc).__name__, exc)
 
@@ -139,5 +140,5 @@ def _alone(item: WorkItem, batch: MessageBatch, deps: Services, exc: Exception, 
 def _again(batch: MessageBatch, ids: tuple[str, ...], deps: Services, delay: int | None) -> None:
     deferrals = batch.deferrals + (1 if delay is not None else 0)
     rest = MessageBatch(batch.mailbox, ids, batch.folder, batch.source, deferrals)
-    deps.queue.send([to_payload(rest)], visibility_timeout=delay)
+    deps.follow_up.send([to_payload(rest)], visibility_timeout=delay)
     logger.info("batch of %s: %d id(s) queued again%s", batch.mailbox, len(ids), f" in {delay}s" if delay else "")

@@ -38,8 +38,8 @@ def process_message(item: WorkItem, deps: Services, *, owner: str, dequeue_count
         return _process(item, deps, owner, recorder, relink or dequeue_count > 1)
     except TransientError as exc:
         if dequeue_count >= deps.max_dequeue_count:
-            recorder.message(Outcome.FAILED, Reason.RETRIES_EXHAUSTED,
-                             f"Gave up after {dequeue_count} attempts: {exc}. The message is in the poison queue.")
+            recorder.message(Outcome.FAILED, Reason.RETRIES_EXHAUSTED, f"Gave up after {dequeue_count} attempts: "
+                             f"{exc}. The message is in the poison queue {deps.poison_name}.")
             recorder.flush()
         raise
 

@@ -1,8 +1,10 @@
 """The delta backstop: whatever webhooks missed, the folder's delta query finds.
 
 Each page's new message ids are queued *before* the link that follows them is stored, so a crash repeats
-work (harmless: de-duplication) and never skips mail. An expired delta token (410) restarts the sync:
-messages received in a bounded window are queued, a fresh delta link is taken, and the restart is noted.
+work (harmless: de-duplication) and never skips mail. A walk queues its batches on the lane it runs on
+(``deps.follow_up``): the backstop's on the bulk lane, a lifecycle event's (missed mail) on the live lane.
+An expired delta token (410) restarts the sync: messages received in a bounded window are queued, a fresh delta
+link is taken, and the restart is noted.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from shared.domain.errors import PermanentError, ResourceNotFound, SyncStateExpired
+from shared.domain.lanes import Lane
 from shared.domain.model import EXCLUDED_FOLDERS, Folder
 from shared.domain.options import BACKSTOP_TICK_MINUTES
 from shared.domain.work import CatchUp, batches, to_payload
@@ -25,8 +28,9 @@ RESYNC_WINDOW = timedelta(days=7)
 CLOCK_SKEW = timedelta(minutes=5)  # Graph's receivedDateTime and our clock may disagree a little
 
 
-def request_catch_up(mailbox: str, folder: str, deps: Services, *, why: str) -> None:
-    deps.queue.send([to_payload(CatchUp(mailbox, folder, why, deps.clock.now() - CLOCK_SKEW))])
+def request_catch_up(mailbox: str, folder: str, deps: Services, *, why: str, lane: Lane) -> None:
+    """Live for a gap in live mail (a recreated subscription); bulk for onboarding, start-up and folder changes."""
+    deps.queue_of(lane).send([to_payload(CatchUp(mailbox, folder, why, deps.clock.now() - CLOCK_SKEW))])
 
 
 def initialise(mailbox: str, folder: str, deps: Services, since: datetime | None = None, ref: str = "") -> str:
@@ -38,7 +42,7 @@ def initialise(mailbox: str, folder: str, deps: Services, since: datetime | None
     while True:
         page = deps.graph.delta_page(mailbox, ref, link, PAGE_SIZE)
         if since is not None:
-            deps.queue.send(to_payload(b) for b in batches(mailbox, page.received_since(since), folder, "delta"))
+            deps.follow_up.send(to_payload(b) for b in batches(mailbox, page.received_since(since), folder, "delta"))
         if page.delta_link:
             _, etag = deps.delta_tokens.get(mailbox, ref)
             deps.delta_tokens.put(mailbox, ref, page.delta_link, etag, note="initialised")
@@ -62,7 +66,7 @@ def run_delta(mailbox: str, folder: str, deps: Services, since: datetime | None 
             page = deps.graph.delta_page(mailbox, ref, link, PAGE_SIZE)
         except SyncStateExpired:
             return queued + resync(mailbox, folder, deps, ref)
-        deps.queue.send(to_payload(b) for b in batches(mailbox, page.message_ids, folder, "delta"))
+        deps.follow_up.send(to_payload(b) for b in batches(mailbox, page.message_ids, folder, "delta"))
         queued += len(page.message_ids)
         link = page.next_link or page.delta_link
         if link is None:
@@ -82,7 +86,7 @@ def resync(mailbox: str, folder: str, deps: Services, ref: str = "") -> int:
     queued, link = 0, None
     while True:
         ids, link = deps.graph.list_messages_since(mailbox, ref or folder, since, link, PAGE_SIZE)
-        deps.queue.send(to_payload(b) for b in batches(mailbox, ids, folder, "resync"))
+        deps.follow_up.send(to_payload(b) for b in batches(mailbox, ids, folder, "resync"))
         queued += len(ids)
         if not link:
             break
@@ -159,7 +163,7 @@ def walk_mailbox(mailbox: str, deps: Services, since: datetime | None = None) ->
     known = known_folders(mailbox, deps)
     left_out = frozenset(i for i, f in known.items() if f in EXCLUDED_FOLDERS)
     ids = [f.id for f in folder_tree(mailbox, deps, prune=left_out) if f.id not in left_out]
-    deps.queue.send(to_payload(CatchUp(mailbox, i, "mailbox walk", since)) for i in ids)
+    deps.follow_up.send(to_payload(CatchUp(mailbox, i, "mailbox walk", since)) for i in ids)
     _, etag = deps.delta_tokens.get(mailbox, Folder.MAILBOX.value)  # the tick's "when was this walked" mark
     deps.delta_tokens.put(mailbox, Folder.MAILBOX.value, "folder tree", etag, note=f"{len(ids)} folders")
     return len(ids)
@@ -168,7 +172,8 @@ def walk_mailbox(mailbox: str, deps: Services, since: datetime | None = None) ->
 def _queue_walks(folders: list[tuple[str, str]], deps: Services) -> list[str]:
     # The timer only queues: one message per folder, no Graph call, so its run time grows with the number of
     # folders by a queue write each, and the walks spread over the worker instances under the shared
-    # per-mailbox limits (shared/adapters/shared_limits.py) instead of running one after another here.
+    # per-mailbox limits (shared/adapters/shared_limits.py) instead of running one after another here. On the bulk
+    # lane: a walk of every folder must never hold up live mail.
     now = deps.clock.now()
-    deps.queue.send(to_payload(CatchUp(m, f, "backstop", queued_at=now)) for m, f in folders)
+    deps.bulk_queue.send(to_payload(CatchUp(m, f, "backstop", queued_at=now)) for m, f in folders)
     return [f"{m}/{f}" for m, f in folders]

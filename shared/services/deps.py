@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from shared.config import Settings
+from shared.domain.lanes import Lane
 from shared.domain.mailbox import Mailbox
 from shared.domain.matching import ContactRef
 from shared.domain.model import Folder
@@ -61,8 +62,10 @@ class Services:
     settings: Settings
     graph: GraphClient
     crm: CrmClient
-    queue: MessageQueue
+    queue: MessageQueue  # the live lane (mail-messages): webhook mail, lifecycle work (shared/domain/lanes.py)
     poison_queue: MessageQueue
+    bulk_queue: MessageQueue  # the bulk lane (mail-bulk): the import, the backstop's walks and their batches
+    bulk_poison_queue: MessageQueue
     options: OptionsRepository
     mailboxes: MailboxRepository
     subscriptions: SubscriptionRepository
@@ -78,8 +81,35 @@ class Services:
     max_dequeue_count: int = 5
     blobs: BlobStore | None = None  # .eml copies
     caches: WorkerCaches = field(default_factory=WorkerCaches)
+    lane: Lane = Lane.LIVE  # the lane of the queue message being handled: where its follow-up work goes
+    _views: dict[Lane, Services] = field(default_factory=dict, init=False, repr=False, compare=False)
     _options_cache: tuple[float, StoredOptions] | None = None
     _mailbox_cache: dict[str, tuple[float, Mailbox | None]] = field(default_factory=dict)
+
+    @property
+    def follow_up(self) -> MessageQueue:
+        """The queue of this message's lane: a deferral, a batch's failing id, a walk's batches go back there."""
+        return self.queue_of(self.lane)
+
+    def queue_of(self, lane: Lane) -> MessageQueue:
+        return self.bulk_queue if lane == Lane.BULK else self.queue
+
+    @property
+    def poison_name(self) -> str:
+        """The poison queue the host moves this lane's failing messages to (named in the decision log)."""
+        return self.settings.bulk_poison_queue_name if self.lane == Lane.BULK else self.settings.poison_queue_name
+
+    def poison_of(self, lane: Lane) -> MessageQueue:
+        return self.bulk_poison_queue if lane == Lane.BULK else self.poison_queue
+
+    def on_lane(self, lane: Lane) -> Services:
+        """This worker's view for a message of ``lane``: the same adapters and caches. Built once and kept, since a
+        copy per invocation would start each time with the options cache it was copied with."""
+        if lane == self.lane:
+            return self
+        if lane not in self._views:
+            self._views[lane] = replace(self, lane=lane)  # a copy starts with no views of its own
+        return self._views[lane]
 
     def current_options(self, max_age_s: float = 15.0) -> StoredOptions:
         """Options change rarely; re-reading them for every email would double the table traffic."""

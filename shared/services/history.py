@@ -28,7 +28,7 @@ def start_import(address: str, days: int, folders: list[str], deps: Services) ->
     deps.counters.touch("import-processed", address, Count=0)  # processed counts from this import on
     deps.mailboxes.put_progress(address, state)
     if days > 0:
-        deps.queue.send([to_payload(ImportStep(address))])
+        deps.bulk_queue.send([to_payload(ImportStep(address))])  # the import is bulk work: never ahead of live mail
     return state
 
 
@@ -46,7 +46,7 @@ def import_step(address: str, deps: Services) -> dict[str, Any]:
         ref = None
     ids, next_link = deps.graph.list_messages_since(address, ref, since, state.get("cursor"), PAGE_SIZE) \
         if ref is not None else ((), None)
-    deps.queue.send(to_payload(b) for b in batches(address, ids, folder, "import"))  # a page: 7 queue messages
+    deps.bulk_queue.send(to_payload(b) for b in batches(address, ids, folder, "import"))  # a page: 7 messages
     state["queued"] += len(ids)
     if next_link:
         state["cursor"] = next_link
@@ -58,7 +58,7 @@ def import_step(address: str, deps: Services) -> dict[str, Any]:
         state["state"], state["finished_at"] = "done", deps.clock.now().isoformat()
     deps.mailboxes.put_progress(address, state)  # cursor stored only after the page's ids are queued
     if state["state"] == "running":
-        deps.queue.send([to_payload(ImportStep(address))])
+        deps.bulk_queue.send([to_payload(ImportStep(address))])
     return state
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.domain.errors import BadRequest
+from shared.domain.lanes import Lane
 from shared.domain.mailbox import Mailbox
 from shared.domain.seed_roles import role_problems
 from shared.domain.work import FolderRefresh, to_payload
@@ -29,7 +30,8 @@ def onboard_mailbox(mailbox: Mailbox, deps: Services) -> dict[str, Any]:
     folders = [f.value for f in folders_for(mailbox, deps)]
     for folder in folders:
         if deps.delta_tokens.get(mailbox.address, row_key(mailbox.address, folder, deps))[0] is None:
-            request_catch_up(mailbox.address, folder, deps, why="onboarding: take the first delta link")
+            request_catch_up(mailbox.address, folder, deps, why="onboarding: take the first delta link",
+                             lane=Lane.BULK)
     days = mailbox.import_days if mailbox.import_days is not None else deps.current_options().options.look_back_days
     progress = start_import(mailbox.address, days, folders, deps)
     return {"mailbox": mailbox.model_dump(mode="json"), "subscriptions": [s.id for s in created],
@@ -45,7 +47,7 @@ def queue_folder_refreshes(changes: list[dict[str, Any]], deps: Services) -> int
     if not any(c.get("path", "").split(".")[0] in FOLDER_OPTIONS for c in changes):
         return 0
     addresses = [m.address for m in deps.mailboxes.all() if m.enabled]
-    deps.queue.send(to_payload(FolderRefresh(a)) for a in addresses)
+    deps.queue.send(to_payload(FolderRefresh(a)) for a in addresses)  # live lane: an admin waits (domain/lanes.py)
     return len(addresses)
 
 
@@ -78,7 +80,7 @@ def refresh_folders(address: str, deps: Services) -> str:
     created = ensure_subscriptions(mailbox, deps)
     for folder in folders_for(mailbox, deps):
         if deps.delta_tokens.get(address, row_key(address, folder.value, deps))[0] is None:
-            request_catch_up(address, folder.value, deps, why="folder settings changed")
+            request_catch_up(address, folder.value, deps, why="folder settings changed", lane=Lane.BULK)
     return f"{len(created)} subscription(s) created"
 
 

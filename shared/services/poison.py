@@ -29,7 +29,7 @@ def record_poison(payload: dict[str, Any], exc: BaseException, deps: Services, a
     item = WorkItem(_printable(payload.get("mailbox")).lower(), _printable(message_id or "(none)"),
                     _printable(payload.get("folder") or "inbox", 256), _printable(payload.get("source") or kind, 40))
     detail = _printable(f"Gave up after {attempts} attempts: {type(exc).__name__}: {exc}. "
-                        "The message is in the poison queue.", 2000)
+                        f"The message is in the poison queue {deps.poison_name}.", 2000)
     logger.error("poison: %s %s/%s: %s", kind, item.mailbox, item.message_id, detail)
     try:
         recorder = DecisionRecorder(deps, item)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from shared.domain.lanes import Lane
 from shared.services.delta import request_catch_up
 from shared.services.deps import Services
 from shared.services.subscriptions import RENEW_BEFORE, renew_one
@@ -48,7 +49,7 @@ def _check(deps: Services) -> dict[str, int]:
         if outcome != "recreated":  # a recreation queues its own catch-up
             folders.add((record.mailbox, record.folder))
     for mailbox, folder in sorted(folders):
-        request_catch_up(mailbox, folder, deps, why="start-up")
+        request_catch_up(mailbox, folder, deps, why="start-up", lane=Lane.BULK)  # every folder: bulk work
         counts["catch_up"] += 1
     logger.info("start-up check: %s", counts)
     return counts

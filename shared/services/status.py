@@ -34,6 +34,7 @@ def status(deps: Services) -> dict[str, Any]:
         "processed": lambda: deps.counters.counts("import-processed", addresses),
         "progress": lambda: deps.mailboxes.progress_of(addresses),
         "depth": deps.queue.depth, "poison_depth": deps.poison_queue.depth,
+        "bulk_depth": deps.bulk_queue.depth, "bulk_poison_depth": deps.bulk_poison_queue.depth,
         "poison": lambda: deps.stats.recent_poison(5), "last_24h": lambda: outcome_stats.last_24h(deps, now),
         "rejected": lambda: deps.counters.get("webhook", "rejected"), "preflight": lambda: _preflight(deps),
         "deltas": lambda: deps.delta_tokens.rows_of([(a, _row_key(by_address[a], f)) for a, f in wanted]),
@@ -51,10 +52,19 @@ def status(deps: Services) -> dict[str, Any]:
                               for f in folders_for(m, deps)],
                   "import": progress_with_counts(got["progress"][m.address], got["processed"][m.address], now)}
                  for m in watched]
-    return {"now": now.isoformat(), "mailboxes": mailboxes,
-            "queue": {"depth": got["depth"], "poison_depth": got["poison_depth"],
-                      "last_poison_reasons": got["poison"]},
+    return {"now": now.isoformat(), "mailboxes": mailboxes, "queue": _queues(deps, got),
             "last_24h": got["last_24h"], "webhook_rejected": got["rejected"], "crm_preflight": got["preflight"]}
+
+
+def _queues(deps: Services, got: dict[str, Any]) -> dict[str, Any]:
+    """Both lanes (shared/domain/lanes.py) added up, as one queue was before, and each lane on its own."""
+    names = deps.settings
+    lanes = {"live": {"queue": names.queue_name, "depth": got["depth"], "poison_queue": names.poison_queue_name,
+                      "poison_depth": got["poison_depth"]},
+             "bulk": {"queue": names.bulk_queue_name, "depth": got["bulk_depth"],
+                      "poison_queue": names.bulk_poison_queue_name, "poison_depth": got["bulk_poison_depth"]}}
+    return {"depth": got["depth"] + got["bulk_depth"], "poison_depth": got["poison_depth"] + got["bulk_poison_depth"],
+            "last_poison_reasons": got["poison"], "lanes": lanes}
 
 
 def _row_key(mailbox: Mailbox, folder: str) -> str:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from shared.domain.errors import PermanentError, SubscriptionNotFound, TransientError
+from shared.domain.lanes import Lane
 from shared.domain.mailbox import Mailbox
 from shared.domain.model import Folder
 from shared.domain.work import Renewal, to_payload
@@ -128,7 +129,7 @@ def renew_subscriptions(deps: Services, *, force: bool = False) -> dict[str, int
     now = deps.clock.now()
     due = [r for r in deps.subscriptions.all() if force or r.expires_at - now <= RENEW_BEFORE]
     if len(due) > RENEW_INLINE and not force:
-        deps.queue.send(to_payload(Renewal(record.id)) for record in due)
+        deps.queue.send(to_payload(Renewal(record.id)) for record in due)  # live lane: shared/domain/lanes.py
         return counts | {"queued": len(due)}
     for record in due:
         counts[renew_one(record, deps)] += 1
@@ -191,7 +192,8 @@ def _recreate(record: SubscriptionRecord, deps: Services) -> SubscriptionRecord:
         deps.subscriptions.delete(record.id)
         return record
     deps.subscriptions.delete(record.id)  # after the new row exists: a crash in between leaves a retryable lease
-    request_catch_up(record.mailbox, record.folder, deps, why="subscription recreated")
+    # the gap is live mail whose notifications were lost: on the live lane, never behind an import
+    request_catch_up(record.mailbox, record.folder, deps, why="subscription recreated", lane=Lane.LIVE)
     return fresh
 
 

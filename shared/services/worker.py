@@ -8,6 +8,7 @@ import logging
 from typing import Any
 
 from shared.domain.errors import TransientError
+from shared.domain.lanes import Lane
 from shared.domain.model import Folder
 from shared.domain.work import (
     MAX_DEFERRALS,
@@ -37,9 +38,11 @@ from shared.services.subscriptions import on_lifecycle_event, renew_queued
 logger = logging.getLogger(__name__)
 
 
-def handle_queue_body(body: bytes, deps: Services, *, owner: str, dequeue_count: int) -> str:
-    """The queue trigger's entry: a body that is not a JSON object fails like any other error (and its last
-    attempt records why it went to the poison queue)."""
+def handle_queue_body(body: bytes, deps: Services, *, owner: str, dequeue_count: int,
+                      lane: Lane = Lane.LIVE) -> str:
+    """The queue trigger's entry, for the message's lane (its follow-up work goes back there): a body that is not a
+    JSON object fails like any other error (and its last attempt records why it went to the poison queue)."""
+    deps = deps.on_lane(lane)
     try:
         payload = json.loads(body)
         if not isinstance(payload, dict):
@@ -64,7 +67,7 @@ def handle_queue_message(payload: dict[str, Any], deps: Services, *, owner: str,
             _last_attempt(payload, exc, deps, dequeue_count)
             raise
         delay = defer_delay(exc.retry_after)
-        deps.queue.send([to_payload(deferred(work))], visibility_timeout=delay)
+        deps.follow_up.send([to_payload(deferred(work))], visibility_timeout=delay)  # back on its own lane
         logger.info("throttled (%s): %s re-queued in %ss", exc, type(work).__name__, delay)
         return f"deferred {delay}s"
     except Exception as exc:

@@ -172,10 +172,29 @@ class PoisonReason(TypedDict, total=False):
 
 
 @with_config(CLOSED)
+class LaneStatus(TypedDict):
+    """One lane's queue and poison queue (live: webhook mail; bulk: the import and the backstop)"""
+
+    queue: str
+    depth: int
+    poison_queue: str
+    poison_depth: int
+
+
+@with_config(CLOSED)
+class QueueLanes(TypedDict):
+    live: LaneStatus
+    bulk: LaneStatus
+
+
+@with_config(CLOSED)
 class QueueStatus(TypedDict):
+    """depth and poison_depth add up both lanes"""
+
     depth: int
     poison_depth: int
     last_poison_reasons: NotRequired[list[PoisonReason]]
+    lanes: NotRequired[QueueLanes]
 
 
 @with_config(CLOSED)

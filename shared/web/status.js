@@ -34,13 +34,16 @@ function folderRows(mailbox) {
 const folderProblems = (mailboxes) => mailboxes.filter((m) => m.folder_problem).map((m) =>
   el("p", { class: "message error", text: `${m.address}: ${m.folder_problem}` }));
 
+// Both lanes added up, then each: live mail (mail-messages) and the import and backstop (mail-bulk).
+const lanes = (q, key) => q.lanes ? `${q[key]} (live ${q.lanes.live[key]}, bulk ${q.lanes.bulk[key]})` : String(q[key]);
+
 function render(s) {
   const poison = s.queue.last_poison_reasons.map((p) => el("li", {}, `${when(p.at)} ${p.mailbox}: ${p.detail}`));
   return [
     el("dl", { class: "stats" },
       el("dt", { text: "Emails, last 24 h" }), el("dd", { text: String(s.last_24h.messages) }),
-      el("dt", { text: "Queue" }), el("dd", { text: String(s.queue.depth) }),
-      el("dt", { text: "Poison queue" }), el("dd", { text: String(s.queue.poison_depth) }),
+      el("dt", { text: "Queue" }), el("dd", { text: lanes(s.queue, "depth") }),
+      el("dt", { text: "Poison queue" }), el("dd", { text: lanes(s.queue, "poison_depth") }),
       el("dt", { text: "Rejected notifications" }), el("dd", { text: String(s.webhook_rejected ?? 0) })),
     el("div", { class: "columns" },
       el("div", {}, el("h3", { text: "By outcome (24 h)" }), el("ul", {}, counts(s.last_24h.by_outcome))),

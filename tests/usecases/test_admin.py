@@ -68,7 +68,11 @@ class TestMailboxes:
         assert all(f["subscription_id"] and not f["subscription_expired"] for f in mine["folders"])
         assert mine["folders"][0]["last_notification_at"] is not None
         assert report["last_24h"]["by_outcome"] == {"captured": 1, "skipped": 1}
-        assert report["queue"] == {"depth": 0, "poison_depth": 0, "last_poison_reasons": []}
+        assert {k: report["queue"][k] for k in ("depth", "poison_depth", "last_poison_reasons")} == {
+            "depth": 0, "poison_depth": 0, "last_poison_reasons": []}
+        assert report["queue"]["lanes"] == {
+            "live": {"queue": "mail-messages", "depth": 0, "poison_queue": "mail-messages-poison", "poison_depth": 0},
+            "bulk": {"queue": "mail-bulk", "depth": 0, "poison_queue": "mail-bulk-poison", "poison_depth": 0}}
 
 
 class TestContactCache:

@@ -21,7 +21,7 @@ def watched_world() -> World:
 
 
 def queued_walks(world: World) -> list[CatchUp]:
-    return [w for w in (parse_work(m.payload) for m in world.queue.messages) if isinstance(w, CatchUp)]
+    return [w for w in (parse_work(m.payload) for m in world.bulk.messages) if isinstance(w, CatchUp)]
 
 
 class TestBackstopFanOut:
@@ -33,7 +33,8 @@ class TestBackstopFanOut:
         assert world.graph.calls == []
         assert sorted((w.mailbox, w.folder) for w in walks) == sorted(
             (m, f) for m in MAILBOXES for f in ("inbox", "sentitems"))
-        assert len(due) == len(walks) == 2 * len(MAILBOXES) == world.queue.depth()
+        assert len(due) == len(walks) == 2 * len(MAILBOXES) == world.bulk.depth()  # the bulk lane
+        assert world.queue.depth() == 0
         assert {w.why for w in walks} == {"backstop"} and all(w.queued_at for w in walks)
 
     def test_the_walks_run_on_the_queue_and_catch_missed_mail(self) -> None:

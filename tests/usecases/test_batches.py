@@ -11,6 +11,7 @@ import pytest
 
 from shared.domain.dedupe import normalise_message_id
 from shared.domain.errors import GraphUnavailable, TransientError
+from shared.domain.lanes import Lane
 from shared.domain.work import BATCH_IDS, MessageBatch, WorkItem, parse_work
 from shared.ports import FetchSpec
 from shared.services import batch as batch_service
@@ -34,15 +35,16 @@ def _mailbox_with(world: World, n: int, **options: Any) -> list[str]:
     return [world.arrive(world.mail(subject=f"Order {i}")) for i in range(n)]
 
 
-def _queued(world: World) -> list[Any]:
-    return [parse_work(payload) for payload in world.queue.sent]
+def _queued(world: World, lane: Lane = Lane.LIVE) -> list[Any]:
+    return [parse_work(payload) for payload in world.lane(lane)[0].sent]
 
 
-def _step(world: World) -> str:
-    """The host runs the next visible queue message once."""
-    message = world.queue.receive()
+def _step(world: World, lane: Lane = Lane.LIVE) -> str:
+    """The host runs the next visible message of the lane's queue once."""
+    message = world.lane(lane)[0].receive()
     assert message is not None
-    return handle_queue_message(message.payload, world.deps, owner=message.id, dequeue_count=message.dequeue_count)
+    return handle_queue_message(message.payload, world.deps.on_lane(lane), owner=message.id,
+                                dequeue_count=message.dequeue_count)
 
 
 def _failing(world: World, bad: set[str], error: Callable[[], Exception], times: int = 10**6) -> list[str]:
@@ -75,11 +77,12 @@ class TestQueued:
         real_write = world.log.write
         world.log.write = lambda entries: (writes.append(len(entries)), real_write(entries))[1]  # type: ignore
         start_import(MAILBOX, 30, ["inbox"], world.deps)
-        _step(world)  # the import's page: its ids, as batches
-        queued = [w for w in _queued(world) if isinstance(w, MessageBatch)]
+        _step(world, Lane.BULK)  # the import's page: its ids, as batches, on the bulk lane
+        queued = [w for w in _queued(world, Lane.BULK) if isinstance(w, MessageBatch)]
         assert [len(b.message_ids) for b in queued] == [BATCH_IDS, BATCH_IDS, 6]
         assert sorted(i for b in queued for i in b.message_ids) == sorted(ids)
-        assert not any(isinstance(w, WorkItem) for w in _queued(world))
+        assert not any(isinstance(w, WorkItem) for w in _queued(world, Lane.BULK))
+        assert _queued(world) == []  # nothing of the import on the live lane
         world.run()
         _captured_once(world, ids)
         assert all(world.outcome(i)["outcome"] == "captured" and world.outcome(i)["source"] == "import" for i in ids)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from email.utils import format_datetime
 from typing import Any
 
+from shared.domain.lanes import Lane
 from shared.domain.mailbox import Mailbox
 from shared.domain.model import Address, AttachmentContent, FetchedMessage, MailMessage
 from shared.domain.options import options_to_doc, parse_options
@@ -50,6 +51,21 @@ class World:
     def poison(self) -> InMemoryQueue:
         assert isinstance(self.deps.poison_queue, InMemoryQueue)
         return self.deps.poison_queue
+
+    @property
+    def bulk(self) -> InMemoryQueue:
+        """The bulk lane (mail-bulk): the import, the backstop's walks and their batches."""
+        assert isinstance(self.deps.bulk_queue, InMemoryQueue)
+        return self.deps.bulk_queue
+
+    @property
+    def bulk_poison(self) -> InMemoryQueue:
+        assert isinstance(self.deps.bulk_poison_queue, InMemoryQueue)
+        return self.deps.bulk_poison_queue
+
+    def lane(self, lane: Lane) -> tuple[InMemoryQueue, InMemoryQueue]:
+        """The lane's queue and poison queue."""
+        return (self.bulk, self.bulk_poison) if lane == Lane.BULK else (self.queue, self.poison)
 
     @property
     def log(self) -> InMemoryDecisionLog:
@@ -106,31 +122,42 @@ class World:
         return message_id
 
     # -- the host --------------------------------------------------------------------------------------------
-    def run(self, limit: int = 500) -> list[str]:
-        """Process the queue like the Functions host: each failure is a redelivery; at maxDequeueCount the
-        message moves to the poison queue. Deferred messages become visible as the clock jumps to them."""
+    def run(self, limit: int = 500, lanes: tuple[Lane, ...] = (Lane.LIVE, Lane.BULK)) -> list[str]:
+        """Process the queues like the Functions host: each failure is a redelivery; at maxDequeueCount the
+        message moves to its lane's poison queue. Deferred messages become visible as the clock jumps to them.
+        MailWorker and BulkWorker scale apart (per-function scaling), so a visible live message never waits for
+        the bulk lane: it is taken first. ``lanes=(Lane.LIVE,)``: BulkWorker disabled (or far behind)."""
         outcomes: list[str] = []
         for _ in range(limit):
             self.deps.clock.offset += timedelta(seconds=1)  # each invocation at its own moment, as in life
-            message = self.queue.receive()
-            if message is None:
-                later = self.queue.next_visible_at()
+            taken = next(((lane, m) for lane in lanes if (m := self.lane(lane)[0].receive()) is not None), None)
+            if taken is None:
+                later = min((at for lane in lanes if (at := self.lane(lane)[0].next_visible_at())), default=None)
                 if later is None:
                     return outcomes
                 self.deps.clock.offset += later - self.deps.clock.now()
                 continue
+            lane, message = taken
+            queue, poison = self.lane(lane)
             try:
-                outcomes.append(handle_queue_message(message.payload, self.deps, owner=message.id,
+                outcomes.append(handle_queue_message(message.payload, self.deps.on_lane(lane), owner=message.id,
                                                      dequeue_count=message.dequeue_count))
             except Exception:
                 if message.dequeue_count >= self.deps.max_dequeue_count:
-                    self.poison.send([message.payload])
+                    poison.send([message.payload])
                 else:
-                    self.queue.retry(replace(message))
+                    queue.retry(replace(message))
             except BaseException:
-                self.queue.retry(message)  # the worker died: never deleted, the message comes back
+                queue.retry(message)  # the worker died: never deleted, the message comes back
                 raise
         raise AssertionError(f"the queue did not drain in {limit} steps")
+
+    def step(self, lane: Lane) -> str:
+        """The lane's worker runs its next visible message once (it must succeed)."""
+        message = self.lane(lane)[0].receive()
+        assert message is not None, f"nothing visible on the {lane} lane"
+        return handle_queue_message(message.payload, self.deps.on_lane(lane), owner=message.id,
+                                    dequeue_count=message.dequeue_count)
 
     # -- what happened ---------------------------------------------------------------------------------------
     def outcome(self, message_id: str, mailbox: str = MAILBOX) -> dict[str, Any]:
