@@ -2,7 +2,7 @@
 delta-backstop timers run through the host's admin run endpoint, and a simulated 1-hour outage.
 
 Figures: Graph requests per timer run (and so per hour at the timers' schedules), each timer's run time (the
-host's own "Duration" of the invocation), how long the queued backstop walks take on MailWorker, the Table
+host's own "Duration" of the invocation), how long the queued backstop walks take on BulkWorker, the Table
 partition spread, and the time from the first backstop run after the outage until every mail that arrived
 during it has an outcome. docs/benchmarks.md extrapolates them to 10,000 mailboxes.
 

@@ -19,7 +19,7 @@ from azure.storage.queue import LinearRetry, QueueClient
 from bench.mailmix import OPTIONS
 from devhost.driver import StackDriver
 from devhost.stack import Stack
-from shared.config import QUEUE_NAME
+from shared.config import BULK_QUEUE_NAME, QUEUE_NAME
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -42,10 +42,14 @@ def prepare(driver: StackDriver, mailboxes: list[str], import_days: int = 0, **o
 
 
 def queue_depth(stack: Stack) -> int:
-    """Messages in the work queue, including invisible ones (running or waiting for a retry)."""
-    client = QueueClient.from_connection_string(stack.connection_string, QUEUE_NAME,
-                                                retry_policy=LinearRetry(retry_total=2, backoff=1))
-    return int(client.get_queue_properties().approximate_message_count or 0)
+    """Messages in both work queues (live and bulk lanes), including invisible ones (running or waiting for a
+    retry)."""
+    total = 0
+    for name in (QUEUE_NAME, BULK_QUEUE_NAME):
+        client = QueueClient.from_connection_string(stack.connection_string, name,
+                                                    retry_policy=LinearRetry(retry_total=2, backoff=1))
+        total += int(client.get_queue_properties().approximate_message_count or 0)
+    return total
 
 
 def wait_until(check: Callable[[], bool], timeout: float, what: str, every: float = 0.5) -> float:

@@ -32,7 +32,7 @@ def subscription_renewal(timer: func.TimerRequest) -> None:
 def delta_backstop_tick(timer: func.TimerRequest) -> None:
     # Schedules are fixed at deploy time, so the admin's backstop_interval_minutes is applied here: every
     # 5 minutes (BACKSTOP_TICK_MINUTES), each folder whose delta link is older than the interval gets a walk
-    # queued; MailWorker runs the walks (the timer makes no Graph call).
+    # queued on the bulk lane; BulkWorker runs the walks (the timer makes no Graph call).
     logger.info("delta backstop: %s due folder walk(s) queued", len(run_due(get_services())))
 
 

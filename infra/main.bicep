@@ -99,9 +99,12 @@ param adminAuthTenantId string = ''
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName, location))
 var appName = empty(functionAppName) ? 'func-${token}' : functionAppName
 var deploymentContainerName = 'app-package'
-// Fixed in the code (shared.config.QUEUE_NAME / POISON_QUEUE_NAME): trigger decorators need literal queue names.
+// Fixed in the code (shared.config.QUEUE_NAME / POISON_QUEUE_NAME, BULK_*): trigger decorators need literal queue
+// names. Two lanes: live mail (MailWorker) and the import and backstop (BulkWorker), each scaling on its own.
 var queueName = 'mail-messages'
 var poisonQueueName = 'mail-messages-poison'
+var bulkQueueName = 'mail-bulk'
+var bulkPoisonQueueName = 'mail-bulk-poison'
 var allTags = union(tags, { 'azd-env-name': environmentName })
 var publicBaseUrl = empty(webhookBaseUrl) ? 'https://${appName}.azurewebsites.net/api' : webhookBaseUrl
 var graphTenant = empty(graphTenantId) ? tenant().tenantId : graphTenantId
@@ -139,6 +142,8 @@ module storage 'modules/storage.bicep' = {
     tags: allTags
     queueName: queueName
     poisonQueueName: poisonQueueName
+    bulkQueueName: bulkQueueName
+    bulkPoisonQueueName: bulkPoisonQueueName
     blobContainerName: blobContainer
     deploymentContainerName: deploymentContainerName
   }

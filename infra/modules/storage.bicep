@@ -1,4 +1,4 @@
-metadata description = 'Storage account for the Functions host, the mail queue, the app\'s tables and blobs, and the Flex deployment package. Identity access only.'
+metadata description = 'Storage account for the Functions host, the mail queues (live and bulk lanes), the app\'s tables and blobs, and the Flex deployment package. Identity access only.'
 
 @description('Required. Name of the storage account (3-24 lowercase letters and digits).')
 @minLength(3)
@@ -11,11 +11,17 @@ param location string = resourceGroup().location
 @description('Optional. Tags to apply.')
 param tags object = {}
 
-@description('Required. Queue the webhook fills and the worker drains.')
+@description('Required. Live lane: the queue the webhook fills and MailWorker drains.')
 param queueName string
 
-@description('Required. Queue the host moves a message to after maxDequeueCount failures.')
+@description('Required. Queue the host moves a live message to after maxDequeueCount failures.')
 param poisonQueueName string
+
+@description('Required. Bulk lane: the historical import and the delta backstop, drained by BulkWorker.')
+param bulkQueueName string
+
+@description('Required. Queue the host moves a bulk message to after maxDequeueCount failures.')
+param bulkPoisonQueueName string
 
 @description('Required. Blob container for .eml copies and large payloads (MAIL_BLOB_CONTAINER).')
 param blobContainerName string
@@ -93,6 +99,16 @@ resource mailQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-
 resource poisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
   parent: queueService
   name: poisonQueueName
+}
+
+resource bulkQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
+  parent: queueService
+  name: bulkQueueName
+}
+
+resource bulkPoisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
+  parent: queueService
+  name: bulkPoisonQueueName
 }
 
 @description('The name of the storage account.')

@@ -19,7 +19,7 @@ from devhost.driver import StackDriver
 from devhost.stack import Stack
 from shared.adapters.capture_store import TableDecisionLog
 from shared.adapters.tables import Tables
-from shared.config import POISON_QUEUE_NAME, QUEUE_NAME
+from shared.config import BULK_POISON_QUEUE_NAME, BULK_QUEUE_NAME, POISON_QUEUE_NAME, QUEUE_NAME
 
 FINAL = {"captured", "skipped", "duplicate", "failed"}
 
@@ -44,24 +44,26 @@ class Observer:
     def __init__(self, stack: Stack, driver: StackDriver) -> None:
         self.stack, self.driver = stack, driver
         retry = LinearRetry(retry_total=1, backoff=1)
-        self._queue = QueueClient.from_connection_string(stack.connection_string, QUEUE_NAME, retry_policy=retry)
-        self._poison = QueueClient.from_connection_string(stack.connection_string, POISON_QUEUE_NAME,
-                                                          retry_policy=retry)
+        def client(name: str) -> QueueClient:
+            return QueueClient.from_connection_string(stack.connection_string, name, retry_policy=retry)
+        self._queues = [client(QUEUE_NAME), client(BULK_QUEUE_NAME)]  # both lanes
+        self._poisons = [client(POISON_QUEUE_NAME), client(BULK_POISON_QUEUE_NAME)]
         service = TableServiceClient.from_connection_string(stack.connection_string)
         self._log = TableDecisionLog(Tables(service, "MailCapture").decisions)
 
     # --- progress ---------------------------------------------------------------------------------------------
     def depth(self, poison: bool = False) -> int | None:
-        """Messages in the queue (waiting, retrying or running); None while storage does not answer."""
+        """Messages in both lanes' queues (waiting, retrying or running); None while storage does not answer."""
         try:
-            return (self._poison if poison else self._queue).get_queue_properties().approximate_message_count
+            return sum(q.get_queue_properties().approximate_message_count or 0
+                       for q in (self._poisons if poison else self._queues))
         except Exception:
             return None
 
     def poison(self) -> list[str]:
         """What is in the poison queue (up to 32 messages, peeked: they stay there), for the test's message."""
         try:
-            return [_text(str(m.content))[:300] for m in self._poison.peek_messages(max_messages=32)]
+            return [_text(str(m.content))[:300] for q in self._poisons for m in q.peek_messages(max_messages=32)]
         except Exception as exc:  # storage may be restarting; say so rather than hide the count
             return [f"could not peek: {exc}"]
 

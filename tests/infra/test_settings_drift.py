@@ -122,3 +122,8 @@ class TestQueues:
         main = MAIN.read_text("utf-8")
         assert f"var queueName = '{config.QUEUE_NAME}'" in main
         assert f"var poisonQueueName = '{config.POISON_QUEUE_NAME}'" in main
+        assert f"var bulkQueueName = '{config.BULK_QUEUE_NAME}'" in main
+        assert f"var bulkPoisonQueueName = '{config.BULK_POISON_QUEUE_NAME}'" in main
+        storage = (MAIN.parent / "modules" / "storage.bicep").read_text("utf-8")
+        for param in ("queueName", "poisonQueueName", "bulkQueueName", "bulkPoisonQueueName"):
+            assert f"  name: {param}\n" in storage, f"storage.bicep declares no queue named by {param}"

@@ -1,5 +1,6 @@
 """The delta backstop fans out: its timers only queue one walk per mailbox and folder (no Graph call, so the
-run grows by a queue write per folder), MailWorker runs the walks, and a walk already done is not repeated."""
+run grows by a queue write per folder), BulkWorker runs the walks (the bulk lane), and a walk already done is not
+repeated."""
 
 from __future__ import annotations
 
