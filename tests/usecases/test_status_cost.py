@@ -11,8 +11,8 @@ from typing import Any
 from shared.services.status import status
 from tests.usecases.world import MAILBOX, World
 
-PORTS = ("mailboxes", "subscriptions", "delta_tokens", "counters", "stats", "queue", "poison_queue", "decisions",
-         "options", "ledger", "contact_cache", "threads", "blobs", "graph", "crm")
+PORTS = ("mailboxes", "subscriptions", "delta_tokens", "counters", "stats", "queue", "poison_queue", "bulk_queue",
+         "bulk_poison_queue", "decisions", "options", "ledger", "contact_cache", "threads", "blobs", "graph", "crm")
 
 
 class Counting:
