@@ -1,4 +1,4 @@
-"""The queue envelope: every kind of work the mail-messages queue carries, with one parse/serialise pair.
+"""The queue envelope: every kind of work both queues carry (shared/domain/lanes.py), with one parse/serialise pair.
 
 Producers (webhook, delta backstop, historical import, replay, lifecycle handler) build these values and
 ``to_payload`` them; the worker ``parse_work``s what it dequeues. ``v`` is the envelope version: a message

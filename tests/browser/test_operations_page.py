@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -25,6 +26,7 @@ class TestStatus:
         expect(body.locator("tr", has_text=MAILBOX).get_by_role("cell", name="Sent Items")).to_be_visible()
         expect(body.locator("tr", has_text=MAILBOX).filter(has_text="Inbox")).to_contain_text("until")
         expect(body).to_contain_text("auto_reply: 1")
+        expect(body).to_contain_text(re.compile(r"Queue\s*\d+ \(live \d+, bulk \d+\)"))  # both lanes, then each
         screenshot(page)
 
     def test_shows_a_mailbox_whose_capture_folder_is_gone(self, page: Any, stack: Stack) -> None:
