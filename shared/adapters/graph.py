@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 from shared.adapters import graph_folders
 from shared.adapters.graph_calls import GraphCalls
 from shared.adapters.graph_message import fetched_from_graph
-from shared.adapters.http_costs import lean_cookies, no_sniffio_search
 from shared.adapters.pacing import MailboxPacer
 from shared.adapters.shared_limits import SharedLimits
 from shared.domain.errors import (
@@ -56,30 +55,15 @@ def build_sdk_client(credential: Any, base_url: str) -> Any:
     from kiota_authentication_azure.azure_identity_authentication_provider import (
         AzureIdentityAuthenticationProvider,
     )
-    from kiota_http.middleware.options import (
-        HeadersInspectionHandlerOption,
-        RetryHandlerOption,
-        UrlReplaceHandlerOption,
-    )
     from msgraph import GraphRequestAdapter, GraphServiceClient
-    from msgraph_core import GraphClientFactory
+
+    from shared.adapters.graph_http import graph_http_client
 
     host = urlsplit(base_url).hostname or "graph.microsoft.com"
     scheme_host = f"{urlsplit(base_url).scheme}://{urlsplit(base_url).netloc}"
     scopes = [("https://graph.microsoft.com" if host.endswith("graph.microsoft.com") else scheme_host) + "/.default"]
     auth = AzureIdentityAuthenticationProvider(credential, scopes=scopes, allowed_hosts=[host])
-    options = {
-        RetryHandlerOption.get_key(): RetryHandlerOption(delay=1, max_retries=1),
-        UrlReplaceHandlerOption.get_key(): UrlReplaceHandlerOption(enabled=False),
-        # By default kiota's HeadersInspectionHandler copies every request's and response's headers into its
-        # shared option object for a caller to read; nothing here reads them (a request may still ask with its own
-        # option): off, 7 % of a GET's CPU (docs/benchmarks.md "Fifth round"). The headers sent are unchanged.
-        HeadersInspectionHandlerOption.get_key(): HeadersInspectionHandlerOption(
-            inspect_request_headers=False, inspect_response_headers=False),
-    }
-    no_sniffio_search()
-    http = GraphClientFactory.create_with_default_middleware(options=options)
-    lean_cookies(http)
+    http = graph_http_client()  # msgraph-core's default middleware (graph_http)
     adapter = GraphRequestAdapter(auth, client=http)
     adapter.base_url = base_url.rstrip("/")
     return GraphServiceClient(request_adapter=adapter)

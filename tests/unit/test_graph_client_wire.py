@@ -1,6 +1,7 @@
 """The Graph client ``build_sdk_client`` makes sends what msgraph-sdk's default middleware sends (the same method,
 URL and headers, cookies included), with the per-request work that has no effect for us left out
-(shared/adapters/http_costs.py; kiota's header inspection into an option nobody reads)."""
+(shared/adapters/graph_http.py, http_costs.py: header inspection into an option nobody reads, cookie extraction from
+responses that set none, a failed import per request, the Graph host check repeated per request)."""
 
 from __future__ import annotations
 
@@ -92,3 +93,15 @@ def test_no_headers_are_copied_for_inspection_unless_a_request_asks() -> None:
 def test_cookies_are_extracted_only_from_responses_that_set_some() -> None:
     sdk = build_sdk_client(StaticTokenCredential("token"), "https://graph.microsoft.com/v1.0")
     assert isinstance(sdk.request_adapter._http_client.cookies, SetCookieCookies)
+
+
+def test_the_graph_host_check_parses_each_origin_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from msgraph_core.middleware import telemetry
+
+    parsed: list[str] = []
+    real = telemetry.parse_url
+    monkeypatch.setattr(telemetry, "parse_url", lambda url: (parsed.append(url), real(url))[1])
+    seen: list[httpx.Request] = []
+    _fetch(build_sdk_client(StaticTokenCredential("token"), "https://graph.microsoft.com/v1.0"), seen, calls=3)
+    assert len(seen) == 3 and len(parsed) == 1
+    assert all("sdkversion" in r.headers for r in seen)  # the answer, remembered, still adds the headers
