@@ -26,6 +26,7 @@ from bench import (
     endtoend,
     history,
     instances,
+    lanes,
     pipeline,
     preview,
     queue_depth,
@@ -52,6 +53,7 @@ def plan(quick: bool, mailboxes: int = 1000) -> dict[str, Callable[[Path], dict[
         "webhook_split_memory": lambda d: webhook_split.run(d, seconds=5 if quick else 10,
                                                             backlog=500 if quick else 3000, storage_in_memory=True),
         "e2e": lambda d: endtoend.run(d, n=20 if quick else 100),
+        "e2e_during_import": lambda d: lanes.run(d, backlog=600 if quick else 3000, n=10 if quick else 40),
         "import": lambda d: history.run(d, n=1000 if quick else 10_000),
         "import_paced": lambda d: history.run(d, n=400 if quick else 2_000, limit=200 if quick else 1_000),
         "storage_calls": lambda d: storage_calls.run(d, n=300 if quick else 1_000),
@@ -110,6 +112,13 @@ def summary(results: dict[str, Any]) -> list[str]:
              "<= 2 / <= 10")
         line("Graph / CRM requests per captured email", f"{e2e['graph_requests_per_captured_email']} / "
              f"{e2e['crm_requests_per_captured_email']}", "<= 1.1 / <= 1.5")
+    if "latency_s" in r.get("e2e_during_import", {}):
+        run = r["e2e_during_import"]
+        line(f"end-to-end p50/p99 s during a {run['backlog_emails']:,}-email import",
+             f"{run['latency_s']['p50']} / {run['latency_s']['p99']}", "<= 2 / <= 10")
+        line("  import emails decided meanwhile (emails/s)", f"{run['import_emails_decided_meanwhile']} "
+             f"({run['import_emails_per_second_meanwhile']})",
+             note=f"one queue: ~{run['one_queue_wait_estimate_s']} s behind {run['bulk_depth_before']} bulk messages")
     if "emails_per_second" in r.get("import", {}):
         imp = r["import"]
         line("worker throughput emails/s (all / steady)", f"{imp['emails_per_second']} / "
