@@ -30,6 +30,7 @@ from bench import (
     pipeline,
     preview,
     queue_depth,
+    request_cost,
     scale,
     status,
     storage_calls,
@@ -70,6 +71,7 @@ def plan(quick: bool, mailboxes: int = 1000) -> dict[str, Callable[[Path], dict[
         "scale": lambda d: scale.run(d, n=20 if quick else mailboxes),
         "preview": lambda d: preview.run(d, rounds=1 if quick else 3),
         "queue_depth": lambda d: queue_depth.run(d, depths=(100, 1_000) if quick else queue_depth.DEPTHS),
+        "request_cost": lambda d: request_cost.run(d, n=100 if quick else 400, rounds=3 if quick else 7),
     }
 
 
@@ -103,6 +105,8 @@ def summary(results: dict[str, Any]) -> list[str]:
         if split.get("webhook_sharing_cores"):
             lat = split["webhook_sharing_cores"]["latency_ms"]
             line("  same, both hosts free on every core", f"{lat.get('p50')} / {lat.get('p99')}")
+    for kind, cost in r.get("request_cost", {}).get("per_call", {}).items():
+        line(f"µs host CPU per {kind} (least / median)", f"{cost['cpu_us']} / {cost['cpu_us_median']}")
     for row in r.get("queue_depth", {}).get("by_depth", []):
         line(f"Azurite queue at depth {row['depth']:,}: receive+delete / put ms",
              f"{row['receive_delete_ms_per_message']} / {row['put_ms']}", note="(Azure: flat in depth)")

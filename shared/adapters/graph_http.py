@@ -2,7 +2,7 @@
 Retry-After, parameter-name decoding, user agent, header and body inspection, the SDK's telemetry headers) on
 httpx, with the per-request work that has no effect for us left out and nothing sent differently
 (tests/unit/test_graph_client_wire.py compares the requests with the library's defaults; figures in
-docs/benchmarks.md "Fifth round")."""
+docs/benchmarks.md "Sixth round")."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ sent; for the message fetch, whose ``$select`` names ~25 fields, that was ~1 ms 
 docs/benchmarks.md "Third round"). The query part is the same for every fetch under the same options, so it is
 expanded once and kept; so is the path's text around its variables, and the variables (mailbox and message id)
 are percent-encoded per request as RFC 6570 encodes a simple string (another ~0.17 ms for a real 152-character
-message id: "Fifth round"). Expanded by kiota's own ``RequestInformation.url``: an RFC 6570 template expands to the
+message id: "Sixth round"). Expanded by kiota's own ``RequestInformation.url``: an RFC 6570 template expands to the
 concatenation of its parts' expansions, so the URL is the one kiota would build, character for character
 (tests/unit/test_graph_urls.py compares them, for any mailbox and message id too).
 """

@@ -1,7 +1,7 @@
 """Per-request work in httpx/httpcore that has no effect for us, skipped without changing what goes on the wire.
 
 Measured by ``python -m bench.request_cost`` (py-spy): the share of a CRM POST and of a Graph GET each takes is
-in docs/benchmarks.md ("Fifth round").
+in docs/benchmarks.md ("Sixth round").
 """
 
 from __future__ import annotations
