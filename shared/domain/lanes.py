@@ -11,12 +11,15 @@ Which lane each kind of work takes, and why (the producers choose; follow-up wor
   - a webhook notification's message id (``message``): the seconds-scale promise;
   - Graph's lifecycle events (``lifecycle``): a ``missed`` event's delta walk and its batches, and the catch-up of
     a removed subscription, are live mail whose notification was lost;
-  - subscription renewals (``renewal``) and folder refreshes (``folders``): without them live notifications stop;
-    one Graph call each, so they cost the live lane little;
-  - an admin's replay of chosen emails: someone is waiting to see the outcome.
+  - an admin's folder-settings change (``folders``, one per mailbox) and replay of chosen emails: someone is
+    waiting to see the outcome.
 - BULK (mail-bulk): the historical import's steps and batches (``import``, ``messages``), the delta backstop's and
   the start-up, onboarding and folder-change walks (``catch_up``), their batches and resyncs, and every id of a
-  bulk batch queued again alone: work whose size is unbounded and whose latency is minutes by design.
+  bulk batch queued again alone: work whose size is unbounded and whose latency is minutes by design. Also the
+  renewal timer's fan-out (``renewal``, one per subscription: 20,000 for 10,000 mailboxes) and the daily capture-
+  folder check (``folders``): a subscription is renewed two days before it expires and every timer run queues the
+  still-due ones again (a twin finds it renewed for one Table read), so hours behind an import cannot make one
+  lapse, while 20,000 Graph calls on the live lane would hold live mail back for minutes.
 Either worker runs every kind (the same handler), so a message that went to the other lane, or that an older
 version queued on mail-messages before the upgrade, is still processed: nothing is ever skipped for its lane.
 """

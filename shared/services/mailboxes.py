@@ -58,7 +58,7 @@ def queue_capture_folder_checks(deps: Services) -> int:
     mailbox's folder_problem and its subscription goes, and a folder made again under the name is picked up."""
     options = deps.current_options().options
     addresses = [m.address for m in deps.mailboxes.all() if m.enabled and m.capture_folder_name(options)]
-    deps.queue.send(to_payload(FolderRefresh(a)) for a in addresses)
+    deps.bulk_queue.send(to_payload(FolderRefresh(a)) for a in addresses)  # background work: the bulk lane
     return len(addresses)
 
 

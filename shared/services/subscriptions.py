@@ -124,12 +124,13 @@ def on_lifecycle_event(event: str, subscription_id: str, deps: Services) -> str:
 
 def renew_subscriptions(deps: Services, *, force: bool = False) -> dict[str, int]:
     """Renew what expires soon; recreate what Graph no longer knows (404) or what expired while stopped.
-    More than RENEW_INLINE due: queue one Renewal each instead ("queued"), renewed by MailWorker."""
+    More than RENEW_INLINE due: queue one Renewal each instead ("queued"), renewed by BulkWorker."""
     counts = {"renewed": 0, "recreated": 0, "skipped": 0}
     now = deps.clock.now()
     due = [r for r in deps.subscriptions.all() if force or r.expires_at - now <= RENEW_BEFORE]
     if len(due) > RENEW_INLINE and not force:
-        deps.queue.send(to_payload(Renewal(record.id)) for record in due)  # live lane: shared/domain/lanes.py
+        # the bulk lane: a fan-out of one per subscription, due two days ahead (shared/domain/lanes.py)
+        deps.bulk_queue.send(to_payload(Renewal(record.id)) for record in due)
         return counts | {"queued": len(due)}
     for record in due:
         counts[renew_one(record, deps)] += 1
@@ -137,7 +138,7 @@ def renew_subscriptions(deps: Services, *, force: bool = False) -> dict[str, int
 
 
 def renew_queued(work: Renewal, deps: Services) -> str:
-    """MailWorker's side of a queued renewal: under the row's lease, and only while it is still due, so a
+    """The worker's side of a queued renewal: under the row's lease, and only while it is still due, so a
     subscription queued twice is renewed once. A lease held elsewhere defers it (Retry-After), nothing lost."""
     leased, wait = _lease(work.subscription_id, deps)
     if leased is None:

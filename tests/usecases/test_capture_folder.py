@@ -219,6 +219,7 @@ def deleted_in_outlook(world: World, folder_id: str) -> None:
 def test_a_folder_its_owner_deleted_goes_within_a_day_and_one_made_again_is_picked_up(world: World) -> None:
     deleted_in_outlook(world, world.crm_folder)  # type: ignore[attr-defined]
     assert daily(world.deps)["capture_folder_checks"] == 1
+    assert world.queue.depth() == 0 and world.bulk.depth() == 1  # background work: the bulk lane
     world.run()
     stored = world.deps.mailboxes.get(MAILBOX)
     assert stored is not None and stored.capture_folder_id == ""

@@ -1,6 +1,6 @@
 """Renewal fans out when many subscriptions come due together (mailboxes onboarded the same day): the timer
-queues one renewal per subscription instead of renewing them one after another, MailWorker renews each under
-the row's lease, and a subscription queued twice is renewed once."""
+queues one renewal per subscription on the bulk lane instead of renewing them one after another, BulkWorker renews
+each under the row's lease, and a subscription queued twice is renewed once."""
 
 from __future__ import annotations
 
@@ -19,14 +19,14 @@ def due_world() -> World:
     world = World()
     for address in MAILBOXES:
         world.watch(address)
-    world.queue.messages.clear()  # onboarding's own catch-ups: not what is measured here
+    world.bulk.messages.clear()  # onboarding's own catch-ups: not what is measured here
     world.deps.clock.offset += MAX_LIFETIME - RENEW_BEFORE + timedelta(hours=1)
     world.graph.calls.clear()
     return world
 
 
 def queued_renewals(world: World) -> list[Renewal]:
-    return [w for w in (parse_work(m.payload) for m in world.queue.messages) if isinstance(w, Renewal)]
+    return [w for w in (parse_work(m.payload) for m in world.bulk.messages) if isinstance(w, Renewal)]
 
 
 def expiries(world: World) -> list:
@@ -40,6 +40,7 @@ class TestRenewalFanOut:
         counts = renew_subscriptions(world.deps)
         assert world.graph.calls == []
         assert counts["queued"] == len(ours) > RENEW_INLINE and counts["renewed"] == 0
+        assert world.queue.depth() == 0  # a fan-out never holds live mail back
         assert sorted(r.subscription_id for r in queued_renewals(world)) == sorted(
             s.id for s in world.deps.subscriptions.all())
 
@@ -78,6 +79,6 @@ class TestRenewalFanOut:
     def test_few_due_are_still_renewed_by_the_timer_itself(self) -> None:
         world = World()
         world.watch()  # one mailbox: two subscriptions
-        world.queue.messages.clear()
+        world.bulk.messages.clear()  # onboarding's catch-ups
         world.deps.clock.offset += MAX_LIFETIME - RENEW_BEFORE + timedelta(hours=1)
         assert renew_subscriptions(world.deps)["renewed"] == 2 and queued_renewals(world) == []
