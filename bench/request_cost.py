@@ -11,8 +11,10 @@ each kind (``DIR/<kind>.prof``) for ``python -m pstats``. A figure, not a test: 
 from __future__ import annotations
 
 import argparse
+import collections
 import cProfile
 import json
+import logging
 import resource
 import statistics
 import tempfile
@@ -28,6 +30,7 @@ from devhost.driver import StackDriver
 from devhost.stack import Stack
 from shared.adapters.credentials import graph_credential, storage_credential
 from shared.adapters.graph import SdkGraphClient, build_sdk_client
+from shared.adapters.http_costs import quiet_request_logs
 from shared.adapters.imis import ImisCrmClient, http_client
 from shared.adapters.tables import Table, table_service
 from shared.config import Settings
@@ -101,6 +104,24 @@ def crm_call(settings: Settings) -> tuple[ImisCrmClient, Callable[[int], Any]]:
     return crm, post
 
 
+class _WorkerLogHandler(logging.Handler):
+    """Stands in for the Functions Python worker's handler on the root logger (set to INFO there:
+    azure_functions_worker/dispatcher.py, dispatch_forever): each record formatted and queued for the host."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: collections.deque[str] = collections.deque(maxlen=1000)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.sent.append(self.format(record))
+
+
+def worker_logging() -> None:
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    root.addHandler(_WorkerLogHandler())
+
+
 def run(workdir: Path, n: int = 400, rounds: int = 5, profile: Path | None = None,
         only: tuple[str, ...] = ()) -> dict[str, Any]:
     with Stack(workdir, host=False) as stack:
@@ -124,11 +145,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=400, help="calls per round")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--worker-logging", action="store_true",
+                        help="the root logger at INFO with a formatting handler, as in the Functions Python worker")
+    parser.add_argument("--request-logs", action="store_true",
+                        help="keep httpx's and azure-core's INFO record per request (as before quiet_request_logs)")
     parser.add_argument("--profile", type=Path, help="write a cProfile per kind of call into this directory")
     parser.add_argument("--only", default="", help="comma-separated: table_insert,table_upsert,graph_get,crm_post")
     args = parser.parse_args()
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
+    if args.worker_logging:
+        worker_logging()
+    if not args.request_logs:
+        quiet_request_logs()  # as shared.bootstrap.build_services does
     with tempfile.TemporaryDirectory(prefix="request-cost-") as tmp:
         result = run(Path(tmp), args.n, args.rounds, args.profile, tuple(filter(None, args.only.split(","))))
     print(json.dumps(result, indent=1))

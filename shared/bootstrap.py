@@ -48,6 +48,7 @@ def build_services(settings: Settings) -> Services:
     )
     from shared.adapters.credentials import graph_credential, storage_credential
     from shared.adapters.graph import SdkGraphClient, build_sdk_client
+    from shared.adapters.http_costs import quiet_request_logs
     from shared.adapters.imis import ImisCrmClient
     from shared.adapters.imis import http_client as imis_http_client
     from shared.adapters.mime import message_from_mime
@@ -57,6 +58,7 @@ def build_services(settings: Settings) -> Services:
     from shared.adapters.tables import Tables, table_service
     from shared.adapters.thread_store import TableThreadIndex
 
+    quiet_request_logs()  # no log record per Graph, CRM and storage request (http_costs)
     storage_cred = storage_credential(settings)
     tables = Tables(table_service(settings, storage_cred), settings.table_prefix)
     counters = TableCounters(tables.counters)

@@ -7,6 +7,7 @@ in docs/benchmarks.md ("Sixth round").
 from __future__ import annotations
 
 import importlib.util
+import logging
 import sys
 
 import httpx
@@ -42,3 +43,17 @@ def no_sniffio_search() -> None:
     if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
         sys.modules["sniffio"] = None  # type: ignore[assignment]
 
+
+
+# One INFO record per request: httpx's "HTTP Request: …" line (httpx/_client.py, every Graph and CRM request) and
+# azure-core's HttpLoggingPolicy (URL, method and every header of each storage request and response).
+REQUEST_LOGGERS = ("httpx", "azure.core.pipeline.policies.http_logging_policy")
+
+
+def quiet_request_logs() -> None:
+    """The Functions Python worker sets the root logger to INFO and sends every record to the host over gRPC
+    (Azure/azure-functions-python-worker, azure_functions_worker/dispatcher.py ``dispatch_forever``), so in Azure each
+    request was formatted, sent and stored as an Application Insights trace: ~10 % of a Table request's CPU with
+    such a handler (bench/request_cost.py --worker-logging). Warnings and errors still pass."""
+    for name in REQUEST_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -8,6 +8,7 @@ import asyncio
 import http.cookiejar
 import importlib.machinery
 import importlib.util
+import logging
 import sys
 from typing import Any
 
@@ -99,3 +100,37 @@ class TestSniffio:
         monkeypatch.setitem(sys.modules, "sniffio", stand_in)
         http_costs.no_sniffio_search()
         assert sys.modules["sniffio"] is stand_in
+
+
+class TestRequestLogs:
+    def test_no_record_per_request_under_a_root_logger_at_info(self) -> None:
+        """The Functions Python worker's root logger is at INFO and sends every record to the host."""
+        root, levels = logging.getLogger(), {n: logging.getLogger(n).level for n in ("", *http_costs.REQUEST_LOGGERS)}
+        records: list[logging.LogRecord] = []
+        handler = logging.Handler()
+        handler.emit = records.append  # type: ignore[method-assign]
+        root.addHandler(handler)
+        try:
+            root.setLevel(logging.INFO)
+            http_costs.quiet_request_logs()
+            _client(True, []).get("/api/Party")
+            sdk_policy = logging.getLogger("azure.core.pipeline.policies.http_logging_policy")
+            assert [r.getMessage() for r in records if r.name.startswith("httpx")] == []
+            assert not sdk_policy.isEnabledFor(logging.INFO)  # HttpLoggingPolicy logs only when this holds
+            assert sdk_policy.isEnabledFor(logging.WARNING) and logging.getLogger("httpx").isEnabledFor(logging.WARNING)
+        finally:
+            root.removeHandler(handler)
+            for name, level in levels.items():
+                logging.getLogger(name).setLevel(level)
+
+    def test_the_services_are_built_with_the_request_logs_quiet(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        called: list[bool] = []
+        monkeypatch.setattr(http_costs, "quiet_request_logs", lambda: called.append(True))
+        from shared import bootstrap
+        from shared.config import Settings
+        from tests.unit.test_credentials import FEDERATED
+
+        services = bootstrap.build_services(Settings.from_env(FEDERATED | {"GRAPH_AUTH_MODE": "static_token",
+                                                                           "GRAPH_STATIC_TOKEN": "t"}))
+        services.graph.close()  # type: ignore[attr-defined]
+        assert called == [True]
