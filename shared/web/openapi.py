@@ -127,7 +127,8 @@ def _ops_paths() -> dict[str, Any]:
         "/manage/replay": {"post": _op("AdminReplay", "Queue emails again (captured ones stay single)", "Operations",
                                       (202, "Queued", ref("ReplayQueued")), body=_body(ref("ReplayRequest")))},
         "/manage/poison/replay": {"post": _op(
-            "AdminReplayPoison", "Move poison-queue messages back to the work queue", "Operations",
+            "AdminReplayPoison", "Move poison-queue messages back to their lane's work queue (up to limit per lane)",
+            "Operations",
             (202, "Moved; unreadable messages are kept in the poison queue", ref("PoisonReplayed")),
             params=(_limit(32, 32),))},
         "/manage/contact-cache/purge": {"post": _op("AdminPurgeContactCache", "Forget cached CRM contact look-ups",
