@@ -55,6 +55,7 @@ class WorkerCaches:
     renewal_started: bool = False  # the first renewal after a start renews everything
     folder_ids: dict[str, tuple[float, dict[str, Folder]]] = field(default_factory=dict)  # mailbox|never -> ids
     crm_preflight: tuple[float, Report] | None = None  # (monotonic read time, verdict): the capture gate's
+    options: tuple[float, StoredOptions] | None = None  # (monotonic read time, options): Services.current_options
 
 
 @dataclass
@@ -82,8 +83,6 @@ class Services:
     blobs: BlobStore | None = None  # .eml copies
     caches: WorkerCaches = field(default_factory=WorkerCaches)
     lane: Lane = Lane.LIVE  # the lane of the queue message being handled: where its follow-up work goes
-    _views: dict[Lane, Services] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _options_cache: tuple[float, StoredOptions] | None = None
     _mailbox_cache: dict[str, tuple[float, Mailbox | None]] = field(default_factory=dict)
 
     @property
@@ -103,24 +102,20 @@ class Services:
         return self.bulk_poison_queue if lane == Lane.BULK else self.poison_queue
 
     def on_lane(self, lane: Lane) -> Services:
-        """This worker's view for a message of ``lane``: the same adapters and caches. Built once and kept, since a
-        copy per invocation would start each time with the options cache it was copied with."""
-        if lane == self.lane:
-            return self
-        if lane not in self._views:
-            self._views[lane] = replace(self, lane=lane)  # a copy starts with no views of its own
-        return self._views[lane]
+        """This worker's view for a message of ``lane``: the same adapters and caches (``caches`` and the mailbox
+        cache are shared objects), so the copy costs microseconds."""
+        return self if lane == self.lane else replace(self, lane=lane)
 
     def current_options(self, max_age_s: float = 15.0) -> StoredOptions:
         """Options change rarely; re-reading them for every email would double the table traffic."""
-        cached = self._options_cache
+        cached = self.caches.options  # in the worker's caches: a lane's or a batch's view shares it
         if cached is None or time.monotonic() - cached[0] > max_age_s:
             cached = (time.monotonic(), self.options.get())
-            self._options_cache = cached
+            self.caches.options = cached
         return cached[1]
 
     def forget_options(self) -> None:
-        self._options_cache = None
+        self.caches.options = None
         self._mailbox_cache.clear()
 
     def forget_mailbox(self, address: str) -> None:
