@@ -23,7 +23,15 @@ from typing import Any
 from azure.data.tables import TableServiceClient
 
 from bench.mailmix import mix
-from bench.stackrun import cpu_by_child, cpu_delta, prepare, queue_depth, running_stack, wait_until
+from bench.stackrun import (
+    cpu_by_child,
+    cpu_delta,
+    percentiles,
+    prepare,
+    queue_depth,
+    running_stack,
+    wait_until,
+)
 from shared.adapters.capture_store import TableDecisionLog
 from shared.adapters.tables import Tables
 
@@ -51,6 +59,16 @@ def _steady_rate(samples: list[tuple[float, int, int]], n: int) -> float:
     if len(inside) < 2:
         return 0.0
     return round((inside[-1][1] - inside[0][1]) / (inside[-1][0] - inside[0][0]), 2)
+
+
+def _step_times(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Wall time of the worker's steps per email as its decisions record them (Graph GET with pacing and the shared
+    slot, contact match, CRM write): where an email's time goes when the host is not on CPU."""
+    steps: dict[str, list[float]] = {}
+    for entry in entries:
+        for step, ms in (entry.get("timings_ms") or {}).items():
+            steps.setdefault(step, []).append(float(ms))
+    return {step: percentiles(values) for step, values in sorted(steps.items())}
 
 
 def run(workdir: Path, n: int = 10_000, window: int = 60, limit: int = 10_000) -> dict[str, Any]:
@@ -101,5 +119,6 @@ def run(workdir: Path, n: int = 10_000, window: int = 60, limit: int = 10_000) -
         "crm_requests_by_route": imis["by_route"],
         "cpu_seconds": cpu, "cpu_ms_per_email": {k: round(v * 1000 / n, 1) for k, v in cpu.items()},
         "admin_status_call_ms_after": status_ms,
+        "worker_step_ms": _step_times(entries),
         "targets": {"emails_per_second": 100, "ratio_to_fastest": 1.25},
     }
