@@ -7,6 +7,7 @@ import functools
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import azure.functions as func
 
@@ -35,12 +36,17 @@ def installed(deps: Services) -> Iterator[Services]:
 
 
 @functools.cache
-def user_functions() -> dict[str, tuple[func.FunctionApp, Callable[..., func.HttpResponse]]]:
-    """Every registered function by name: (its metadata, the user function). ``get_functions`` checks names once
-    per process and refuses a second indexing, so it runs on a cleared record of names."""
+def registered_functions() -> list[Any]:
+    """``function_app.app.get_functions()``, callable more than once per process: the library records the names it
+    indexed and refuses a second indexing, so it runs on a cleared record of names (restored after)."""
     app = function_app.app
     seen, app.functions_bindings = app.functions_bindings, {}
     try:
-        return {f.get_function_name(): (f, f.get_user_function()) for f in app.get_functions()}
+        return list(app.get_functions())
     finally:
         app.functions_bindings = seen
+
+
+def user_functions() -> dict[str, tuple[func.FunctionApp, Callable[..., func.HttpResponse]]]:
+    """Every registered function by name: (its metadata, the user function)."""
+    return {f.get_function_name(): (f, f.get_user_function()) for f in registered_functions()}

@@ -19,6 +19,7 @@ from shared.bootstrap import build_services
 from shared.config import Settings
 from shared.domain.work import MessageBatch, to_payload
 from tests.integration.conftest import FAST_HOST, HOST_JSON, SAMPLE_MAIL, fresh_copy, stack_env
+from tests.integration.inprocess import registered_functions
 
 pytestmark = pytest.mark.integration
 HISTORY = 40
@@ -37,11 +38,8 @@ def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackDriver]:
 @pytest.fixture
 def bulk_host(driver: StackDriver, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """BulkWorker alone, in a host of its own on the same storage and emulators."""
-    import function_app
-
     stack = driver.stack
-    others = [str(f.get_function_name()) for f in function_app.app.get_functions()
-              if f.get_function_name() != "BulkWorker"]
+    others = [str(f.get_function_name()) for f in registered_functions() if f.get_function_name() != "BulkWorker"]
     env = stack_env() | {f"AzureWebJobs.{name}.Disabled": "true" for name in others} | {
         "GRAPH_BASE_URL": stack.graph_url, "IMIS_BASE_URL": stack.imis_url, "GRAPH_CLIENT_STATE": stack.client_state,
         "WEBHOOK_BASE_URL": stack.host_url + "/api"}

@@ -9,10 +9,10 @@ import jsonschema
 import openapi_spec_validator
 import pytest
 
-import function_app
 from devhost.stack import Stack
 from shared.web.openapi import openapi_document
 from tests.browser.support import AUTO_REPLY, MAILBOX, admin_client, create_graph_mailbox, full_stack, seed
+from tests.integration.inprocess import registered_functions
 
 pytestmark = pytest.mark.integration
 DOC = openapi_document()
@@ -20,14 +20,8 @@ METHODS = {"get", "put", "patch", "post", "delete"}
 
 
 def admin_routes() -> set[tuple[str, str]]:
-    app = function_app.app
-    seen, app.functions_bindings = app.functions_bindings, {}  # get_functions() checks names once per process
-    try:
-        functions = app.get_functions()
-    finally:
-        app.functions_bindings = seen
     routes = set()
-    for function in functions:
+    for function in registered_functions():
         trigger = function.get_trigger()
         if trigger.type == "httpTrigger" and trigger.route.startswith("manage/"):
             routes |= {(trigger.route, str(m.value).upper()) for m in trigger.methods}
