@@ -55,13 +55,8 @@ class SharedSemaphore:
     """At most ``slots`` holders of each key across every instance sharing ``store``."""
 
     def __init__(self, store: LimitStore, name: str, slots: int, unavailable: Unavailable, *, lease_s: int = 60,
-                 keep_s: float = 10.0, wait_s: float = 30.0, max_backoff: float = 0.5, linger_s: float = 0.5,
-                 retry_s: float = 5.0) -> None:
+                 keep_s: float = 10.0, wait_s: float = 30.0, max_backoff: float = 0.5, linger_s: float = 0.5) -> None:
         self._store, self._name, self._slots, self._unavailable = store, name, slots, unavailable
-        # after waiting wait_s the slots are busy (or storage is down), not gone: the message comes back soon, on any
-        # instance (a deferral spends none of the queue's attempts); a longer pause left the import's last batches
-        # invisible while nothing else was queued (bench/instances.py: a 10-20 s stall at the end of the run)
-        self._retry_s = retry_s
         self._lease_s, self._keep_s, self._wait_s, self._max_backoff = lease_s, keep_s, wait_s, max_backoff
         self._linger_s = linger_s
         self._keys: dict[str, _Key] = {}
@@ -104,7 +99,7 @@ class SharedSemaphore:
                         continue
                     if now >= deadline:
                         raise self._unavailable(f"no {self._name} slot for {key} within {self._wait_s:g} s",
-                                                self._retry_s)
+                                                self._wait_s)
                     state.cond.wait(min(deadline, max(state.next_poll, now + 0.01)) - now)
             finally:
                 state.waiting -= 1
