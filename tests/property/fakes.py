@@ -14,13 +14,13 @@ from typing import Any
 
 import azure.functions as func
 
-import function_app
 from shared import bootstrap
 from shared.config import Settings
 from shared.domain.options import Options
 from shared.ports import StoredOptions, SubscriptionRecord
 from shared.services.deps import Services
 from tests import fakes
+from tests.integration.inprocess import registered_functions
 
 STATE = "s3cret-client-state-0123456789ab"
 KNOWN = {
@@ -87,14 +87,8 @@ def services(settings: Settings = SETTINGS, store: MemoryOptions | None = None) 
 
 @functools.cache
 def _functions() -> dict[str, Callable[..., func.HttpResponse]]:
-    """The registered user functions by name. ``get_functions`` checks names once per process and refuses a
-    second indexing (other test modules index the app too), so it runs here on a cleared record of names."""
-    app = function_app.app
-    seen, app.functions_bindings = app.functions_bindings, {}
-    try:
-        return {f.get_function_name(): f.get_user_function() for f in app.get_functions()}
-    finally:
-        app.functions_bindings = seen
+    """The registered user functions by name (listed on a cleared record of names: other modules index too)."""
+    return {f.get_function_name(): f.get_user_function() for f in registered_functions()}
 
 
 def function(name: str) -> Callable[..., func.HttpResponse]:
